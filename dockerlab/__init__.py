@@ -1,0 +1,40 @@
+"""dockerlab: how Docker containers talk to each other, live on a real engine.
+
+>>> from dockerlab import Lab          # doctest: +SKIP
+>>> lab = Lab("article")               # doctest: +SKIP
+"""
+
+__version__ = "0.1.0"
+
+from dockerlab.errors import (  # noqa: E402
+    DockerlabError,
+    EngineError,
+    EngineTimeout,
+    EngineUnavailable,
+    ImageBuildError,
+    ImageMissing,
+    InvalidInput,
+    LinkUnsupported,
+    NameConflict,
+    ProbeError,
+    SubnetOverlap,
+    UnknownContainer,
+    UnknownNetwork,
+)
+
+__all__ = [
+    "DockerlabError",
+    "EngineError",
+    "EngineTimeout",
+    "EngineUnavailable",
+    "ImageBuildError",
+    "ImageMissing",
+    "InvalidInput",
+    "LinkUnsupported",
+    "NameConflict",
+    "ProbeError",
+    "SubnetOverlap",
+    "UnknownContainer",
+    "UnknownNetwork",
+    "__version__",
+]

@@ -1,0 +1,72 @@
+"""Readable displays for notebooks: matrices as text (compared by nbval) and coloured HTML."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+REACH, NO_REACH, SELF = "✓", "✗", "·"
+_GREEN, _RED, _GREY = "#c7e9c0", "#fcbba1", "#f0f0f0"
+
+
+def _label(col: object) -> str:
+    if isinstance(col, tuple):
+        return f"{col[0]} ({col[1]})" if col[1] else str(col[0])
+    return str(col)
+
+
+class MatrixView:
+    """A reachability matrix shown as a ✓/✗ grid (text) or a coloured table (HTML).
+
+    >>> m = pd.DataFrame({"a": [pd.NA, True], "b": [False, pd.NA]}, index=["a", "b"], dtype="boolean")
+    >>> print(MatrixView(m, "by name"))
+    by name: does the row reach the column?
+           a  b
+      a    ·  ✗
+      b    ✓  ·
+    """
+
+    def __init__(self, matrix: pd.DataFrame, title: str = "") -> None:
+        self.matrix = matrix
+        self.title = title
+
+    def _cell(self, value: object) -> str:
+        if value is pd.NA or value is None:
+            return SELF
+        return REACH if bool(value) else NO_REACH
+
+    def __str__(self) -> str:
+        cols = [_label(c) for c in self.matrix.columns]
+        rows = [str(r) for r in self.matrix.index]
+        w0 = max([len(r) for r in rows] + [1]) + 2
+        widths = [max(len(c), 1) for c in cols]
+        head = f"{self.title}: does the row reach the column?" if self.title else "does the row reach the column?"
+        lines = [head, " " * w0 + "  ".join(c.rjust(w) for c, w in zip(cols, widths, strict=True))]
+        for r, (_, values) in zip(rows, self.matrix.iterrows(), strict=True):
+            cells = [self._cell(v).rjust(w) for v, w in zip(values, widths, strict=True)]
+            lines.append(("  " + r).ljust(w0) + "  ".join(cells))
+        return "\n".join(line.rstrip() for line in lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        colour = {REACH: _GREEN, NO_REACH: _RED, SELF: _GREY}
+        head = "".join(f"<th>{html.escape(_label(c))}</th>" for c in self.matrix.columns)
+        body = []
+        for r, values in self.matrix.iterrows():
+            cells = "".join(
+                f'<td style="background:{colour[s]};text-align:center">{s}</td>'
+                for s in (self._cell(v) for v in values)
+            )
+            body.append(f"<tr><th>{html.escape(str(r))}</th>{cells}</tr>")
+        caption = html.escape(self.title or "reachability") + " (row reaches column?)"
+        return (
+            f'<table class="dockerlab-matrix"><caption>{caption}</caption>'
+            f"<thead><tr><th>from \\ to</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
+
+
+def matrix(m: pd.DataFrame, title: str = "") -> MatrixView:
+    """Wrap a reachability matrix for display."""
+    return MatrixView(m, title)

@@ -1,0 +1,843 @@
+"""The Lab: the containers and networks of one lesson, on one real engine.
+
+A lab owns what it creates: every container and network carries the label
+``dockerlab.lab=<lab name>``, and cleanup selects by that label only. Every
+call that changes the engine prints its equivalent ``docker`` command line
+and keeps it in :attr:`Lab.history`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import shlex
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import docker
+import docker.errors
+import networkx as nx
+import pandas as pd
+
+from dockerlab import image as labimage
+from dockerlab import probe, validate
+from dockerlab.engine import DEFAULT_TIMEOUT, connect, engine_call
+from dockerlab.errors import (
+    DockerlabError,
+    EngineError,
+    EngineTimeout,
+    InvalidInput,
+    LinkUnsupported,
+    NameConflict,
+    SubnetOverlap,
+    UnknownContainer,
+    UnknownNetwork,
+)
+
+LAB_LABEL = "dockerlab.lab"
+SPEC_LABEL = "dockerlab.spec"
+#: The resolver every lab container is given: the container's own loopback,
+#: where nothing listens. Names the lab does not know then fail at once,
+#: inside the lab, instead of being asked of your network's DNS server.
+LOCAL_DNS = "127.0.0.1"
+READY_SECONDS = 15.0
+
+By = Literal["name", "ip"]
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    """What a command run in a container returned (like docker-py's ExecResult)."""
+
+    container: str
+    argv: tuple[str, ...]
+    exit_code: int
+    output: str
+
+    @property
+    def command(self) -> str:
+        """The equivalent command line."""
+        return f"docker exec {self.container} {shlex.join(self.argv)}"
+
+    @property
+    def ok(self) -> bool:
+        """Whether the command exited 0."""
+        return self.exit_code == 0
+
+    def __str__(self) -> str:
+        return self.output
+
+    def _repr_pretty_(self, p, cycle: bool) -> None:  # IPython display
+        p.text(f"$ {self.command}\n{self.output.rstrip()}")
+        if self.exit_code:
+            p.text(f"\n(exit code {self.exit_code})")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One network attachment of a container."""
+
+    network: str
+    ip: str | None
+    gateway: str | None
+    mac: str | None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class ContainerHandle:
+    """A thin handle on one lab container; :meth:`reload` refreshes its state."""
+
+    lab: Lab
+    name: str
+    attrs: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def reload(self) -> ContainerHandle:
+        """Read the container's state from the engine again."""
+        self.attrs = self.lab._inspect(self.name)
+        return self
+
+    @property
+    def running(self) -> bool:
+        """Whether the container is running."""
+        return bool(self.attrs.get("State", {}).get("Running"))
+
+    @property
+    def status(self) -> str:
+        """Docker's status word: created, running, exited..."""
+        return str(self.attrs.get("State", {}).get("Status", "unknown"))
+
+    @property
+    def id(self) -> str:
+        """The full container id."""
+        return str(self.attrs.get("Id", ""))
+
+    @property
+    def endpoints(self) -> dict[str, Endpoint]:
+        """Network name -> :class:`Endpoint`, as the engine reports them."""
+        nets = self.attrs.get("NetworkSettings", {}).get("Networks") or {}
+        return {
+            net: Endpoint(net, ep.get("IPAddress") or None, ep.get("Gateway") or None,
+                          ep.get("MacAddress") or None, tuple(ep.get("Aliases") or ()))
+            for net, ep in nets.items()
+        }  # fmt: skip
+
+    @property
+    def networks(self) -> list[str]:
+        """The networks this container is attached to."""
+        return list(self.endpoints)
+
+    @property
+    def ips(self) -> dict[str, str]:
+        """Network name -> IPv4 address, for the networks that give one."""
+        return {n: e.ip for n, e in self.endpoints.items() if e.ip}
+
+    @property
+    def ip(self) -> str | None:
+        """The first address (the only one, unless connected to several networks)."""
+        return next(iter(self.ips.values()), None)
+
+    def exec(self, cmd: str | list[str], timeout: float = 10) -> ExecResult:
+        """Run ``cmd`` in the container; see :meth:`Lab.exec`."""
+        return self.lab.exec(self.name, cmd, timeout=timeout)
+
+    def __repr__(self) -> str:
+        ips = ", ".join(f"{n}={ip}" for n, ip in self.ips.items()) or "no address"
+        return f"<container {self.name} ({self.status}; {ips})>"
+
+
+class Lab:
+    """The containers and networks of one lesson, on one engine.
+
+    Parameters
+    ----------
+    name:
+        The lab's name; its resources are labelled ``dockerlab.lab=<name>``.
+    client:
+        A ``docker.DockerClient``; by default one is made from the environment
+        on first use (never at import time).
+    image:
+        The image containers run; by default the offline lab image.
+    dns:
+        The resolver given to each container (``--dns``); the default keeps
+        every name lookup inside the lab. ``None`` uses the engine's default.
+    echo:
+        Print each engine-changing command line as it runs.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        client: docker.DockerClient | None = None,
+        image: str = labimage.IMAGE,
+        dns: str | None = LOCAL_DNS,
+        echo: bool = True,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.name = validate.lab_name(name)
+        self.image = image
+        self.dns = None if dns is None else str(validate.ipv4_address(dns, "dns server"))
+        self.echo = echo
+        self.timeout = timeout
+        self.history: list[str] = []
+        self._client = client
+
+    # -- the engine ------------------------------------------------------------
+
+    @property
+    def client(self) -> docker.DockerClient:
+        """The Docker client, connected on first use."""
+        if self._client is None:
+            self._client = connect(self.timeout)
+        return self._client
+
+    def _call(self, operation: str) -> Any:
+        return engine_call(operation, self.timeout)
+
+    def _do(self, command: str) -> None:
+        """Record and show an engine-changing command line."""
+        self.history.append(command)
+        if self.echo:
+            print(f"$ {command}")
+
+    def _say(self, text: str) -> None:
+        if self.echo:
+            print(text)
+
+    @property
+    def label(self) -> str:
+        """The label filter selecting this lab's resources."""
+        return f"{LAB_LABEL}={self.name}"
+
+    def provision(self, progress: Callable[[str], None] | None = None) -> str:
+        """Make sure the lab image is on the engine (built offline); return its name."""
+        return labimage.provision(self.client, progress=progress or self._say, image=self.image)
+
+    # -- what the lab owns -----------------------------------------------------
+
+    def _own_containers(self) -> list[Any]:
+        with self._call("docker ps"):
+            found = self.client.containers.list(all=True, filters={"label": self.label})
+        return sorted(found, key=lambda c: c.name)
+
+    def _own_networks(self) -> list[Any]:
+        with self._call("docker network ls"):
+            found = self.client.networks.list(filters={"label": self.label})
+        return sorted(found, key=lambda n: n.name)
+
+    @property
+    def containers(self) -> list[str]:
+        """Names of this lab's containers, sorted."""
+        return [c.name for c in self._own_containers()]
+
+    @property
+    def network_names(self) -> list[str]:
+        """Names of this lab's own networks, sorted (Docker's bridge/host/none excluded)."""
+        return [n.name for n in self._own_networks()]
+
+    def __getitem__(self, name: str) -> ContainerHandle:
+        """``lab["tomcat1"]``: a handle on one of the lab's containers."""
+        validate.container_name(name)
+        return ContainerHandle(self, name).reload()
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self.containers
+
+    def _find_container(self, name: str) -> Any | None:
+        """The container with exactly this name (never an id prefix), or None."""
+        with self._call(f"docker ps --filter name={name}"):
+            found = self.client.containers.list(all=True, filters={"name": f"^/?{name}$"})
+        return next((c for c in found if c.name == name), None)
+
+    def _find_network(self, name: str) -> Any | None:
+        """The network with exactly this name (never an id prefix), or None."""
+        with self._call(f"docker network ls --filter name={name}"):
+            found = self.client.networks.list(names=[name])
+        exact = [n for n in found if n.name == name]
+        return exact[0] if exact else None
+
+    def _owner(self, labels: dict[str, str] | None) -> str:
+        lab = (labels or {}).get(LAB_LABEL)
+        return f"the dockerlab lab {lab!r}" if lab else "someone else (it has no dockerlab label)"
+
+    def _inspect(self, name: str) -> dict[str, Any]:
+        c = self._require_container(name)
+        with self._call(f"docker inspect {name}"):
+            c.reload()
+        return c.attrs
+
+    def _require_container(self, name: str) -> Any:
+        validate.container_name(name)
+        c = self._find_container(name)
+        if c is None or (c.labels or {}).get(LAB_LABEL) != self.name:
+            raise UnknownContainer(name, self.name, self.containers)
+        return c
+
+    def _require_network(self, name: str) -> str:
+        validate.network_name(name)
+        if name in validate.PREDEFINED_NETWORKS:
+            return name
+        n = self._find_network(name)
+        if n is None or (n.attrs.get("Labels") or {}).get(LAB_LABEL) != self.name:
+            raise UnknownNetwork(name, self.name, [*validate.PREDEFINED_NETWORKS, *self.network_names])
+        return name
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def reset(self) -> None:
+        """Remove this lab's containers and networks, and nothing else.
+
+        Safe to call twice; selects by label only.
+        """
+        self._do(f"docker ps -aq --filter label={self.label} | xargs -r docker rm -f")
+        for c in self._own_containers():
+            with self._call(f"docker rm -f {c.name}"):
+                try:
+                    c.remove(force=True)
+                except docker.errors.NotFound:
+                    pass
+        self._do(f"docker network ls -q --filter label={self.label} | xargs -r docker network rm")
+        for n in self._own_networks():
+            with self._call(f"docker network rm {n.name}"):
+                try:
+                    n.remove()
+                except docker.errors.NotFound:
+                    pass
+
+    def close(self) -> None:
+        """Reset the lab and release the client."""
+        try:
+            self.reset()
+        finally:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    def __enter__(self) -> Lab:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- networks --------------------------------------------------------------
+
+    def network(
+        self,
+        name: str,
+        subnet: str | None = None,
+        gateway: str | None = None,
+        *,
+        internal: bool = False,
+        icc: bool = True,
+    ) -> str:
+        """Create a user-defined bridge network (``docker network create``).
+
+        An explicit ``subnet`` that overlaps another Docker network or a route
+        of the engine's host is refused with a suggested free subnet. Calling
+        again with the same arguments reuses the network.
+        """
+        validate.network_name(name, creating=True)
+        subnet, gateway = validate.subnet_and_gateway(subnet, gateway)
+        spec = {"subnet": subnet, "gateway": gateway, "internal": bool(internal), "icc": bool(icc)}
+        existing = self._find_network(name)
+        if existing is not None:
+            labels = existing.attrs.get("Labels") or {}
+            if labels.get(LAB_LABEL) != self.name:
+                raise NameConflict("network", name, self._owner(labels), f"docker network rm {name}")
+            if json.loads(labels.get(SPEC_LABEL, "{}")) == spec:
+                self._say(f"(network {name} exists with this spec: reusing it)")
+                return name
+            self.remove_network(name)
+        if subnet is not None:
+            self._check_overlap(subnet)
+        cli = ["docker", "network", "create", "--driver", "bridge"]
+        if subnet:
+            cli += ["--subnet", subnet]
+        if gateway:
+            cli += ["--gateway", gateway]
+        if internal:
+            cli += ["--internal"]
+        options = {}
+        if not icc:
+            options["com.docker.network.bridge.enable_icc"] = "false"
+            cli += ["-o", "com.docker.network.bridge.enable_icc=false"]
+        cli += ["--label", self.label, name]
+        ipam = None
+        if subnet:
+            pool = docker.types.IPAMPool(subnet=subnet, gateway=gateway)
+            ipam = docker.types.IPAMConfig(pool_configs=[pool])
+        self._do(shlex.join(cli))
+        with self._call(f"docker network create {name}"):
+            self.client.networks.create(
+                name, driver="bridge", ipam=ipam, internal=internal, options=options or None,
+                labels={LAB_LABEL: self.name, SPEC_LABEL: json.dumps(spec, sort_keys=True)},
+            )  # fmt: skip
+        return name
+
+    def remove_network(self, name: str) -> None:
+        """Remove one of the lab's networks (``docker network rm``)."""
+        validate.network_name(name, creating=True)
+        self._require_network(name)
+        self._do(f"docker network rm {name}")
+        with self._call(f"docker network rm {name}"):
+            n = self._find_network(name)
+            if n is not None:
+                n.remove()
+
+    def networks(self) -> pd.DataFrame:
+        """``docker network ls`` for this lesson: Docker's own networks and the lab's."""
+        rows = []
+        with self._call("docker network ls"):
+            nets = self.client.networks.list()
+        for n in nets:
+            ours = (n.attrs.get("Labels") or {}).get(LAB_LABEL) == self.name
+            if not ours and n.name not in validate.PREDEFINED_NETWORKS:
+                continue
+            pools = (n.attrs.get("IPAM") or {}).get("Config") or [{}]
+            rows.append({
+                "name": n.name, "driver": n.attrs.get("Driver"),
+                "subnet": pools[0].get("Subnet"), "gateway": pools[0].get("Gateway"),
+                "internal": bool(n.attrs.get("Internal")), "lab": ours,
+            })  # fmt: skip
+        order = {"bridge": 0, "host": 1, "none": 2}
+        rows.sort(key=lambda r: (order.get(r["name"], 3), r["name"]))
+        return pd.DataFrame(rows, columns=["name", "driver", "subnet", "gateway", "internal", "lab"])
+
+    def host_routes(self) -> list[tuple[str, str]]:
+        """The engine host's IPv4 routes as (destination CIDR, device).
+
+        Read from the engine's side, by a short-lived lab container in the host
+        network namespace (read-only, no capabilities, removed after), so it is
+        right when the engine runs in a VM or behind DOCKER_HOST.
+        """
+        labimage.require(self.client, self.image)
+        with self._call("docker run --rm --network host ... ip -4 route"):
+            out = self.client.containers.run(
+                self.image, ["ip", "-4", "route", "show"], network_mode="host", remove=True,
+                read_only=True, cap_drop=["ALL"], security_opt=["no-new-privileges"],
+                labels={LAB_LABEL: self.name, "dockerlab.helper": "routes"},
+            )  # fmt: skip
+        routes = []
+        for line in out.decode().splitlines():
+            parts = line.split()
+            if not parts or parts[0] == "default":
+                continue
+            dev = parts[parts.index("dev") + 1] if "dev" in parts else ""
+            dest = parts[0] if "/" in parts[0] else parts[0] + "/32"
+            try:
+                ipaddress.ip_network(dest, strict=False)
+            except ValueError:
+                continue
+            routes.append((dest, dev))
+        return routes
+
+    def _clashes(self, subnet: ipaddress.IPv4Network) -> list[str]:
+        clashes = []
+        docker_subnets = set()
+        with self._call("docker network ls"):
+            nets = self.client.networks.list()
+        for n in nets:
+            for pool in (n.attrs.get("IPAM") or {}).get("Config") or []:
+                if pool.get("Subnet") and ":" not in pool["Subnet"]:
+                    other = ipaddress.ip_network(pool["Subnet"], strict=False)
+                    docker_subnets.add(other)
+                    if other.overlaps(subnet):
+                        clashes.append(f"Docker network {n.name!r} ({other})")
+        for dest, dev in self.host_routes():
+            net = ipaddress.ip_network(dest, strict=False)
+            if net not in docker_subnets and net.overlaps(subnet):
+                clashes.append(f"the engine host's route {net} on {dev}")
+        return clashes
+
+    def _check_overlap(self, subnet: str) -> None:
+        net = ipaddress.ip_network(subnet)
+        clashes = self._clashes(net)
+        if clashes:
+            raise SubnetOverlap(subnet, clashes, self._first_free(net.prefixlen))
+
+    def _first_free(self, prefixlen: int) -> str | None:
+        taken = [ipaddress.ip_network(d, strict=False) for d, _ in self.host_routes()]
+        with self._call("docker network ls"):
+            for n in self.client.networks.list():
+                for pool in (n.attrs.get("IPAM") or {}).get("Config") or []:
+                    if pool.get("Subnet") and ":" not in pool["Subnet"]:
+                        taken.append(ipaddress.ip_network(pool["Subnet"], strict=False))
+        # Docker hands out 172.17-31.0.0/16 itself: look elsewhere first.
+        for block in ("10.0.0.0/8", "192.168.0.0/16", "172.16.0.0/12"):
+            parent = ipaddress.ip_network(block)
+            if prefixlen < parent.prefixlen:
+                continue
+            for cand in parent.subnets(new_prefix=prefixlen):
+                if not any(cand.overlaps(t) for t in taken):
+                    return str(cand)
+        return None
+
+    def free_subnet(self, preferred: str | None = None, prefixlen: int = 16) -> str:
+        """Return ``preferred`` if no Docker network or host route overlaps it, else a free one.
+
+        >>> lab.free_subnet("192.168.0.0/16")   # doctest: +SKIP
+        '192.168.0.0/16'
+        """
+        if preferred is not None:
+            net = validate.ipv4_network(preferred)
+            if not self._clashes(net):
+                return str(net)
+            prefixlen = net.prefixlen
+        found = self._first_free(prefixlen)
+        if found is None:
+            raise InvalidInput(f"No free /{prefixlen} subnet in the private ranges: try a smaller one.")
+        return found
+
+    # -- containers ----------------------------------------------------------
+
+    def run(
+        self,
+        name: str,
+        *,
+        network: str | None = None,
+        links: list[str] | dict[str, str] | None = None,
+        ip: str | None = None,
+        aliases: list[str] | None = None,
+        ports: dict[int, int] | None = None,
+        command: str | list[str] | None = None,
+    ) -> ContainerHandle:
+        """Start a container that keeps running (``docker run -d``).
+
+        ``network`` defaults to Docker's default bridge; ``links`` are legacy
+        ``--link`` (a list, or a dict name -> alias); ``ports`` publishes
+        ``{container_port: host_port}`` on the host's loopback only. Running
+        the same call again reuses the container; a different spec recreates it.
+        """
+        validate.container_name(name)
+        link_map = validate.links(links)
+        alias_list = validate.aliases(aliases)
+        port_map = validate.ports(ports)
+        argv = validate.command(command)
+        net = validate.network_name(network) if network is not None else "bridge"
+        if ip is not None:
+            ip = str(validate.ipv4_address(ip, "ip"))
+        if (ip or alias_list) and net in validate.PREDEFINED_NETWORKS:
+            raise InvalidInput(
+                f"ip= and aliases= need a user-defined network (Docker refuses them on {net!r}): "
+                "create one with lab.network(...) and pass network=."
+            )
+        if link_map and net in ("host", "none"):
+            raise InvalidInput(f"--link needs a network; a container on {net!r} cannot have links.")
+        if name in link_map:
+            raise InvalidInput(f"{name} cannot link to itself.")
+        self._require_network(net)
+        for target in link_map:
+            self._require_container(target)
+        if ip is not None:
+            self._check_ip_in_network(net, ip)
+        spec = {"network": net, "links": link_map, "ip": ip, "aliases": alias_list,
+                "ports": {str(k): v for k, v in port_map.items()}, "command": argv}  # fmt: skip
+
+        existing = self._find_container(name)
+        if existing is not None:
+            labels = existing.labels or {}
+            if labels.get(LAB_LABEL) != self.name:
+                raise NameConflict("container", name, self._owner(labels), f"docker rm -f {name}")
+            if json.loads(labels.get(SPEC_LABEL, "{}")) == spec:
+                handle = ContainerHandle(self, name).reload()
+                if handle.running:
+                    self._say(f"(container {name} exists with this spec and is running: reusing it)")
+                    return handle
+                return self.start(name)
+            self.remove(name)
+        labimage.require(self.client, self.image)
+
+        cli = ["docker", "run", "-d", "--name", name]
+        if net != "bridge":
+            cli += ["--network", net]
+        if ip:
+            cli += ["--ip", ip]
+        for a in alias_list:
+            cli += ["--network-alias", a]
+        for target, alias in link_map.items():
+            cli += ["--link", target if alias == target else f"{target}:{alias}"]
+        for inner, outer in port_map.items():
+            cli += ["-p", f"127.0.0.1:{outer}:{inner}"]
+        use_dns = self.dns is not None and net != "host"
+        if use_dns:
+            cli += ["--dns", self.dns]
+        cli += ["--label", self.label, self.image, *(argv or [])]
+
+        kwargs: dict[str, Any] = {
+            "name": name, "detach": True, "command": argv,
+            "labels": {LAB_LABEL: self.name, SPEC_LABEL: json.dumps(spec, sort_keys=True)},
+        }  # fmt: skip
+        if use_dns:
+            kwargs["dns"] = [self.dns]
+        if net in ("host", "none"):
+            kwargs["network_mode"] = net
+        else:
+            kwargs["network"] = net
+            if ip or alias_list:
+                endpoint = self.client.api.create_endpoint_config(
+                    ipv4_address=ip, aliases=alias_list or None
+                )
+                kwargs["networking_config"] = {net: endpoint}
+        if link_map:
+            kwargs["links"] = dict(link_map)
+        if port_map:
+            kwargs["ports"] = {f"{inner}/tcp": ("127.0.0.1", outer) for inner, outer in port_map.items()}
+
+        self._do(shlex.join(cli))
+        with self._call(f"docker create {name}"):
+            try:
+                container = self.client.containers.create(self.image, **kwargs)
+            except docker.errors.APIError as e:
+                if link_map and "link" in str(e.explanation or e).lower():
+                    raise LinkUnsupported(str(e.explanation or e)) from e
+                raise
+        try:
+            with self._call(f"docker start {name}"):
+                container.start()
+        except EngineError as e:
+            # Nothing half-made is left behind (for instance when a port is taken).
+            with self._call(f"docker rm -f {name}"):
+                container.remove(force=True)
+            if "port is already allocated" in str(e) or "address already in use" in str(e):
+                taken = ", ".join(str(p) for p in port_map.values())
+                raise EngineError(
+                    f"Cannot start {name}: host port {taken} is already in use. "
+                    "Pick another host port in ports={container_port: host_port}; the container was removed."
+                ) from e
+            raise
+        return self._wait_ready(name)
+
+    def _check_ip_in_network(self, net: str, ip: str) -> None:
+        n = self._find_network(net)
+        spec = json.loads((n.attrs.get("Labels") or {}).get(SPEC_LABEL, "{}")) if n else {}
+        if not spec.get("subnet"):
+            raise InvalidInput(
+                f"A fixed ip= needs a network created with an explicit subnet (Docker's rule): "
+                f"lab.network({net!r}, subnet=...)."
+            )
+        if ipaddress.ip_address(ip) not in ipaddress.ip_network(spec["subnet"]):
+            raise InvalidInput(f"ip {ip} is not inside {net}'s subnet {spec['subnet']}.")
+
+    def _wait_ready(self, name: str) -> ContainerHandle:
+        """Poll (bounded) until the container runs and has its addresses."""
+        handle = ContainerHandle(self, name)
+        deadline = time.monotonic() + READY_SECONDS
+        delay = 0.02
+        while True:
+            handle.reload()
+            wants_ip = [n for n in handle.networks if n not in ("host", "none")]
+            if handle.running and all(handle.endpoints[n].ip for n in wants_ip):
+                return handle
+            if handle.status in ("exited", "dead"):
+                logs = self.client.containers.get(handle.id).logs(tail=5).decode(errors="replace")
+                raise EngineError(f"Container {name} exited at once (status {handle.status}). Its last output: {logs!r}")
+            if time.monotonic() > deadline:
+                raise EngineTimeout(f"container {name} to be running", READY_SECONDS)
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    def start(self, name: str) -> ContainerHandle:
+        """Start a stopped container (``docker start``)."""
+        c = self._require_container(name)
+        self._do(f"docker start {name}")
+        with self._call(f"docker start {name}"):
+            c.start()
+        return self._wait_ready(name)
+
+    def stop(self, name: str) -> None:
+        """Stop a container (``docker stop``); it keeps its name, loses its addresses."""
+        c = self._require_container(name)
+        self._do(f"docker stop {name}")
+        with self._call(f"docker stop {name}"):
+            c.stop(timeout=5)
+
+    def restart(self, name: str) -> ContainerHandle:
+        """Restart a container (``docker restart``)."""
+        c = self._require_container(name)
+        self._do(f"docker restart {name}")
+        with self._call(f"docker restart {name}"):
+            c.restart(timeout=5)
+        return self._wait_ready(name)
+
+    def remove(self, name: str) -> None:
+        """Remove a container, running or not (``docker rm -f``)."""
+        c = self._require_container(name)
+        self._do(f"docker rm -f {name}")
+        with self._call(f"docker rm -f {name}"):
+            try:
+                c.remove(force=True)
+            except docker.errors.NotFound:
+                pass
+
+    def connect(
+        self, network: str, container: str, *, ip: str | None = None, aliases: list[str] | None = None
+    ) -> ContainerHandle:
+        """Attach a container to one more network (``docker network connect NETWORK CONTAINER``)."""
+        net = self._require_network(network)
+        alias_list = validate.aliases(aliases)
+        if ip is not None:
+            ip = str(validate.ipv4_address(ip, "ip"))
+            self._check_ip_in_network(net, ip)
+        if net in ("host", "none"):
+            raise InvalidInput(f"Docker cannot connect a container to {net!r} after it was created.")
+        c = self._require_container(container)
+        handle = ContainerHandle(self, container).reload()
+        if net in handle.networks:
+            self._say(f"({container} is already on {net})")
+            return handle
+        if "none" in handle.networks or "host" in handle.networks:
+            raise InvalidInput(f"{container} runs with --network {handle.networks[0]}: Docker cannot add networks to it.")
+        cli = ["docker", "network", "connect"]
+        if ip:
+            cli += ["--ip", ip]
+        for a in alias_list:
+            cli += ["--alias", a]
+        self._do(shlex.join([*cli, net, container]))
+        with self._call(f"docker network connect {net} {container}"):
+            self.client.api.connect_container_to_network(c.id, net, ipv4_address=ip, aliases=alias_list or None)
+        return self._wait_ready(container)
+
+    def disconnect(self, network: str, container: str) -> ContainerHandle:
+        """Detach a container from a network (``docker network disconnect``)."""
+        net = self._require_network(network)
+        c = self._require_container(container)
+        handle = ContainerHandle(self, container).reload()
+        if net not in handle.networks:
+            self._say(f"({container} is not on {net})")
+            return handle
+        self._do(f"docker network disconnect {net} {container}")
+        with self._call(f"docker network disconnect {net} {container}"):
+            self.client.api.disconnect_container_from_network(c.id, net)
+        return handle.reload()
+
+    # -- looking inside --------------------------------------------------------
+
+    def exec(self, name: str, cmd: str | list[str], timeout: float = 10) -> ExecResult:
+        """Run a command in a container and return its exit code and output.
+
+        A string is split like a shell would (``"ip addr"``); the command is
+        bounded by busybox ``timeout``.
+        """
+        argv = shlex.split(cmd) if isinstance(cmd, str) else list(cmd)
+        if not argv or not all(isinstance(a, str) for a in argv):
+            raise InvalidInput(f"cmd must be a command line such as 'ip addr', not {cmd!r}.")
+        c = self._require_container(name)
+        with self._call(f"docker exec {name} {shlex.join(argv)}"):
+            c.reload()
+            if c.status != "running":
+                raise EngineError(f"Container {name} is {c.status}, not running: lab.start({name!r}) first.")
+            code, out = c.exec_run(["timeout", str(int(timeout)), *argv], demux=False)
+        text = (out or b"").decode(errors="replace")
+        return ExecResult(name, tuple(argv), int(code if code is not None else -1), text)
+
+    def read_file(self, name: str, path: str) -> str:
+        """The text of a file in a container, for instance ``/etc/hosts``."""
+        return self.exec(name, ["cat", path]).output
+
+    def addresses(self) -> pd.DataFrame:
+        """One row per (container, network): ip, gateway, mac; like ``docker inspect``."""
+        rows = []
+        for c in self._own_containers():
+            handle = ContainerHandle(self, c.name, c.attrs)
+            if not handle.endpoints:
+                rows.append({"container": c.name, "network": None, "ip": None, "gateway": None, "mac": None})
+            for ep in handle.endpoints.values():
+                rows.append({"container": c.name, "network": ep.network, "ip": ep.ip,
+                             "gateway": ep.gateway, "mac": ep.mac})  # fmt: skip
+        return pd.DataFrame(rows, columns=["container", "network", "ip", "gateway", "mac"])
+
+    # -- probes ----------------------------------------------------------------
+
+    def ping(self, source: str, target: str) -> probe.PingResult:
+        """Ping ``target`` (a container name, a name to resolve, or an IP) once from ``source``."""
+        if not isinstance(target, str) or not target or any(ch.isspace() for ch in target):
+            raise InvalidInput(f"target must be a name or an IP address, not {target!r}.")
+        self._require_container(source)
+        return self._probe_from(source, [target])[0]
+
+    def _probe_from(self, source: str, targets: list[str]) -> list[probe.PingResult]:
+        if not targets:
+            return []
+        c = self._find_container(source)
+        if c is None or c.status != "running":
+            return probe.failed(source, targets, "not-running")
+        bound = probe.PING_BOUND + 5 + len(targets) * 0.05
+        try:
+            with self._call(f"docker exec {source} ping ..."):
+                code, out = c.exec_run(
+                    ["timeout", str(int(bound)), *probe.script_argv(targets)],
+                    environment={"RES_OPTIONS": probe.RES_OPTIONS},
+                )
+        except EngineError as e:
+            return probe.failed(source, targets, "error", str(e))
+        return probe.parse_script(source, targets, (out or b"").decode(errors="replace"))
+
+    def _targets(self, by: By) -> tuple[list[str], dict[str, list[str]], dict[str, tuple[str, str | None]]]:
+        """The lab's containers, each source's targets, and what each target stands for."""
+        if by not in ("name", "ip"):
+            raise InvalidInput(f"by must be 'name' or 'ip', not {by!r}.")
+        handles = [ContainerHandle(self, c.name, c.attrs) for c in self._own_containers()]
+        names = [h.name for h in handles]
+        per_source: dict[str, list[str]] = {}
+        meaning: dict[str, tuple[str, str | None]] = {}
+        for src in handles:
+            if by == "name":
+                # A container on the host network would ask the host's resolver: never probed by name.
+                per_source[src.name] = [] if "host" in src.networks else [n for n in names if n != src.name]
+                meaning.update({n: (n, None) for n in names})
+            else:
+                targets = []
+                for dst in handles:
+                    if dst.name == src.name:
+                        continue
+                    for net, ip in dst.ips.items():
+                        targets.append(ip)
+                        meaning[ip] = (dst.name, net)
+                per_source[src.name] = targets
+        return names, per_source, meaning
+
+    def probe(self, by: By = "name") -> pd.DataFrame:
+        """Ping every other container from every container, in parallel.
+
+        Returns the long table: one row per (source, target[, network]) with
+        ``ok``, the resolved ``address`` and the ``reason``.
+        """
+        names, per_source, meaning = self._targets(by)
+        results: list[probe.PingResult] = []
+        if names:
+            with ThreadPoolExecutor(max_workers=min(16, len(names))) as pool:
+                for batch in pool.map(lambda s: self._probe_from(s, per_source[s]), names):
+                    results.extend(batch)
+        return probe.results_frame(results, meaning)
+
+    def reachability(self, by: By = "name") -> pd.DataFrame:
+        """Who reaches whom: rows = source, columns = target; the diagonal is NA.
+
+        ``by="ip"`` has a column per address: a MultiIndex (container, network).
+        """
+        names, _, meaning = self._targets(by)
+        frame = self.probe(by)
+        if by == "name":
+            return probe.name_matrix(frame, names)
+        addresses = sorted(set(meaning.values()), key=lambda cn: (names.index(cn[0]), str(cn[1])))
+        return probe.ip_matrix(frame, names, addresses)
+
+    def graph(self, by: By = "name") -> nx.DiGraph:
+        """A directed graph: nodes are containers, an edge ``src -> dst`` where reachable."""
+        from dockerlab.graphs import reachability_graph
+
+        matrix = self.reachability(by)
+        info = {c.name: ContainerHandle(self, c.name, c.attrs) for c in self._own_containers()}
+        nodes = {n: {"networks": h.networks, "addresses": h.ips, "running": h.running} for n, h in info.items()}
+        return reachability_graph(matrix, nodes, by=by)
+
+    def __repr__(self) -> str:
+        return f"Lab({self.name!r})"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.containers)
+

@@ -1,0 +1,190 @@
+"""Checks of user input, run before the engine is touched.
+
+>>> container_name("tomcat1")
+'tomcat1'
+>>> subnet_and_gateway("192.168.0.0/16", "192.168.0.1")
+('192.168.0.0/16', '192.168.0.1')
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping, Sequence
+
+from dockerlab.errors import InvalidInput
+
+# Docker's own rule for container names (daemon/names: RestrictedNameChars), kept
+# for networks and labs too. Names also become DNS labels, hence the length cap.
+_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
+MAX_NAME = 63
+PREDEFINED_NETWORKS = ("bridge", "host", "none")
+
+
+def _name(kind: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"A {kind} name must be a string, not {type(value).__name__}: {value!r}.")
+    if not value:
+        raise InvalidInput(f"A {kind} name cannot be empty.")
+    if len(value) > MAX_NAME:
+        raise InvalidInput(f"The {kind} name {value[:20]!r}... is {len(value)} characters; at most {MAX_NAME}.")
+    if not _NAME.fullmatch(value):
+        raise InvalidInput(
+            f"Invalid {kind} name {value!r}: use letters, digits, '_', '.' and '-', "
+            "starting with a letter or digit (Docker's rule, [a-zA-Z0-9][a-zA-Z0-9_.-]*)."
+        )
+    return value
+
+
+def container_name(value: object) -> str:
+    """Return ``value`` if it is a valid container name, else raise :class:`InvalidInput`."""
+    return _name("container", value)
+
+
+def lab_name(value: object) -> str:
+    """Return ``value`` if it is a valid lab name, else raise :class:`InvalidInput`."""
+    return _name("lab", value)
+
+
+def network_name(value: object, *, creating: bool = False) -> str:
+    """Return ``value`` if it is a valid network name.
+
+    With ``creating=True`` Docker's predefined networks are refused, since they
+    exist already and cannot be created.
+    """
+    name = _name("network", value)
+    if creating and name in PREDEFINED_NETWORKS:
+        raise InvalidInput(
+            f"{name!r} is one of Docker's own networks (bridge, host, none): it exists already. "
+            "Use it directly, for example lab.run('c1', network='bridge'), or create a network "
+            "with another name."
+        )
+    return name
+
+
+def subnet_and_gateway(subnet: object, gateway: object) -> tuple[str | None, str | None]:
+    """Check an optional IPv4 subnet and gateway; return them normalised.
+
+    >>> subnet_and_gateway("10.5.0.0/24", None)
+    ('10.5.0.0/24', None)
+    >>> subnet_and_gateway(None, "10.0.0.1")
+    Traceback (most recent call last):
+    ...
+    dockerlab.errors.InvalidInput: A gateway needs a subnet: pass subnet= as well (for example subnet='10.0.0.0/24').
+    """
+    if subnet is None:
+        if gateway is not None:
+            raise InvalidInput(
+                "A gateway needs a subnet: pass subnet= as well (for example subnet='10.0.0.0/24')."
+            )
+        return None, None
+    net = ipv4_network(subnet)
+    if net.prefixlen > 29:
+        raise InvalidInput(
+            f"Subnet {net} is too small for a lab (/{net.prefixlen}): use /29 or larger, for example /24."
+        )
+    if gateway is None:
+        return str(net), None
+    gw = ipv4_address(gateway, "gateway")
+    if gw not in net or gw in (net.network_address, net.broadcast_address):
+        raise InvalidInput(
+            f"Gateway {gw} is not a usable address of subnet {net}: pick one between "
+            f"{net.network_address + 1} and {net.broadcast_address - 1} (usually {net.network_address + 1})."
+        )
+    return str(net), str(gw)
+
+
+def ipv4_network(value: object) -> ipaddress.IPv4Network:
+    """Parse a strict IPv4 CIDR such as ``192.168.0.0/16``."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"A subnet must be a string in CIDR form such as '192.168.0.0/16', not {value!r}.")
+    if "/" not in value:
+        raise InvalidInput(f"Subnet {value!r} lacks a prefix length: write it as CIDR, for example '{value}/24'.")
+    try:
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError as e:
+        if "has host bits set" in str(e):
+            loose = ipaddress.ip_network(value, strict=False)
+            raise InvalidInput(f"Subnet {value!r} has host bits set: did you mean {loose}?") from None
+        raise InvalidInput(f"Subnet {value!r} is not a valid CIDR ({e}); for example '192.168.0.0/16'.") from None
+    if not isinstance(net, ipaddress.IPv4Network):
+        raise InvalidInput(f"Subnet {value!r} is IPv6; this lab teaches IPv4 bridges only.")
+    if net.is_loopback or net.is_multicast or net.is_link_local or net.is_unspecified or net.prefixlen < 8:
+        raise InvalidInput(f"Subnet {value!r} cannot be used for a bridge: pick a private range such as 10.10.0.0/16.")
+    return net
+
+
+def ipv4_address(value: object, what: str = "address") -> ipaddress.IPv4Address:
+    """Parse one IPv4 address, naming ``what`` in the error."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"The {what} must be a string such as '192.168.0.1', not {value!r}.")
+    try:
+        addr = ipaddress.ip_address(value)
+    except ValueError:
+        raise InvalidInput(f"The {what} {value!r} is not an IPv4 address such as '192.168.0.1'.") from None
+    if not isinstance(addr, ipaddress.IPv4Address):
+        raise InvalidInput(f"The {what} {value!r} is IPv6; this lab teaches IPv4 only.")
+    return addr
+
+
+def links(value: object) -> dict[str, str]:
+    """Normalise ``links`` (a list of names or a name -> alias mapping) to a dict.
+
+    >>> links(["mysql1"])
+    {'mysql1': 'mysql1'}
+    >>> links({"mysql1": "db"})
+    {'mysql1': 'db'}
+    """
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        raise InvalidInput(f"links must be a list of names or a dict name -> alias, not a string: use [{value!r}].")
+    if isinstance(value, Mapping):
+        pairs = list(value.items())
+    elif isinstance(value, Sequence):
+        pairs = [(v, v) for v in value]
+    else:
+        raise InvalidInput(f"links must be a list of names or a dict name -> alias, not {type(value).__name__}.")
+    return {container_name(k): _name("link alias", a) for k, a in pairs}
+
+
+def aliases(value: object) -> list[str]:
+    """Normalise network aliases to a list of valid names."""
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise InvalidInput(f"aliases must be a list of names, for example ['db'], not {value!r}.")
+    return [_name("alias", a) for a in value]
+
+
+def ports(value: object) -> dict[int, int]:
+    """Normalise published ports: ``{container_port: host_port}`` (TCP).
+
+    >>> ports({80: 8080})
+    {80: 8080}
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidInput(f"ports must be a dict container_port -> host_port such as {{80: 8080}}, not {value!r}.")
+    out = {}
+    for inner, outer in value.items():
+        out[_port(inner, "container port")] = _port(outer, "host port")
+    return out
+
+
+def _port(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+        raise InvalidInput(f"The {what} must be a whole number from 1 to 65535, not {value!r}.")
+    return value
+
+
+def command(value: object) -> list[str] | None:
+    """Normalise a container command to a list of strings (or None for the image's)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.split()
+    if not isinstance(value, Sequence) or not value or not all(isinstance(v, str) for v in value):
+        raise InvalidInput(f"command must be a non-empty list of strings, for example ['httpd', '-f'], not {value!r}.")
+    return list(value)

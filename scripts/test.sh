@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Set up everything and run the whole test suite against a real engine:
+# the engine (scripts/ensure-engine.sh, as root on Debian/Ubuntu), a virtual
+# environment with the package and its test tools, the lab image, then pytest
+# (unit tests, doctests, integration tests, and the notebooks under nbval).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -eq 0 ]; then
+    bash scripts/ensure-engine.sh
+elif ! docker version >/dev/null 2>&1; then
+    echo "test.sh: no Docker engine answers; start one (sudo scripts/ensure-engine.sh on Debian/Ubuntu)." >&2
+    exit 1
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[test,notebooks]"
+# The lab image, built offline (never pulled).
+.venv/bin/python -c "
+from dockerlab.engine import connect
+from dockerlab.image import provision
+provision(connect(), progress=print)"
+
+.venv/bin/python -m ruff check dockerlab tests benchmarks
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set up and open the tutorial: an engine (as root on Debian/Ubuntu), a virtual
+# environment with dockerlab and JupyterLab, the lab image, then JupyterLab on
+# the notebooks. Extra arguments go to `jupyter lab`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -eq 0 ]; then
+    bash scripts/ensure-engine.sh || echo "tutorial.sh: no engine yet; notebook 00 explains what to do." >&2
+fi
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[notebooks]"
+exec .venv/bin/jupyter lab --notebook-dir=notebooks "$@"

@@ -1,0 +1,64 @@
+"""Shared fixtures: a real engine, and labs that clean up after themselves.
+
+Integration tests skip when no engine answers, except under CI=true, where a
+missing engine fails the run: CI must never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from dockerlab.errors import EngineUnavailable
+from dockerlab.lab import Lab
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """A Docker client for the real engine, with the lab image provisioned."""
+    from dockerlab import image
+    from dockerlab.engine import connect
+
+    try:
+        client = connect()
+        client.ping()
+    except EngineUnavailable as e:
+        if IN_CI:
+            pytest.fail(f"CI=true but no Docker engine answers: {e}", pytrace=False)
+        pytest.skip(f"no Docker engine answers (set CI=true to make this fail): {e}")
+    image.provision(client)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def make_lab(engine) -> Iterator[Callable[..., Lab]]:
+    """Make labs with unique names; every one is reset at teardown."""
+    made: list[Lab] = []
+
+    def make(prefix: str = "t", **kwargs) -> Lab:
+        lab = Lab(f"{prefix}-{uuid.uuid4().hex[:8]}", client=engine, echo=False, **kwargs)
+        made.append(lab)
+        return lab
+
+    yield make
+    for lab in made:
+        lab.reset()
+
+
+@pytest.fixture
+def lab(make_lab) -> Lab:
+    """One fresh lab."""
+    return make_lab()
+
+
+@pytest.fixture
+def uniq() -> Callable[[str], str]:
+    """Container and network names unique to this test (names are global on an engine)."""
+    tag = uuid.uuid4().hex[:6]
+    return lambda name: f"{name}-{tag}"
