@@ -1,7 +1,6 @@
 """dockerlab: how Docker containers talk to each other, live on a real engine.
 
->>> from dockerlab import Lab          # doctest: +SKIP
->>> lab = Lab("article")               # doctest: +SKIP
+``from dockerlab import Lab`` then ``Lab("article")``: see :mod:`dockerlab.lab`.
 """
 
 __version__ = "0.1.0"

@@ -22,9 +22,9 @@ class MatrixView:
     >>> m = pd.DataFrame({"a": [pd.NA, True], "b": [False, pd.NA]}, index=["a", "b"], dtype="boolean")
     >>> print(MatrixView(m, "by name"))
     by name: does the row reach the column?
-           a  b
-      a    ·  ✗
-      b    ✓  ·
+         a  b
+      a  ·  ✗
+      b  ✓  ·
     """
 
     def __init__(self, matrix: pd.DataFrame, title: str = "") -> None:
@@ -39,7 +39,7 @@ class MatrixView:
     def __str__(self) -> str:
         cols = [_label(c) for c in self.matrix.columns]
         rows = [str(r) for r in self.matrix.index]
-        w0 = max([len(r) for r in rows] + [1]) + 2
+        w0 = max([len(r) for r in rows] + [1]) + 4
         widths = [max(len(c), 1) for c in cols]
         head = f"{self.title}: does the row reach the column?" if self.title else "does the row reach the column?"
         lines = [head, " " * w0 + "  ".join(c.rjust(w) for c, w in zip(cols, widths, strict=True))]

@@ -175,7 +175,7 @@ def name_matrix(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """Rows = source, columns = target, booleans; the diagonal is NA (not probed).
 
     >>> f = results_frame([PingResult("a", "b", True, "10.0.0.3", "ok")], {})
-    >>> name_matrix(f, ["a", "b"]).loc["a", "b"]
+    >>> bool(name_matrix(f, ["a", "b"]).loc["a", "b"])
     True
     """
     m = pd.DataFrame(pd.NA, index=pd.Index(names, name="source"),
