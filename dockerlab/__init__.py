@@ -5,7 +5,7 @@
 
 __version__ = "0.1.0"
 
-from dockerlab.errors import (  # noqa: E402
+from dockerlab.errors import (
     DockerlabError,
     EngineError,
     EngineTimeout,
