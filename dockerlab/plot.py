@@ -63,7 +63,10 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
         fill.append(network_colour(nets[0] if nets else None))
         ring.append(network_colour(nets[1]) if len(nets) > 1 else "white")
     nx.draw_networkx_nodes(g, pos, ax=ax, node_color=fill, edgecolors=ring, linewidths=4, node_size=1600)
-    nx.draw_networkx_labels(g, pos, ax=ax, font_size=9, font_color="white", font_weight="bold")
+    # Names go under their node, so long ones (tomcat1-docker0) stay readable.
+    below = {n: (x, y - 0.32) for n, (x, y) in pos.items()}
+    nx.draw_networkx_labels(g, below, ax=ax, font_size=9, font_color="#222222", verticalalignment="top",
+                            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1})  # fmt: skip
     one_way = [(u, v) for u, v in g.edges if not g.has_edge(v, u)]
     two_way = [(u, v) for u, v in g.edges if g.has_edge(v, u)]
     common: dict[str, Any] = {"ax": ax, "node_size": 1600, "arrows": True, "arrowsize": 18, "width": 2}
@@ -79,5 +82,201 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
     by = g.graph.get("by", "name")
     ax.set_title(title or f"who reaches whom (by {by})", fontsize=10)
     ax.set_axis_off()
-    ax.margins(0.25)
+    # Fixed limits around the unit circle: every panel of the series has the same
+    # geometry (autoscaling would stretch a graph whose nodes lie on one line).
+    ax.set_xlim(-1.6, 1.6)
+    ax.set_ylim(-1.6, 1.5)
+    ax.set_aspect("equal")
+    return ax
+
+
+# -- under the hood: bridges, veth pairs and interfaces --------------------------
+
+#: Rows of the topology figure, top to bottom: (kind, y, caption on the left).
+TOPOLOGY_LAYERS = (
+    ("container", 4.0, "containers"),
+    ("interface", 3.0, "inside the container\n(its namespace)"),
+    ("veth", 2.0, "host end of\neach veth pair"),
+    ("bridge", 1.0, "Linux bridges"),
+    ("host", 0.0, "the engine's host"),
+)
+_LAYER_Y = {kind: y for kind, y, _ in TOPOLOGY_LAYERS}
+
+
+def _network_order(g: nx.Graph) -> dict[str | None, int]:
+    nets = {d.get("network") for _, d in g.nodes(data=True) if d.get("kind") in ("bridge", "interface")}
+    named = sorted((n for n in nets if n), key=lambda n: (n != "bridge", n))
+    return {n: i for i, n in enumerate(named)}
+
+
+def topology_layout(g: nx.Graph, bridge_gap: float = 1.6) -> dict[str, tuple[float, float]]:
+    """Positions for :func:`topology`, in layers; one column per interface.
+
+    Containers are ordered by their networks (Docker's ``bridge`` first), a
+    container on two networks sits between the two groups, its interfaces
+    in network order; each veth end sits under its interface, each bridge
+    under the middle of its veth ends (kept ``bridge_gap`` columns apart),
+    the host at the bottom centre.
+
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_node("container:a", kind="container", label="a")
+    >>> g.add_node("interface:a/eth0", kind="interface", label="eth0@if5", network="bridge")
+    >>> g.add_edge("container:a", "interface:a/eth0")
+    >>> topology_layout(g)["interface:a/eth0"]
+    (0.0, 3.0)
+    """
+    order = _network_order(g)
+    unknown = len(order)
+    kind = {n: d.get("kind") for n, d in g.nodes(data=True)}
+
+    def nets_rank(node: str) -> float:
+        return float(order.get(g.nodes[node].get("network"), unknown))
+
+    containers = [n for n in g if kind[n] == "container"]
+    own = {c: sorted((i for i in g[c] if kind[i] == "interface"), key=lambda i: (nets_rank(i), i)) for c in containers}
+
+    def container_key(c: str) -> tuple[float, str]:
+        ranks = [nets_rank(i) for i in own[c]]
+        return (sum(ranks) / len(ranks) if ranks else unknown + 1.0, c)
+
+    pos: dict[str, tuple[float, float]] = {}
+    column = 0.0
+    for c in sorted(containers, key=container_key):
+        cols = []
+        for i in own[c] or [None]:
+            if i is not None:
+                pos[i] = (column, _LAYER_Y["interface"])
+                for v in g[i]:
+                    if kind[v] == "veth":
+                        pos[v] = (column, _LAYER_Y["veth"])
+            cols.append(column)
+            column += 1.0
+        pos[c] = (sum(cols) / len(cols), _LAYER_Y["container"])
+    width = max(column - 1.0, 0.0)
+
+    bridges = [n for n in g if kind[n] == "bridge"]
+    wanted = {}
+    for b in bridges:
+        xs = [pos[v][0] for v in g[b] if kind[v] == "veth" and v in pos]
+        wanted[b] = sum(xs) / len(xs) if xs else width  # a network nobody uses: at the right end
+    placed: list[tuple[str, float]] = []
+    for b in sorted(bridges, key=lambda b: (wanted[b], b)):
+        x = wanted[b] if not placed else max(wanted[b], placed[-1][1] + bridge_gap)
+        placed.append((b, x))
+    if placed:  # pushed apart to the right: shift back so the group stays centred on its targets
+        shift = sum(wanted[b] for b, _ in placed) / len(placed) - sum(x for _, x in placed) / len(placed)
+        shift = max(shift, -placed[0][1] + min(0.0, wanted[placed[0][0]]))
+        for b, x in placed:
+            pos[b] = (x + shift, _LAYER_Y["bridge"])
+    for n in g:
+        if kind[n] == "host":
+            pos[n] = (width / 2, _LAYER_Y["host"])
+    return pos
+
+
+def _topology_text(d: dict[str, Any]) -> str:
+    kind = d.get("kind")
+    if kind == "interface":
+        return d.get("label", "") + (f"\n{d['ip']}" if d.get("ip") else "")
+    if kind == "bridge":
+        lines = [d.get("label", ""), f"network {d.get('network')}"]
+        if d.get("gateway"):
+            lines.append(f"gateway {d['gateway']}" + (f"/{d['subnet'].split('/')[1]}" if d.get("subnet") else ""))
+        return "\n".join(lines)
+    if kind == "host":
+        others = [i for i in d.get("interfaces", ()) if i != "lo"][:4]
+        extra = f"\nalso: lo{''.join(' · ' + i for i in others)}" if d.get("interfaces") else ""
+        return "host (the engine's network namespace)" + extra
+    if kind == "container" and d.get("network_mode") in ("host", "none"):
+        return f"{d.get('label', '')}\n(--network {d['network_mode']})"
+    return str(d.get("label", ""))
+
+
+def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Draw the lab's plumbing like the article's veth-pair figure.
+
+    Containers on top, their ``eth0@ifN`` below them, the host-side
+    ``veth...@ifN`` ends, the bridges (``docker0``, ``br-<id>``) and the host
+    at the bottom. Each veth pair and its bridge take their network's colour
+    (the same as in :func:`reachability`); a container on two networks has two
+    pairs. ``g`` is :meth:`Lab.topology`'s graph. Without ``ax`` the figure
+    widens with the number of interfaces.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    def longest(kinds: tuple[str, ...]) -> int:
+        lines = [s for d in g.nodes.values() if d.get("kind") in kinds for s in _topology_text(d).splitlines()]
+        return max(map(len, lines), default=8)
+
+    # About 0.07 inch per character at 8 points: columns fit the widest label, bridges stay apart.
+    column_inches = max(1.35, 0.07 * longest(("container", "interface", "veth")) + 0.3)
+    pos = topology_layout(g, bridge_gap=(0.075 * longest(("bridge",)) + 0.5) / column_inches)
+    kind = {n: d.get("kind") for n, d in g.nodes(data=True)}
+    xs = [x for x, _ in pos.values()] or [0.0]
+    if ax is None:
+        span = max(xs) - min(xs) + 2.15  # the columns, the captions on the left, a margin
+        fig, ax = plt.subplots(figsize=(max(6.5, span * column_inches / 0.96), 6.2))
+        fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.93)
+
+    def colour(n: str) -> str:
+        return network_colour(g.nodes[n].get("network")) if g.nodes[n].get("network") else "#999999"
+
+    for u, v in g.edges:
+        (x1, y1), (x2, y2) = pos[u], pos[v]
+        kinds = {kind[u], kind[v]}
+        if kinds == {"interface", "veth"}:
+            style: dict[str, Any] = {"color": colour(u), "lw": 4.5, "solid_capstyle": "round"}
+        elif kinds == {"veth", "bridge"}:
+            style = {"color": colour(u), "lw": 2.0}
+        elif kinds == {"container", "host"}:
+            style = {"color": "#8c8c8c", "lw": 1.5, "ls": "--"}
+        else:
+            style = {"color": "#b0b0b0", "lw": 1.2}
+        if kinds == {"container", "host"}:  # down its own column, then along the bottom to the host
+            (x1, y1), (x2, y2) = sorted([pos[u], pos[v]], key=lambda p: -p[1])
+            ax.plot([x1, x1, x2], [y1, y2, y2], zorder=1, **style)
+            continue
+        ax.plot([x1, x2], [y1, y2], zorder=1, **style)
+        if kinds == {"interface", "veth"}:
+            ax.text((x1 + x2) / 2 + 0.06, (y1 + y2) / 2, "veth pair", fontsize=6.5, color="#555555",
+                    ha="left", va="center", zorder=2)  # fmt: skip
+
+    for n, d in g.nodes(data=True):
+        k, net_c = d.get("kind"), colour(n)
+        box: dict[str, Any] = {"boxstyle": "round,pad=0.35", "lw": 1.2}
+        text_colour, weight = "black", "normal"
+        if k == "container":
+            box.update(fc="#3a3a3a", ec="#3a3a3a")
+            text_colour, weight = "white", "bold"
+        elif k == "interface":
+            box.update(fc=net_c, ec=net_c)
+            text_colour = "white"
+        elif k == "veth":
+            box.update(fc="white", ec=net_c, lw=2)
+        elif k == "bridge":
+            box.update(fc=net_c, ec=net_c, boxstyle="square,pad=0.45")
+            text_colour, weight = "white", "bold"
+        else:
+            box.update(fc="#eeeeee", ec="#8c8c8c", boxstyle="square,pad=0.5")
+        x, y = pos[n]
+        family = "monospace" if k in ("interface", "veth") else None
+        ax.text(x, y, _topology_text(d), ha="center", va="center", fontsize=8, color=text_colour,
+                fontweight=weight, bbox=box, zorder=3, family=family)  # fmt: skip
+
+    left = min(xs) - 1.3
+    for _, y, caption in TOPOLOGY_LAYERS:
+        ax.text(left, y, caption, fontsize=7.5, style="italic", color="#666666", ha="left", va="center")
+    ax.set_xlim(left - 0.1, max(xs) + 0.75)
+    ax.set_ylim(-0.55, 4.5)
+    nets = sorted({d["network"] for _, d in g.nodes(data=True) if d.get("kind") == "bridge" and d.get("network")},
+                  key=lambda x: (x != "bridge", x))  # fmt: skip
+    devices = {d["network"]: d.get("label") for _, d in g.nodes(data=True) if d.get("kind") == "bridge"}
+    handles = [Line2D([], [], color=network_colour(x), lw=4, label=f"{x} ({devices.get(x)})") for x in nets]
+    if handles:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
+                  title="network (bridge)", title_fontsize=8)  # fmt: skip
+    ax.set_title(title or "under the hood: veth pairs and bridges", fontsize=10)
+    ax.set_axis_off()
     return ax
