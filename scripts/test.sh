@@ -13,6 +13,14 @@ elif ! docker version >/dev/null 2>&1; then
     exit 1
 fi
 
+# The browser test drives Debian's chromium (never a downloaded browser build).
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then
+    install_browser() {
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei >/dev/null
+    }
+    install_browser || { apt-get update -qq && install_browser; }
+fi
+
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test,notebooks]"

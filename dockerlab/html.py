@@ -1,0 +1,134 @@
+"""HTML views of labs and containers for JupyterLab (their ``_repr_html_``).
+
+The text forms stay the short, deterministic ``repr`` (nbval compares
+``text/plain``); these views read the engine when shown. An engine error is
+shown as its message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from dockerlab.errors import DockerlabError
+from dockerlab.plot import network_colour
+
+if TYPE_CHECKING:
+    from dockerlab.lab import ContainerHandle, Lab
+
+_STATUS_COLOURS = {"running": "#c7e9c0", "created": "#fdd0a2", "exited": "#fcbba1", "dead": "#fcbba1"}
+_STYLE = "border-collapse:collapse;margin:0.3em 0"
+_CELL = "padding:2px 8px;border:1px solid #ddd;text-align:left"
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def table(columns: list[str], rows: Iterable[list[str]], caption: str = "") -> str:
+    """An HTML table; ``rows`` hold HTML already escaped.
+
+    >>> t = table(["a&b"], [["<b>1</b>"], ["2"]], "t")
+    >>> t.count("<tr>"), "a&amp;b" in t, "<b>1</b>" in t
+    (3, True, True)
+    """
+    head = "".join(f'<th style="{_CELL}">{_e(c)}</th>' for c in columns)
+    body = "".join("<tr>" + "".join(f'<td style="{_CELL}">{cell}</td>' for cell in row) + "</tr>" for row in rows)
+    cap = f'<caption style="text-align:left">{_e(caption)}</caption>' if caption else ""
+    return (
+        f'<table class="dockerlab-table" style="{_STYLE}">{cap}'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def network_chip(network: str | None, text: str | None = None) -> str:
+    """A network name on its colour (the same colours as the graphs).
+
+    >>> network_chip("bridge")
+    '<span style="border-left:0.8em solid #4c72b0;padding-left:0.3em">bridge</span>'
+    """
+    return (
+        f'<span style="border-left:0.8em solid {network_colour(network)};padding-left:0.3em">'
+        f"{_e(text if text is not None else network)}</span>"
+    )
+
+
+def status_badge(status: str) -> str:
+    """A container status on a colour: green running, orange created, red exited.
+
+    >>> status_badge("running")
+    '<span style="background:#c7e9c0;padding:0 0.4em">running</span>'
+    """
+    return f'<span style="background:{_STATUS_COLOURS.get(status, "#f0f0f0")};padding:0 0.4em">{_e(status)}</span>'
+
+
+def _error(what: str, e: DockerlabError) -> str:
+    return f'<div class="dockerlab-error"><b>{_e(what)}</b>: could not read the engine.<pre>{_e(e)}</pre></div>'
+
+
+def container_html(handle: ContainerHandle) -> str:
+    """One container: its status and a row per network attachment."""
+    try:
+        handle.reload()
+    except DockerlabError as e:
+        return _error(f"container {handle.name}", e)
+    rows = [
+        [network_chip(ep.network), _e(ep.ip or "-"), _e(ep.gateway or "-"), _e(ep.mac or "-"),
+         _e(", ".join(a for a in ep.aliases if not handle.id.startswith(a)) or "-")]
+        for ep in handle.endpoints.values()
+    ]  # fmt: skip
+    head = (
+        f"<b>container {_e(handle.name)}</b> {status_badge(handle.status)} "
+        f"<small>lab {_e(handle.lab.name)}, id {_e(handle.id[:12])}</small>"
+    )
+    if not rows:
+        return f'<div class="dockerlab-container">{head}<br>no network</div>'
+    return (
+        f'<div class="dockerlab-container">{head}'
+        f"{table(['network', 'ip', 'gateway', 'mac', 'aliases'], rows)}</div>"
+    )
+
+
+def lab_html(lab: Lab) -> str:
+    """A lab: its containers (status, addresses) and the networks they use."""
+    from dockerlab.lab import LAB_LABEL, ContainerHandle
+
+    try:
+        handles = [ContainerHandle(lab, c.name, c.attrs) for c in lab._own_containers()]
+        nets = lab.networks()
+    except DockerlabError as e:
+        return _error(f"lab {lab.name}", e)
+    used: dict[str, list[str]] = {}
+    crows = []
+    for h in handles:
+        for net in h.networks:
+            used.setdefault(net, []).append(h.name)
+        addresses = "<br>".join(network_chip(n, f"{n} {ip}") for n, ip in h.ips.items())
+        bare = [n for n in h.networks if n not in h.ips]  # host, none: no address of their own
+        addresses = "<br>".join([addresses] * bool(addresses) + [network_chip(n) for n in bare]) or "-"
+        crows.append([f"<b>{_e(h.name)}</b>", status_badge(h.status), addresses])
+    nrows = []
+    for _, n in nets.iterrows():
+        if not n["lab"] and n["name"] not in used:
+            continue
+        members = ", ".join(used.get(n["name"], [])) or "-"
+        owner = "this lab" if n["lab"] else "Docker"
+        nrows.append([network_chip(n["name"]), _e(n["driver"]), _e(n["subnet"] or "-"), _e(n["gateway"] or "-"),
+                      _e("yes" if n["internal"] else "no"), _e(owner), _e(members)])  # fmt: skip
+    own = int(nets["lab"].sum()) if len(nets) else 0
+    head = (
+        f"<b>Lab {_e(lab.name)}</b>: {len(handles)} container{'s' * (len(handles) != 1)}, "
+        f"{own} network{'s' * (own != 1)} of its own "
+        f"<small>(label {_e(LAB_LABEL)}={_e(lab.name)})</small>"
+    )
+    parts = [f'<div class="dockerlab-lab">{head}']
+    if crows:
+        parts.append(table(["container", "status", "networks and addresses"], crows, "containers"))
+    else:
+        parts.append("<br>No containers yet: lab.run('c1') starts one.")
+    if nrows:
+        parts.append(table(["network", "driver", "subnet", "gateway", "internal", "owner", "containers"],
+                           nrows, "networks"))  # fmt: skip
+    parts.append("</div>")
+    return "".join(parts)

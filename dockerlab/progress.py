@@ -1,0 +1,187 @@
+"""A small progress display for long operations, in JupyterLab and in a terminal.
+
+In a Jupyter kernel the bar is one HTML output updated in place (an
+``IPython.display`` handle); its ``text/plain`` form is only the label, so a
+notebook's stored text output is the same on every run (nbval compares it).
+Elsewhere it writes to a stream (stderr by default): redrawn in place on a
+terminal, one line per step otherwise (CI logs stay readable).
+
+A :class:`ProgressBar` is also a ``Callable[[str], None]``, so it can be given
+wherever dockerlab reports steps, for instance ``lab.provision(progress=bar)``.
+
+>>> import io
+>>> out = io.StringIO()
+>>> with ProgressBar("containers", total=2, stream=out) as bar:
+...     bar("c1 running")
+...     bar("c2 running")
+>>> print(out.getvalue(), end="")
+containers [##########----------] 1/2 c1 running
+containers [####################] 2/2 c2 running
+containers: done
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+from typing import Any, TextIO
+
+WIDTH = 20
+
+
+def in_jupyter() -> bool:
+    """Whether code runs in a Jupyter kernel (where HTML outputs are shown)."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    shell = ipython.get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+class _Display:
+    """An HTML output updated in place; text/plain stays the label only."""
+
+    def __init__(self, label: str) -> None:
+        from IPython.display import display
+
+        self.label = label
+        self.handle = display(self._bundle(0, None, ""), raw=True, display_id=True)
+
+    def _bundle(self, done: int, total: int | None, message: str, finished: bool = False) -> dict[str, str]:
+        if total:
+            bar = f'<progress value="{done}" max="{total}"></progress> {done}/{total}'
+        elif finished:
+            bar = f'<progress value="1" max="1"></progress> {done} steps'
+        else:  # no total: an indeterminate bar and a count
+            bar = f"<progress></progress> step {done}"
+        note = "done" if finished else message
+        body = (
+            f'<div class="dockerlab-progress"><b>{html.escape(self.label)}</b> {bar} '
+            f"<code>{html.escape(note)}</code></div>"
+        )
+        return {"text/plain": self.label, "text/html": body}
+
+    def show(self, done: int, total: int | None, message: str, finished: bool = False) -> None:
+        if self.handle is not None:
+            self.handle.update(self._bundle(done, total, message, finished), raw=True)
+
+
+class ProgressBar:
+    """Show how far a multi-step operation is.
+
+    Parameters
+    ----------
+    label:
+        What is in progress, for instance ``"lab image"``.
+    total:
+        The number of steps, when known; the bar then fills. Without it the
+        steps are counted.
+    stream:
+        Where the text form goes outside Jupyter; default ``sys.stderr``.
+    html:
+        Force (True) or refuse (False) the Jupyter display; default: when in a kernel.
+    """
+
+    def __init__(
+        self, label: str, total: int | None = None, *, stream: TextIO | None = None, html: bool | None = None
+    ) -> None:
+        self.label = label
+        self.total = total
+        self.done = 0
+        self.message = ""
+        self.finished = False
+        self._stream = stream
+        use_html = in_jupyter() if html is None else html
+        self._display = _Display(label) if use_html else None
+
+    @property
+    def stream(self) -> TextIO:
+        """The text stream (resolved late, so pytest's capture and redirects apply)."""
+        return self._stream if self._stream is not None else sys.stderr
+
+    def __call__(self, message: str) -> None:
+        """One step done, described by ``message`` (the ``progress=`` callable form)."""
+        self.advance(message)
+
+    def advance(self, message: str = "", steps: int = 1) -> None:
+        """Count ``steps`` more steps done and show ``message``."""
+        self.done += steps
+        if self.total is not None:
+            self.total = max(self.total, self.done)
+        self.message = message
+        self._show()
+
+    def close(self, message: str = "done") -> None:
+        """Mark the operation finished; safe to call twice."""
+        if self.finished:
+            return
+        self.finished = True
+        if self._display is not None:
+            self._display.show(self.done, self.total, self.message, finished=True)
+            return
+        if self._tty():
+            self.stream.write("\n")
+        self.stream.write(f"{self.label}: {message}\n")
+        self.stream.flush()
+
+    def text(self) -> str:
+        """The one-line text form, for instance ``'image [#####-----] 1/2 building'``."""
+        if self.total:
+            filled = round(WIDTH * self.done / self.total)
+            bar = f"[{'#' * filled}{'-' * (WIDTH - filled)}] {self.done}/{self.total}"
+        else:
+            bar = f"step {self.done}"
+        return f"{self.label} {bar} {self.message}".rstrip()
+
+    def _tty(self) -> bool:
+        isatty = getattr(self.stream, "isatty", None)
+        return bool(isatty and isatty())
+
+    def _show(self) -> None:
+        if self._display is not None:
+            self._display.show(self.done, self.total, self.message)
+        elif self._tty():
+            self.stream.write("\r\x1b[2K" + self.text())
+            self.stream.flush()
+        else:
+            self.stream.write(self.text() + "\n")
+            self.stream.flush()
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, exc_type: Any, *exc: object) -> None:
+        self.close("done" if exc_type is None else "stopped by an error")
+
+
+def wanted() -> bool:
+    """Whether to show progress by default: in Jupyter, or on an interactive terminal."""
+    return in_jupyter() or sys.stderr.isatty()
+
+
+def run_many(
+    lab: Any, names: list[str], *, progress: bool | ProgressBar | None = None, **kwargs: Any
+) -> list[Any]:
+    """Run several containers alike (``lab.run(name, **kwargs)`` each), showing a progress bar.
+
+    Returns the :class:`~dockerlab.lab.ContainerHandle` of each, in order.
+    ``progress``: a :class:`ProgressBar` to use, True or False to show one
+    or not; by default one is shown in Jupyter and on a terminal.
+    """
+    names = list(names)
+    bar = progress if isinstance(progress, ProgressBar) else None
+    if progress is True or (progress is None and wanted()):
+        bar = ProgressBar(f"starting {len(names)} containers", total=len(names))
+    handles = []
+    try:
+        for name in names:
+            handles.append(lab.run(name, **kwargs))
+            if bar is not None:
+                bar(f"{name} running")
+    except BaseException:
+        if bar is not None:
+            bar.close("stopped by an error")
+        raise
+    if bar is not None:
+        bar.close()
+    return handles

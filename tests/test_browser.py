@@ -1,0 +1,251 @@
+"""A real browser test: notebook 01 run in JupyterLab, in headless Chromium.
+
+The test starts ``jupyter lab`` on 127.0.0.1 (a free port, a token, no
+browser, a temporary copy of the notebooks as its root), opens notebook
+``01_*.ipynb`` in Debian's ``chromium`` driven by Playwright (no browser
+download: ``executable_path``), runs all cells from the Run menu, and waits
+(bounded) for the ping output and the graph image. It saves a screenshot and
+the graph to ``artifacts/``; with ``DOCKERLAB_UPDATE_IMAGES=1`` also to
+``docs/images/`` for the README.
+
+Nothing leaves the machine: JupyterLab's news and update checks and its
+extension listing are off, Chromium's background services are off, its
+resolver maps every host name but 127.0.0.1 to nothing, and any request the
+page makes to another address fails the test.
+
+Needs: ``apt-get install chromium``, ``pip install playwright``.
+``DOCKERLAB_CHROMIUM`` overrides the browser path, ``DOCKERLAB_BROWSER_NOTEBOOK``
+the notebook.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from dockerlab.lab import LAB_LABEL, Lab
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+ARTIFACTS = ROOT / "artifacts"
+README_IMAGES = ROOT / "docs" / "images"
+CHROMIUM = os.environ.get("DOCKERLAB_CHROMIUM", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+SERVER_SECONDS = 90
+RUN_SECONDS = float(os.environ.get("DOCKERLAB_BROWSER_SECONDS", "420"))
+PING_OUTPUT = re.compile(r"\d+ bytes from \d+\.\d+\.\d+\.\d+")
+
+#: Chromium without its background network features: it contacts nothing but loopback.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # needed as root; the page is our own local JupyterLab
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-breakpad",
+    "--no-first-run",
+    "--no-pings",
+    "--metrics-recording-only",
+    "--safebrowsing-disable-auto-update",
+    "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,"
+    "CertificateTransparencyComponentUpdater,SafeBrowsing,NetworkTimeServiceQuerying,InterestFeedContentSuggestions",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--disable-dev-shm-usage",
+]
+
+#: JupyterLab settings: no news or update checks, every cell attached (so all outputs are in the DOM).
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+SERVER_CONFIG = {
+    "LabApp": {
+        "news_url": None,
+        "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
+        "extension_manager": "readonly",
+    },
+    "ServerApp": {"open_browser": False},
+}
+
+pytestmark = pytest.mark.integration
+
+
+def _needs(what: str, why: str) -> None:
+    if IN_CI:
+        pytest.fail(f"CI=true but {what} is missing: {why}", pytrace=False)
+    pytest.skip(f"{what} is missing ({why}); set CI=true to make this fail")
+
+
+def _notebook() -> Path:
+    chosen = os.environ.get("DOCKERLAB_BROWSER_NOTEBOOK")
+    if chosen:
+        return Path(chosen).resolve()
+    found = sorted(NOTEBOOKS.glob("01_*.ipynb"))
+    if not found:
+        _needs("notebooks/01_*.ipynb", "the first lesson notebook")
+    return found[0]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _labs(engine) -> set[str]:
+    found = engine.containers.list(all=True, filters={"label": LAB_LABEL})
+    found += engine.networks.list(filters={"label": LAB_LABEL})
+    return {(getattr(r, "labels", None) or r.attrs.get("Labels") or {}).get(LAB_LABEL, "") for r in found}
+
+
+@pytest.fixture
+def jupyter_lab(tmp_path, engine) -> Iterator[tuple[str, Path]]:
+    """JupyterLab on loopback over a copy of the notebook's folder; yields (base URL with token, notebook)."""
+    notebook = _notebook()
+    # A copy of the notebooks' folder is JupyterLab's root (nothing is written into the repository);
+    # its siblings (such as ../docker, which a lesson reads) are linked beside it, read as they are.
+    root = tmp_path / "repo" / notebook.parent.name
+    shutil.copytree(notebook.parent, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    for sibling in notebook.parent.parent.iterdir():
+        if sibling.name != root.name and not sibling.name.startswith("."):
+            (root.parent / sibling.name).symlink_to(sibling)
+    config, settings = tmp_path / "config", tmp_path / "settings"
+    config.mkdir()
+    (config / "jupyter_server_config.json").write_text(json.dumps(SERVER_CONFIG))
+    for name, values in LAB_SETTINGS.items():
+        path = settings / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port, token = _free_port(), os.urandom(16).hex()
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+        "IPYTHONDIR": str(tmp_path / "ipython"),
+    }  # fmt: skip
+    log = (tmp_path / "jupyter.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={root}", *(["--allow-root"] if os.geteuid() == 0 else [])],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
+    )  # fmt: skip
+    labs_before = _labs(engine)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_SECONDS
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab did not start:\n{(tmp_path / 'jupyter.log').read_text()[-3000:]}")
+            time.sleep(0.25)  # a bounded poll of the server, not a wait for a container
+        yield f"{base}/lab/tree/{notebook.name}?token={token}", root / notebook.name
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        log.close()
+        # Remove the labs this notebook made (new since the start and named in its source).
+        source = notebook.read_text()
+        for name in _labs(engine) - labs_before:
+            if name and (f"'{name}'" in source or f'"{name}"' in source):
+                Lab(name, client=engine, echo=False).reset()
+
+
+def test_notebook_01_runs_in_jupyterlab_in_chromium(jupyter_lab):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _needs("playwright", "pip install playwright (the browser itself is Debian's chromium)")
+    if not Path(CHROMIUM).exists():
+        _needs(CHROMIUM, "apt-get install chromium")
+    url, _ = jupyter_lab
+    outside: list[str] = []
+
+    def note_outside(request) -> None:
+        target = urlsplit(request.url)
+        if target.scheme not in ("data", "blob") and target.hostname != "127.0.0.1":
+            outside.append(request.url)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.on("request", note_outside)  # observed, not intercepted: routing stalls JupyterLab
+            page = context.new_page()
+            console: list[str] = []
+            page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+            page.set_default_timeout(60_000)
+            page.goto(url)
+            page.wait_for_selector(".jp-Notebook .jp-Cell")
+            # The kernel is connected and idle: the status bar says "Python 3 (ipykernel) | Idle".
+            page.locator(".jp-StatusBar-Item", has_text=re.compile(r"\| Idle$")).first.wait_for(timeout=90_000)
+
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+            try:
+                page.wait_for_function(
+                    """() => {
+                        const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
+                        const failed = [...document.querySelectorAll('.jp-OutputArea-output')]
+                            .some(o => o.textContent.includes('Traceback'));
+                        const done = cells.length > 0 && cells.every(c => {
+                            const p = c.querySelector('.jp-InputArea-prompt');
+                            return p && /\\[\\d+\\]/.test(p.textContent);
+                        });
+                        return failed || done;
+                    }""",
+                    timeout=RUN_SECONDS * 1000,
+                )  # fmt: skip
+            finally:
+                page.screenshot(path=str(ARTIFACTS / "jupyterlab-end.png"))
+                (ARTIFACTS / "browser-console.log").write_text("\n".join(console))
+            outputs = page.locator(".jp-OutputArea-output")
+            texts = outputs.all_inner_texts()
+            errors = [t for t in texts if "Traceback" in t]
+            assert not errors, "a cell failed:\n" + errors[0][-3000:]
+            assert any(PING_OUTPUT.search(t) for t in texts), "no ping output in the notebook's outputs"
+
+            graphs = page.locator('.jp-OutputArea-output img[src^="data:image/png"]')
+            assert graphs.count() >= 1, "no graph image in the notebook's outputs"
+            graph = graphs.last
+            graph.evaluate("img => img.scrollIntoView({block: 'end'})")  # the outputs above it stay in view
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=graph.element_handle())
+            png = base64.b64decode(graph.get_attribute("src").split(",", 1)[1])
+            assert png.startswith(b"\x89PNG")
+            shot = page.screenshot()
+        finally:
+            browser.close()
+    assert outside == [], f"the page tried to reach beyond loopback: {outside}"
+
+    (ARTIFACTS / "jupyterlab.png").write_bytes(shot)
+    (ARTIFACTS / "graph.png").write_bytes(png)
+    if os.environ.get("DOCKERLAB_UPDATE_IMAGES") == "1":
+        README_IMAGES.mkdir(parents=True, exist_ok=True)
+        (README_IMAGES / "jupyterlab.png").write_bytes(shot)
+        (README_IMAGES / "graph.png").write_bytes(png)
