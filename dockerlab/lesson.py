@@ -1,0 +1,526 @@
+"""What the notebooks of the series share: starting a lesson, showing who reaches whom, stand-ins.
+
+Every notebook starts with :func:`start` (connect, provision the lab image with
+visible progress, reset the lab) and shows reachability with :func:`reachability`:
+the ✓/✗ matrix as text (what nbval compares) and, in JupyterLab, the coloured
+table beside the graph, drawn with one layout and one colour scheme across the
+series. Pictures are rendered to PNG without pyplot, so no figure is left open
+and no ``<Figure ...>`` repr is printed.
+
+The finale's stand-ins for the article's Tomcat and MySQL images are here too:
+busybox ``httpd`` (the app) and ``nc`` (the service), both in the lab image.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import ipaddress
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import pandas as pd
+
+from dockerlab import display, plot, sim
+from dockerlab.engine import connect, engine_call
+from dockerlab.errors import InvalidInput, NeedsEngine, NotReady
+from dockerlab.graphs import reachability_graph
+from dockerlab.lab import By, ExecResult, Lab
+
+if TYPE_CHECKING:
+    import docker
+    from matplotlib.figure import Figure
+
+#: The article's subnet and gateway for ``myBridge`` (section 5).
+ARTICLE_SUBNET = "192.168.0.0/16"
+ARTICLE_GATEWAY = "192.168.0.1"
+
+#: The finale's ports: the app (Tomcat's 8080) and the service (MySQL's 3306).
+APP_PORT = 8080
+SERVICE_PORT = 3306
+#: What the service stand-in answers on its port.
+SERVICE_GREETING = "hello from the mysql1 stand-in (busybox nc) on port 3306"
+
+
+# -- starting a lesson ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngineReport:
+    """Which engine answered (``docker version``)."""
+
+    version: str
+    api_version: str
+    platform: str
+
+    def __str__(self) -> str:
+        return (
+            "A Docker engine answers.\n"
+            f"engine: Docker {self.version}, API {self.api_version}, {self.platform}"
+        )
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+
+def check_engine(client: docker.DockerClient | None = None) -> EngineReport:
+    """Ask the engine named by the environment who it is.
+
+    Raises :class:`~dockerlab.errors.EngineUnavailable` (with what to do) when
+    no engine answers.
+    """
+    client = client or connect()
+    with engine_call("docker version"):
+        info = client.version()
+    version = str(info.get("Version", "unknown"))
+    platform = f"{str(info.get('Os', '?')).lower()}/{info.get('Arch', '?')}"
+    return EngineReport(version, str(info.get("ApiVersion", "?")), platform)
+
+
+def start(
+    lab_name: str = "article", *, client: docker.DockerClient | None = None, needs_engine: bool = False
+) -> Lab:
+    """Open a lesson: connect, provision the lab image (printing each step), reset the lab.
+
+    Every notebook of the series calls ``start("article")`` first, so a rerun,
+    or the notebooks in any order, begin from an empty lab. When no engine
+    answers (and CI is not set) the lesson runs on dockerlab's simulator and
+    says so first; ``needs_engine=True`` refuses that, for lessons that use
+    the host's own ports.
+    """
+    if client is not None:
+        lab = Lab(lab_name, client=client)
+    else:
+        lab, simulated = sim.lab_or_sim(lab_name)
+        if simulated:
+            if needs_engine:
+                raise NeedsEngine(
+                    "This notebook publishes a port on your host and fetches it, which the simulator "
+                    "cannot do: it needs a real Docker engine (see notebook 00)."
+                )
+            print(sim.BANNER)
+    lab.provision()
+    lab.reset()
+    return lab
+
+
+# -- pictures ------------------------------------------------------------------
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _figure(width: float, height: float, axes: int = 1) -> tuple[Figure, list[Any]]:
+    """A figure outside pyplot: nothing is shown or kept open behind the notebook's back."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height))
+    return fig, [fig.add_subplot(1, axes, i + 1) for i in range(axes)]
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A PNG with a short text description (the text is what a terminal or nbval sees)."""
+
+    png: bytes
+    text: str
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(self.text)
+
+
+# -- reachability ----------------------------------------------------------------
+
+
+def arrows(g: nx.DiGraph) -> list[str]:
+    """The graph's arrows as text: ``a ⇄ b`` both ways, ``a → b`` one way.
+
+    >>> arrows(nx.DiGraph([("tomcat1", "mysql1")]))
+    ['tomcat1 → mysql1']
+    >>> arrows(nx.DiGraph([("a", "b"), ("b", "a"), ("c", "a")]))
+    ['a ⇄ b', 'c → a']
+    """
+    two_way = sorted({tuple(sorted((u, v))) for u, v in g.edges if g.has_edge(v, u)})
+    one_way = sorted((u, v) for u, v in g.edges if not g.has_edge(v, u))
+    return [f"{a} ⇄ {b}" for a, b in two_way] + [f"{a} → {b}" for a, b in one_way]
+
+
+def describe(g: nx.DiGraph) -> str:
+    """One line naming the graph's arrows, or saying there are none.
+
+    >>> describe(nx.DiGraph([("a", "b")]))
+    'arrows: a → b'
+    >>> g = nx.DiGraph(); g.add_node("a"); describe(g)
+    'arrows: none (nobody reaches anybody)'
+    """
+    found = arrows(g)
+    return "arrows: " + (", ".join(found) if found else "none (nobody reaches anybody)")
+
+
+def draw(g: nx.DiGraph, title: str) -> Picture:
+    """The reachability graph as a :class:`Picture` (the series' one layout and colours)."""
+    fig, (ax,) = _figure(5.2, 3.6)
+    plot.reachability(g, ax=ax, title=title)
+    return Picture(_png(fig), f"graph ({title}): {describe(g)[len('arrows: '):]}")
+
+
+@dataclass(frozen=True)
+class ReachabilityView:
+    """One measurement of who reaches whom: the matrix and its graph.
+
+    Its text is the ✓/✗ matrix and the list of arrows; in JupyterLab the
+    coloured table and the graph are shown side by side.
+    """
+
+    matrix: pd.DataFrame
+    graph: nx.DiGraph
+    title: str
+
+    def __str__(self) -> str:
+        return f"{display.matrix(self.matrix, self.title)}\n{describe(self.graph)}"
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+    def picture(self) -> Picture:
+        """The graph alone."""
+        return draw(self.graph, f"who reaches whom, {self.title}")
+
+    def _repr_html_(self) -> str:
+        table = display.matrix(self.matrix, self.title)._repr_html_()
+        png = base64.b64encode(self.picture().png).decode()
+        return (
+            '<div class="dockerlab-reachability" style="display:flex;gap:2em;align-items:center;flex-wrap:wrap">'
+            f'<div>{table}</div><img alt="{describe(self.graph)}" '
+            f'src="data:image/png;base64,{png}" style="max-width:480px"></div>'
+        )
+
+
+def node_attributes(lab: Lab) -> dict[str, dict[str, Any]]:
+    """Each container's networks, addresses and state, as the graphs' nodes carry them."""
+    out = {}
+    for name in lab.containers:
+        h = lab[name]
+        out[name] = {"networks": h.networks, "addresses": h.ips, "running": h.running}
+    return out
+
+
+def reachability(lab: Lab, by: By = "name", title: str | None = None) -> ReachabilityView:
+    """Probe the lab once (every container pings every other) and return matrix and graph."""
+    matrix = lab.reachability(by)
+    g = reachability_graph(matrix, node_attributes(lab), by=by)
+    return ReachabilityView(matrix, g, title or ("by name" if by == "name" else "by IP"))
+
+
+def side_by_side(*views: ReachabilityView, titles: list[str] | None = None) -> Picture:
+    """Several reachability graphs in one picture, for instance before and after a change."""
+    if not views:
+        raise InvalidInput("side_by_side() needs at least one view.")
+    titles = titles or [v.title for v in views]
+    if len(titles) != len(views):
+        raise InvalidInput(f"{len(views)} views but {len(titles)} titles.")
+    fig, axes = _figure(5.2 * len(views), 3.6, axes=len(views))
+    for view, title, ax in zip(views, titles, axes, strict=True):
+        plot.reachability(view.graph, ax=ax, title=title)
+    text = "\n".join(f"{t}: {describe(v.graph)}" for t, v in zip(titles, views, strict=True))
+    return Picture(_png(fig), text)
+
+
+def topology(lab: Lab, title: str | None = None) -> Picture:
+    """The lab's plumbing (containers, veth pairs, bridges, host) as a picture.
+
+    Its text lists each container interface with the host end of its pair.
+    """
+    df = lab.interfaces()
+    g = lab.topology()
+    from matplotlib.figure import Figure
+
+    columns = max(len(df), 1)
+    fig = Figure(figsize=(max(6.5, 1.9 * (columns + 1.6)), 6.2))
+    plot.topology(g, ax=fig.add_subplot(), title=title)
+    lines = [
+        f"{r.container} {r.interface} ⇄ {'(no pair)' if pd.isna(r.host_interface) else 'veth'} "
+        f"on {r.bridge} ({r.network})"
+        for r in df.itertuples(index=False)
+    ]
+    return Picture(_png(fig), "\n".join([f"topology: {title or 'veth pairs and bridges'}", *lines]))
+
+
+# -- tables -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """A DataFrame shown as HTML, with a text form that does not pad columns.
+
+    pandas pads text columns to their widest value, so an address one digit
+    longer shifts the whole table; here each row is its values joined by
+    `` | ``, which stays comparable when values vary between runs.
+
+    >>> print(Table(pd.DataFrame({"a": ["x", None], "b": [1, 2]})))
+    a | b
+    x | 1
+    - | 2
+    """
+
+    frame: pd.DataFrame
+
+    def __str__(self) -> str:
+        def cell(v: object) -> str:
+            return "-" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else str(v)
+
+        rows = [" | ".join(str(c) for c in self.frame.columns)]
+        rows += [" | ".join(cell(v) for v in row) for row in self.frame.itertuples(index=False)]
+        return "\n".join(rows)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+    def _repr_html_(self) -> str:
+        return self.frame.to_html(index=False, na_rep="-")
+
+
+def table(frame: pd.DataFrame, columns: list[str] | None = None) -> Table:
+    """Show ``frame`` (or some of its ``columns``) as a :class:`Table`."""
+    return Table(frame[columns] if columns else frame)
+
+
+def pair_check(interfaces: pd.DataFrame) -> str:
+    """For each container interface, whether it and its host end point at each other.
+
+    ``interfaces`` is :meth:`Lab.interfaces`'s table. ``eth0@if45`` with
+    index 44 and ``veth...@if44`` with index 45 are the two ends of one pair.
+
+    >>> df = pd.DataFrame([{"container": "tomcat1", "interface": "eth0", "ifindex": 44, "peer_ifindex": 45,
+    ...     "host_interface": "veth8eb364e", "host_ifindex": 45, "bridge": "docker0",
+    ...     "label": "eth0@if45", "host_label": "veth8eb364e@if44"}])
+    >>> print(pair_check(df))
+    tomcat1: eth0@if45 (index 44) ⇄ veth8eb364e@if44 (index 45) on docker0: each points at the other, one pair ✓
+    """
+    lines = []
+    for r in interfaces.itertuples(index=False):
+        if pd.isna(r.host_interface):
+            lines.append(f"{r.container}: {r.label} (index {r.ifindex}): no host end found ✗")
+            continue
+        ok = r.peer_ifindex == r.host_ifindex and _peer_of_host(r) == r.ifindex
+        verdict = "each points at the other, one pair ✓" if ok else "they do NOT point at each other ✗"
+        lines.append(
+            f"{r.container}: {r.label} (index {r.ifindex}) ⇄ {r.host_label} (index {r.host_ifindex}) "
+            f"on {r.bridge}: {verdict}"
+        )
+    return "\n".join(lines)
+
+
+def _peer_of_host(row: Any) -> int | None:
+    """The ``M`` of the host end's ``veth...@ifM`` label."""
+    label = str(row.host_label)
+    return int(label.rsplit("@if", 1)[1]) if "@if" in label else None
+
+
+# -- the article's steps -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddressChange:
+    """A container's address before and after it was recreated or restarted."""
+
+    container: str
+    before: str | None
+    after: str | None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the address is a different one now."""
+        return self.before != self.after
+
+    def __str__(self) -> str:
+        verdict = "the address CHANGED" if self.changed else "the address stayed the same"
+        return f"{self.container}: before {self.before}, after {self.after}: {verdict}"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+
+@dataclass(frozen=True)
+class SubnetChoice:
+    """The subnet ``myBridge`` gets: the article's where it is free, another one otherwise."""
+
+    preferred: str
+    subnet: str
+    gateway: str
+    clashes: tuple[str, ...]
+
+    @property
+    def is_article(self) -> bool:
+        """Whether the article's own subnet is used."""
+        return self.subnet == self.preferred
+
+    def __str__(self) -> str:
+        if self.is_article:
+            return (
+                f"{self.preferred} overlaps nothing on this engine or its host: "
+                f"myBridge uses the article's subnet {self.subnet}, gateway {self.gateway}."
+            )
+        return (
+            f"{self.preferred} overlaps " + "; ".join(self.clashes) + ".\n"
+            f"A bridge on it would hide those addresses from the containers (and a clash with the host's "
+            f"own network can cut the host off them), so myBridge uses the free subnet {self.subnet}, "
+            f"gateway {self.gateway} instead. Everything else works the same."
+        )
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+
+#: Where to look first when the article's subnet is taken: its mirror in 10.0.0.0/8.
+FALLBACK_SUBNET = "10.168.0.0/16"
+
+
+def choose_subnet(lab: Lab, preferred: str = ARTICLE_SUBNET, gateway: str = ARTICLE_GATEWAY) -> SubnetChoice:
+    """The article's subnet and gateway if nothing overlaps them, else a free subnet and its first address.
+
+    Overlaps are Docker networks on the engine and routes of the engine's host
+    (see :meth:`Lab.free_subnet`). The fallback tries :data:`FALLBACK_SUBNET`
+    first, then the first free subnet of the same size.
+    """
+    net = ipaddress.ip_network(preferred)
+    clashes = tuple(lab.clashes(net))
+    if not clashes:
+        return SubnetChoice(preferred, str(net), gateway, ())
+    fallback = ipaddress.ip_network(FALLBACK_SUBNET)
+    if fallback.prefixlen == net.prefixlen and not lab.clashes(fallback):
+        subnet = str(fallback)
+    else:
+        subnet = lab.free_subnet(None, prefixlen=net.prefixlen)
+    first = next(ipaddress.ip_network(subnet).hosts())
+    return SubnetChoice(preferred, subnet, str(first), clashes)
+
+
+def in_subnet(address: str | None, subnet: str) -> bool:
+    """Whether ``address`` lies in ``subnet``.
+
+    >>> in_subnet("192.168.0.2", "192.168.0.0/16"), in_subnet(None, "10.0.0.0/8")
+    (True, False)
+    """
+    return address is not None and ipaddress.ip_address(address) in ipaddress.ip_network(subnet)
+
+
+# -- the finale's stand-ins ---------------------------------------------------------
+
+
+def service_command(port: int = SERVICE_PORT, greeting: str = SERVICE_GREETING) -> list[str]:
+    """The MySQL stand-in: busybox ``nc`` answering every TCP connection on ``port`` with ``greeting``.
+
+    >>> service_command(3306, "hi")
+    ['nc', '-ll', '-p', '3306', '-e', 'echo', 'hi']
+    """
+    return ["nc", "-ll", "-p", str(int(port)), "-e", "echo", greeting]
+
+
+def app_command(service: str, service_port: int = SERVICE_PORT, port: int = APP_PORT) -> list[str]:
+    """The Tomcat stand-in: busybox ``httpd`` on ``port`` with one page, ``/cgi-bin/db``.
+
+    The page connects to ``service:service_port`` *by name* and returns what
+    the service said, like a web app reading from its database.
+    """
+    if not service or not all(ch.isalnum() or ch in "-_." for ch in service):
+        raise InvalidInput(f"service must be a container name, not {service!r}.")
+    script = (
+        "mkdir -p /var/www/cgi-bin && cat > /var/www/cgi-bin/db <<\"EOF\"\n"
+        "#!/bin/sh\n"
+        'printf "Content-Type: text/plain\\r\\n\\r\\n"\n'
+        f'echo "the app asked {service}:{int(service_port)} and got:"\n'
+        f"nc -w 2 {service} {int(service_port)} </dev/null\n"
+        "EOF\n"
+        f"chmod +x /var/www/cgi-bin/db && exec httpd -f -p {int(port)} -h /var/www"
+    )
+    return ["sh", "-c", script]
+
+
+def wait_for_service(lab: Lab, client: str, service: str, port: int = SERVICE_PORT, timeout: float = 10) -> ExecResult:
+    """Readiness check: from ``client``, connect to ``service:port`` by name until it answers.
+
+    A bounded poll (no fixed sleep); returns the first answer, or raises
+    :class:`NotReady`.
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while True:
+        result = lab.exec(client, ["nc", "-w", "1", service, str(int(port))])
+        if result.ok and result.output.strip():
+            return result
+        if time.monotonic() > deadline:
+            raise NotReady(f"{service}:{port}, asked from {client},", timeout, repr(result.output.strip()))
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
+def free_port(preferred: int = APP_PORT) -> int:
+    """``preferred`` if nothing listens on 127.0.0.1:``preferred``, else a port the system says is free."""
+    for port in (preferred, 0):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise InvalidInput("No free TCP port on 127.0.0.1.")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One HTTP GET and what came back."""
+
+    url: str
+    status: int
+    body: str
+
+    def __str__(self) -> str:
+        return f"GET {self.url} -> HTTP {self.status}\n{self.body.rstrip()}"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+
+def fetch(url: str, timeout: float = 10) -> Fetched:
+    """GET ``url`` from this machine's loopback (only), retrying until the server answers.
+
+    Only ``http://127.0.0.1:PORT/...`` is accepted: the lab never fetches
+    anything beyond this machine. Proxies from the environment are ignored.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "http" or parts.hostname != "127.0.0.1":
+        raise InvalidInput(f"fetch() only reads http://127.0.0.1:PORT/... (a published lab port), not {url!r}.")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while True:
+        try:
+            with opener.open(url, timeout=3) as response:
+                return Fetched(url, int(response.status), response.read().decode(errors="replace"))
+        except urllib.error.HTTPError as e:
+            return Fetched(url, int(e.code), e.read().decode(errors="replace"))
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
+            if time.monotonic() > deadline:
+                raise NotReady(url, timeout, str(e)) from e
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
