@@ -1,0 +1,737 @@
+"""Classroom exercises: prepare a lab, let the learner change it, then check it live.
+
+Each exercise has an id (``ex01``...), a :func:`setup` that resets the lab and
+builds its starting state (for instance a broken lab), hints in stages
+(:func:`hint`), and a :func:`check` that probes the live engine and says
+precisely what is still wrong, what was expected and why. A check never shows
+the solution's code, and on an untouched lab it fails with feedback rather
+than raising.
+
+>>> EXERCISES[:3]
+('ex01', 'ex02', 'ex03')
+>>> hint("ex01", 1).startswith("Hint 1/3")
+True
+
+Containers and networks are named ``e<N>-...`` (``e1-web``, ``e4-net``) so that
+no exercise collides with another one or with the tutorial series.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from dockerlab.errors import DockerlabError, InvalidInput
+from dockerlab.probe import REASONS
+
+if TYPE_CHECKING:
+    from dockerlab.lab import ContainerHandle, Lab
+
+PASSED, NOT_YET = "PASSED", "NOT YET"
+#: The file a setup leaves in a container that must be repaired, not replaced.
+MARKER = "/tmp/.dockerlab-original"
+
+
+# -- results -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing that is not as the exercise asks: what was seen, what was expected, and why."""
+
+    seen: str
+    expected: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"- {self.seen}\n    expected: {self.expected}\n    why: {self.why}"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict of :func:`check`: ``passed`` and the ``feedback`` text."""
+
+    exercise: str
+    passed: bool
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def feedback(self) -> str:
+        """What is wrong, what was expected and why; or what the passing lab shows."""
+        title = EXERCISE_INFO[self.exercise].title
+        if self.passed:
+            lines = [f"{PASSED} {self.exercise} ({title})", *self.notes]
+        else:
+            n = len(self.findings)
+            lines = [f"{NOT_YET} {self.exercise} ({title}): {n} thing{'s' if n != 1 else ''} to fix"]
+            lines += [str(f) for f in self.findings]
+            lines += [*self.notes, f'Stuck? exercises.hint("{self.exercise}", 1) gives a first hint.']
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.feedback
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython display
+        p.text(self.feedback)
+
+
+@dataclass(frozen=True)
+class Task:
+    """What :func:`setup` prepared: the task text with this lab's values, and those values."""
+
+    exercise: str
+    text: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython display
+        p.text(self.text)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: its text, time, hints, and how to prepare and check a lab."""
+
+    id: str
+    title: str
+    task: str
+    minutes: int
+    hints: tuple[str, ...]
+    setup: Callable[[Lab], Mapping[str, str]]
+    check: Callable[[Lab, Any], list[Finding]]
+    takes_answer: bool = False
+
+
+# -- reading the lab -----------------------------------------------------------
+
+
+class _State:
+    """A snapshot of the lab's containers, to explain probe results from the engine's truth."""
+
+    def __init__(self, lab: Lab) -> None:
+        from dockerlab.lab import ContainerHandle
+
+        self.lab = lab
+        self.handles: dict[str, ContainerHandle] = {
+            c.name: ContainerHandle(lab, c.name, c.attrs) for c in lab._own_containers()
+        }
+
+    def missing(self, names: list[str], exercise: str) -> list[Finding]:
+        """Findings for expected containers that do not exist or are not running."""
+        found = []
+        for n in names:
+            h = self.handles.get(n)
+            if h is None:
+                found.append(Finding(
+                    f"{n} does not exist in lab {self.lab.name!r}",
+                    f"a running container {n}",
+                    f'the exercise is about {n}: run the setup cell again (exercises.setup("{exercise}", lab)) '
+                    "to start afresh, or create it if the task asks you to",
+                ))  # fmt: skip
+            elif not h.running:
+                found.append(Finding(
+                    f"{n} is {h.status}, not running",
+                    f"{n} running",
+                    "a stopped container keeps its name and settings but has no address on any network: "
+                    "it can neither send nor answer a ping",
+                ))  # fmt: skip
+        return found
+
+    def networks(self, name: str) -> list[str]:
+        h = self.handles.get(name)
+        return h.networks if h else []
+
+    def links(self, name: str) -> dict[str, str]:
+        """The legacy links of a container: target -> alias, from ``HostConfig.Links``."""
+        h = self.handles.get(name)
+        found = {}
+        for entry in (h.attrs.get("HostConfig", {}).get("Links") or []) if h else []:
+            target, _, alias = entry.partition(":")
+            found[target.strip("/")] = alias.rsplit("/", 1)[-1]
+        return found
+
+    def shared(self, a: str, b: str) -> list[str]:
+        nb = set(self.networks(b))
+        return [n for n in self.networks(a) if n in nb and n not in ("host", "none")]
+
+    def _where(self, name: str) -> str:
+        nets = self.networks(name)
+        return ", ".join(nets) if nets else "no network"
+
+    def why(self, src: str, dst: str, ok: bool, by: str = "name", reason: str | None = None) -> str:
+        """Explain, from the containers' settings, why ``src`` does or does not reach ``dst``."""
+        for n in (src, dst):
+            h = self.handles.get(n)
+            if h is None:
+                return f"{n} does not exist"
+            if not h.running:
+                return f"{n} is {h.status}: a stopped container has no address and answers nothing"
+            if h.networks == ["none"]:
+                return f"{n} runs with --network none: it has only its loopback interface, no way out"
+        shared = self.shared(src, dst)
+        user = [n for n in shared if n != "bridge"]
+        if ok:
+            if by == "ip":
+                return (f"they share the network{'s' if len(shared) > 1 else ''} {', '.join(shared)}: containers "
+                        "plugged into the same bridge reach each other's addresses")  # fmt: skip
+            if dst in self.links(src):
+                return (f"{src} was created with --link {dst}: Docker wrote {dst}'s address into "
+                        f"{src}'s /etc/hosts (one way only)")  # fmt: skip
+            if user:
+                return (f"they share the user-defined network {', '.join(user)}, whose embedded DNS resolves "
+                        "container names in both directions")  # fmt: skip
+            return "the name resolved and a reply came back"
+        if not shared:
+            return (f"they share no network ({src}: {self._where(src)}; {dst}: {self._where(dst)}): "
+                    "each bridge is isolated, a container reaches only the networks it is attached to")  # fmt: skip
+        if by == "name" and not user and dst not in self.links(src):
+            return ("they share only Docker's default bridge, which has no embedded DNS: there a name resolves "
+                    f"only through a --link entry in {src}'s /etc/hosts")  # fmt: skip
+        return REASONS.get(reason or "", "the probe failed") + f" (they share {', '.join(shared)})"
+
+
+def _pair_findings(
+    state: _State, matrix: pd.DataFrame, expected: Mapping[tuple[str, str], bool], by: str = "name"
+) -> list[Finding]:
+    """Compare measured reachability with the expected cells; explain each wrong one."""
+    found = []
+    for (src, dst), want in expected.items():
+        got = matrix.loc[src, dst] if src in matrix.index and dst in matrix.columns else pd.NA
+        got = False if got is pd.NA else bool(got)
+        if got == want:
+            continue
+        how = "by name" if by == "name" else "at its address"
+        seen = f"{src} {'reaches' if got else 'does not reach'} {dst} {how}"
+        exp = f"{src} {'reaches' if want else 'must not reach'} {dst} {how}"
+        found.append(Finding(seen, exp, state.why(src, dst, got, by)))
+    return found
+
+
+def _ip_findings(state: _State, pairs: list[tuple[str, str]], expected: str, note: str = "") -> list[Finding]:
+    """Findings for the pairs whose source reaches any address of the target (all probed at once)."""
+    frame = state.lab.probe("ip")
+    found = []
+    for src, dst in pairs:
+        hit = frame[(frame["source"] == src) & (frame["target"] == dst) & frame["ok"]]
+        # A reply across isolated bridges is confirmed by a second ping before it is reported.
+        confirmed = [(a, n) for a, n in zip(hit["probed"], hit["network"], strict=True) if state.lab.ping(src, a).ok]
+        if confirmed:
+            where = ", ".join(f"{a} on {n}" for a, n in confirmed)
+            found.append(Finding(f"{src} reaches {dst} at {where}", expected.format(src=src, dst=dst),
+                                 state.why(src, dst, True, "ip") + note))  # fmt: skip
+    return found
+
+
+def _all_pairs(names: list[str], value: bool = True) -> dict[tuple[str, str], bool]:
+    return {(a, b): value for a in names for b in names if a != b}
+
+
+# -- ex01: one-way names -------------------------------------------------------
+
+
+def _setup_ex01(lab: Lab) -> dict[str, str]:
+    lab.run("e1-db")
+    lab.run("e1-web")
+    return {}
+
+
+def _check_ex01(lab: Lab, answer: Any) -> list[Finding]:
+    state = _State(lab)
+    names = ["e1-web", "e1-db"]
+    found = state.missing(names, "ex01")
+    if found:
+        return found
+    m = lab.reachability("name")
+    return _pair_findings(state, m, {("e1-web", "e1-db"): True, ("e1-db", "e1-web"): False})
+
+
+# -- ex02: a fixed address -----------------------------------------------------
+
+
+def assigned_subnet(lab: Lab, preferred: str = "10.77.0.0/24") -> str:
+    """The subnet ex02 asks for: ``preferred`` or the next free /24 after it.
+
+    Networks of this lab itself do not count, so the answer stays the same
+    once the learner has created the network.
+    """
+    taken = [net for net, _ in lab.taken_subnets(ignore_own=True)]
+    start = ipaddress.ip_network(preferred)
+    for cand in ipaddress.ip_network("10.0.0.0/8").subnets(new_prefix=start.prefixlen):
+        if cand.network_address < start.network_address:
+            continue
+        if not any(cand.overlaps(t) for t in taken):
+            return str(cand)
+    raise InvalidInput(f"No free /{start.prefixlen} subnet from {preferred} on: remove unused Docker networks.")
+
+
+def _ex02_params(lab: Lab) -> dict[str, str]:
+    net = ipaddress.ip_network(assigned_subnet(lab))
+    return {"network": "e2-net", "subnet": str(net), "gateway": str(net.network_address + 1),
+            "ip": str(net.network_address + 10)}  # fmt: skip
+
+
+def _setup_ex02(lab: Lab) -> dict[str, str]:
+    lab.run("e2-app")
+    return _ex02_params(lab)
+
+
+def _check_ex02(lab: Lab, answer: Any) -> list[Finding]:
+    p = _ex02_params(lab)
+    nets = lab.networks().set_index("name")
+    if p["network"] not in nets.index:
+        return [Finding(f"there is no network {p['network']} in this lab", f"a bridge network {p['network']} with "
+                        f"subnet {p['subnet']} and gateway {p['gateway']}",
+                        "a fixed address needs a user-defined network with an explicit subnet: Docker refuses --ip "
+                        "on its default bridge and on networks whose addresses it chose itself")]  # fmt: skip
+    found = []
+    row = nets.loc[p["network"]]
+    if row["subnet"] != p["subnet"] or row["gateway"] != p["gateway"]:
+        found.append(Finding(
+            f"{p['network']} has subnet {row['subnet']} and gateway {row['gateway']}",
+            f"subnet {p['subnet']} and gateway {p['gateway']}",
+            "the addresses of a network are fixed when it is created; the task gives you this subnet because it "
+            "overlaps nothing on this engine",
+        ))  # fmt: skip
+    state = _State(lab)
+    missing = state.missing(["e2-db", "e2-app"], "ex02")
+    if missing:
+        return found + missing
+    db = state.handles["e2-db"]
+    ep = db.endpoints.get(p["network"])
+    fixed = ((db.attrs.get("NetworkSettings", {}).get("Networks", {}).get(p["network"]) or {}).get("IPAMConfig")
+             or {}).get("IPv4Address")  # fmt: skip
+    if ep is None:
+        found.append(Finding(f"e2-db is not on {p['network']} (it is on {state._where('e2-db')})",
+                             f"e2-db attached to {p['network']} at {p['ip']}",
+                             "a container gets an address only on the networks it is attached to"))  # fmt: skip
+    elif ep.ip != p["ip"] or fixed != p["ip"]:
+        how = "chosen by Docker" if not fixed else f"fixed at {fixed}"
+        found.append(Finding(f"e2-db has {ep.ip} on {p['network']} ({how})", f"the fixed address {p['ip']}",
+                             "an address Docker picks can change when containers are recreated; only an address "
+                             "set when the container joins the network (--ip) is guaranteed"))  # fmt: skip
+    elif not lab.ping("e2-app", p["ip"]).ok:
+        found.append(Finding(f"e2-app does not reach {p['ip']}", f"e2-app reaches e2-db at {p['ip']}",
+                             state.why("e2-app", "e2-db", False, "ip")))  # fmt: skip
+    return found
+
+
+# -- ex03: aliases -------------------------------------------------------------
+
+
+def _setup_ex03(lab: Lab) -> dict[str, str]:
+    lab.network("e3-net")
+    lab.run("e3-front", network="e3-net")
+    lab.run("e3-back", network="e3-net")
+    return {}
+
+
+def _check_ex03(lab: Lab, answer: Any) -> list[Finding]:
+    state = _State(lab)
+    found = state.missing(["e3-front", "e3-back"], "ex03")
+    if found:
+        return found
+    wanted = (("e3-front", "backend", "e3-back"), ("e3-back", "frontend", "e3-front"))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pings = list(pool.map(lambda w: lab.ping(w[0], w[1]), wanted))
+    for (src, alias, dst), r in zip(wanted, pings, strict=True):
+        owners = [n for n, h in state.handles.items() if r.address and r.address in h.ips.values()]
+        if r.ok and owners == [dst]:
+            continue
+        if r.address and owners != [dst]:
+            seen = f"from {src}, the name {alias} resolves to {r.address} ({', '.join(owners) or 'no lab container'})"
+            why = "an alias answers for the container whose network attachment carries it"
+        elif r.reason == "unresolved":
+            seen = f"from {src}, the name {alias} does not resolve"
+            why = (f"nothing on {src}'s networks ({state._where(src)}) answers to {alias}: on a user-defined "
+                   "network a container answers to its own name, plus the aliases its attachment carries")
+        else:
+            seen = f"{src} does not reach {alias} ({REASONS.get(r.reason, r.reason)})"
+            why = state.why(src, dst, False)
+        found.append(Finding(seen, f"{src} reaches {dst} under the name {alias}", why))
+    return found
+
+
+# -- ex04: predict a matrix ----------------------------------------------------
+
+_EX04 = ["e4-a", "e4-b", "e4-c", "e4-d"]
+
+
+def _setup_ex04(lab: Lab) -> dict[str, str]:
+    lab.network("e4-net")
+    lab.network("e4-side")
+    lab.run("e4-d")
+    lab.run("e4-a", network="e4-net")
+    lab.connect("bridge", "e4-a")
+    lab.run("e4-b", network="e4-net")
+    lab.connect("e4-side", "e4-b")
+    lab.run("e4-c", network="e4-side")
+    return {}
+
+
+def _prediction_cells(answer: Any) -> dict[tuple[str, str], Any]:
+    """A prediction as {(source, target): value}, from a dict or a matrix DataFrame."""
+    if answer is None:
+        return {}
+    if isinstance(answer, pd.DataFrame):
+        return {(str(s), str(t)): answer.loc[s, t] for s in answer.index for t in answer.columns if s != t}
+    if isinstance(answer, Mapping):
+        return {tuple(k): v for k, v in answer.items() if isinstance(k, tuple) and len(k) == 2}
+    raise InvalidInput("A prediction is a dict {(source, target): True/False} or a DataFrame like lab.reachability().")
+
+
+def _check_ex04(lab: Lab, answer: Any) -> list[Finding]:
+    state = _State(lab)
+    found = state.missing(_EX04, "ex04")
+    if found:
+        return found
+    predicted = _prediction_cells(answer)
+    m = lab.reachability("name")
+    blanks = []
+    for src in _EX04:
+        for dst in _EX04:
+            if src == dst:
+                continue
+            got = bool(m.loc[src, dst])
+            guess = predicted.get((src, dst))
+            if not pd.api.types.is_bool(guess):
+                blanks.append(f"({src}, {dst})")
+            elif bool(guess) != got:
+                found.append(Finding(
+                    f"you predicted {src} {'reaches' if guess else 'does not reach'} {dst} by name",
+                    f"measured: {src} {'reaches' if got else 'does not reach'} {dst} by name",
+                    state.why(src, dst, got),
+                ))  # fmt: skip
+    if blanks:
+        found.insert(0, Finding(
+            f"{len(blanks)} of 12 cells have no True/False prediction: {', '.join(blanks)}",
+            "a prediction for every ordered pair of different containers",
+            "a prediction is only a prediction if it is written down before you measure",
+        ))  # fmt: skip
+    return found
+
+
+# -- ex05: the middle one ------------------------------------------------------
+
+_EX05 = ["e5-left", "e5-mid", "e5-right"]
+
+
+def _setup_ex05(lab: Lab) -> dict[str, str]:
+    for n in _EX05:
+        lab.run(n)
+    return {}
+
+
+def _check_ex05(lab: Lab, answer: Any) -> list[Finding]:
+    state = _State(lab)
+    found = state.missing(_EX05, "ex05")
+    if found:
+        return found
+    expected = {**_all_pairs(_EX05), ("e5-left", "e5-right"): False, ("e5-right", "e5-left"): False}
+    found = _pair_findings(state, lab.reachability("name"), expected)
+    found += _ip_findings(state, [("e5-left", "e5-right"), ("e5-right", "e5-left")],
+                          "{src} does not reach {dst} at all, not even by address")  # fmt: skip
+    if len(state.networks("e5-mid")) < 2 and not found:
+        found.append(Finding("e5-mid is on one network only", "e5-mid on two bridges",
+                             "the task is about a container between two isolated bridges"))  # fmt: skip
+    return found
+
+
+# -- ex06: isolate the database -----------------------------------------------
+
+_EX06 = ["e6-web", "e6-app", "e6-db"]
+
+
+def _setup_ex06(lab: Lab) -> dict[str, str]:
+    lab.network("e6-net")
+    for n in _EX06:
+        lab.run(n, network="e6-net")
+    return {}
+
+
+def _check_ex06(lab: Lab, answer: Any) -> list[Finding]:
+    state = _State(lab)
+    found = state.missing(_EX06, "ex06")
+    if found:
+        return found
+    expected = {("e6-web", "e6-app"): True, ("e6-app", "e6-web"): True, ("e6-app", "e6-db"): True,
+                ("e6-db", "e6-app"): True, ("e6-web", "e6-db"): False, ("e6-db", "e6-web"): False}  # fmt: skip
+    found = _pair_findings(state, lab.reachability("name"), expected)
+    found += _ip_findings(state, [("e6-web", "e6-db"), ("e6-db", "e6-web")],
+                          "no path at all from {src} to {dst}", "; hiding a name is not isolation")  # fmt: skip
+    return found
+
+
+# -- ex07: the host side of a veth pair ----------------------------------------
+
+
+def _setup_ex07(lab: Lab) -> dict[str, str]:
+    lab.network("e7-net")
+    lab.run("e7-other")
+    lab.run("e7-box", network="e7-net")
+    return {}
+
+
+def veth_truth(lab: Lab, container: str) -> tuple[str, str | None]:
+    """The host-side veth of ``container``'s eth0 and its bridge, read from the kernel on both sides."""
+    from dockerlab import topology
+
+    inside = lab.exec(container, ["sh", "-c", "cat /sys/class/net/eth0/ifindex /sys/class/net/eth0/iflink"])
+    numbers = inside.output.split()[:2]
+    if not inside.ok or len(numbers) != 2 or not all(n.isdigit() for n in numbers):
+        raise DockerlabError(
+            f"Could not read {container}'s eth0 indexes ({inside.output.strip()[:80]!r}). This exercise needs a "
+            "real engine: veth pairs are kernel interfaces, which a simulated engine does not have."
+        )
+    ifindex, iflink = (int(n) for n in numbers)
+    host = topology.parse_snapshot(lab._host_run(["sh", "-c", topology.SNAPSHOT_SCRIPT], "exercise"))
+    for link in host.values():
+        if link.ifindex == iflink and link.iflink == ifindex:
+            return link.name, link.master
+    raise DockerlabError(f"No host interface is the peer of {container}'s eth0 (its iflink is {iflink}).")
+
+
+def _check_ex07(lab: Lab, answer: Any) -> list[Finding]:
+    state = _State(lab)
+    found = state.missing(["e7-box"], "ex07")
+    if found:
+        return found
+    veth, bridge = veth_truth(lab, "e7-box")
+    given = dict(answer) if isinstance(answer, Mapping) else {}
+    found = []
+    g_veth, g_bridge = given.get("veth"), given.get("bridge")
+    if not g_veth:
+        found.append(Finding("no veth given (answer['veth'] is empty)", "the host-side name of e7-box's eth0 peer",
+                             "every eth0@ifN in a container is one end of a veth pair; N is the index of the "
+                             "other end, which lives on the host"))  # fmt: skip
+    elif str(g_veth).split("@")[0] != veth:
+        found.append(Finding(f"{g_veth} is not the peer of e7-box's eth0", "the veth whose index is eth0's iflink",
+                             "match indexes, not names: the host end's ifindex equals the N of eth0@ifN, and its "
+                             "own @ifM points back at eth0's index"))  # fmt: skip
+    if not g_bridge:
+        found.append(Finding("no bridge given (answer['bridge'] is empty)",
+                             "the bridge the host-side veth is plugged into",
+                             "on the host, a veth of a bridge network is enslaved to that network's Linux bridge "
+                             "(ip link shows it as 'master ...')"))  # fmt: skip
+    elif g_bridge != bridge:
+        hint_text = ("e7-box is not on the default bridge, so its bridge is not docker0" if g_bridge == "docker0"
+                     else "each user-defined network has its own bridge, br- plus the start of the network id")
+        found.append(Finding(f"{g_bridge} is not the bridge of e7-box's veth", "the master of that veth", hint_text))
+    return found
+
+
+# -- ex08: repair a broken lab -------------------------------------------------
+
+_EX08 = ["e8-web", "e8-db", "e8-cache"]
+
+
+def _setup_ex08(lab: Lab) -> dict[str, str]:
+    lab.network("e8-net")
+    lab.run("e8-db")
+    lab.run("e8-cache", network="e8-net")
+    lab.run("e8-web", network="none")
+    for n in ("e8-db", "e8-cache"):
+        lab.exec(n, ["touch", MARKER])
+    lab.stop("e8-cache")
+    return {}
+
+
+def _check_ex08(lab: Lab, answer: Any) -> list[Finding]:
+    state = _State(lab)
+    found = []
+    for n in ("e8-db", "e8-cache"):
+        h = state.handles.get(n)
+        # exit 1: no marker, a new container (an engine without `test`, such as the simulated one, says 127)
+        if h is not None and h.running and lab.exec(n, ["test", "-e", MARKER]).exit_code == 1:
+            found.append(Finding(f"{n} is a new container, not the one the setup made",
+                                 f"the original {n}, repaired in place",
+                                 "a database or cache holds data; removing the container to build a fresh one loses "
+                                 "whatever it kept outside a volume. A repair changes what exists"))  # fmt: skip
+    absent = [f for f in state.missing(_EX08, "ex08") if "does not exist" in f.seen]
+    if absent:
+        return found + absent
+    flagged = set()
+    for n in _EX08:
+        h = state.handles[n]
+        if not h.running:
+            found += state.missing([n], "ex08")
+        elif h.networks == ["none"]:
+            found.append(Finding(f"{n} runs with --network none", f"{n} on e8-net",
+                                 "a container started with --network none has only its loopback: no interface, "
+                                 "no address, no way to any other container"))  # fmt: skip
+        elif "e8-net" not in h.networks:
+            found.append(Finding(f"{n} is not on e8-net (it is on {state._where(n)})", f"{n} on e8-net",
+                                 "names resolve through the embedded DNS of a network both containers are on; "
+                                 f"{n} is on none of the others' networks"))  # fmt: skip
+        else:
+            continue
+        flagged.add(n)
+    healthy = [n for n in _EX08 if n not in flagged]
+    if len(healthy) > 1:
+        found += _pair_findings(state, lab.reachability("name"), _all_pairs(healthy))
+    return found
+
+
+# -- the catalogue -------------------------------------------------------------
+
+_LIST = [
+    Exercise(
+        "ex01", "one-way names",
+        "Containers e1-web and e1-db run on Docker's default bridge. Make e1-web reach e1-db by name, "
+        "while e1-db must NOT reach e1-web by name.",
+        10,
+        ("Ping by name in both directions, and read /etc/hosts in both containers (lab.read_file). "
+         "Who knows whose name?",
+         "On the default bridge there is no DNS: a name resolves only if it is written in the container's "
+         "/etc/hosts. The article shows the docker run option that writes it.",
+         "The option belongs to the container that must resolve the other's name, and options are fixed at "
+         "creation: that container must be created again (lab.run with the same name and a new spec replaces it)."),
+        _setup_ex01, _check_ex01,
+    ),
+    Exercise(
+        "ex02", "a fixed address",
+        "Create the network e2-net with the subnet and gateway printed by the setup cell, run e2-db on it "
+        "with the fixed address printed there, and let e2-app (already running) reach e2-db at that address.",
+        10,
+        ("Docker gives fixed addresses only on a network whose subnet you chose yourself.",
+         "lab.network takes subnet= and gateway=; lab.run takes network= and ip=.",
+         "e2-app is on the default bridge: it needs one more network to reach the new one, and a running "
+         "container can join a network without being recreated."),
+        _setup_ex02, _check_ex02,
+    ),
+    Exercise(
+        "ex03", "names through aliases",
+        "e3-front and e3-back share e3-net. Make e3-front reach e3-back under the name backend, and e3-back "
+        "reach e3-front under the name frontend.",
+        10,
+        ("On a user-defined network a container can answer to more names than its own.",
+         "Those extra names are network aliases: they belong to one attachment (container + network) and the "
+         "network's embedded DNS answers them.",
+         "An attachment's aliases are set when the container joins the network: when it is created, or when "
+         "it is disconnected and connected again."),
+        _setup_ex03, _check_ex03,
+    ),
+    Exercise(
+        "ex04", "predict the matrix",
+        "Four containers are spread over e4-net, e4-side and the default bridge (see lab.addresses()). "
+        "Before measuring, predict who reaches whom BY NAME: fill prediction[(source, target)] = True/False "
+        "for all 12 ordered pairs. Do not change the lab.",
+        15,
+        ("List each container's networks (lab.addresses()). Names only resolve through a user-defined network "
+         "both share, or a --link.",
+         "Being on the default bridge together gives addresses, not names.",
+         "A container on two networks is a member of both; but membership is not transitive."),
+        _setup_ex04, _check_ex04, takes_answer=True,
+    ),
+    Exercise(
+        "ex05", "the one in the middle",
+        "e5-left, e5-mid and e5-right run on the default bridge. Rearrange them over two bridges of your own "
+        "so that e5-mid reaches both others by name (and they reach it), while e5-left and e5-right cannot "
+        "reach each other at all, neither by name nor by any address.",
+        15,
+        ("Two user-defined networks give you two isolated bridges with names.",
+         "A container can be attached to more than one network.",
+         "The default bridge connects everything on it by address: nothing that must stay apart may remain there."),
+        _setup_ex05, _check_ex05,
+    ),
+    Exercise(
+        "ex06", "isolate the database",
+        "e6-web, e6-app and e6-db share e6-net. Keep e6-web <-> e6-app and e6-app <-> e6-db working by name, "
+        "but make sure e6-web and e6-db cannot reach each other in any way.",
+        15,
+        ("Reachability follows shared networks: what must e6-app share with each of the others?",
+         "A second network for the back end, and e6-db leaving the front one.",
+         "Running containers can join and leave networks without being recreated."),
+        _setup_ex06, _check_ex06,
+    ),
+    Exercise(
+        "ex07", "the host side of a veth pair",
+        "e7-box runs on e7-net. Find the host-side veth interface paired with its eth0, and the Linux bridge "
+        "that veth is plugged into. Answer with answer = {'veth': ..., 'bridge': ...}.",
+        15,
+        ("In the container, ip link shows eth0@ifN: N is the index of the other end of the pair.",
+         "The other end lives in the host's network namespace. lab.interfaces() lists both ends; without it, "
+         "compare /sys/class/net/eth0/iflink inside with the host's interface indexes.",
+         "On the host, the veth's line says 'master <bridge>': docker0 for the default bridge, br-<id> for "
+         "a network of your own."),
+        _setup_ex07, _check_ex07, takes_answer=True,
+    ),
+    Exercise(
+        "ex08", "repair a broken lab",
+        "e8-web, e8-db and e8-cache should all reach each other by name on e8-net, but the lab has three faults. "
+        "Find them and repair them with the fewest changes. e8-db and e8-cache hold data: repair them in place, "
+        "do not recreate them (e8-web is stateless and may be recreated).",
+        20,
+        ("Look before you change: each container's state and networks (lab.addresses(), lab['e8-web']).",
+         "One container is not running, one is on the wrong network, one has no network at all.",
+         "Three faults, three changes: start, connect, and one container that must get a real network "
+         "(Docker cannot add a network to a container started with --network none)."),
+        _setup_ex08, _check_ex08,
+    ),
+]
+
+#: The exercise ids, easiest first.
+EXERCISES: tuple[str, ...] = tuple(e.id for e in _LIST)
+#: Each exercise by id.
+EXERCISE_INFO: dict[str, Exercise] = {e.id: e for e in _LIST}
+
+
+def _get(exercise_id: str) -> Exercise:
+    if exercise_id not in EXERCISE_INFO:
+        raise InvalidInput(f"Unknown exercise {exercise_id!r}; the exercises are {', '.join(EXERCISES)}.")
+    return EXERCISE_INFO[exercise_id]
+
+
+def setup(exercise_id: str, lab: Lab) -> Task:
+    """Reset ``lab`` and prepare the exercise's starting state; return the task with this lab's values."""
+    ex = _get(exercise_id)
+    echo, lab.echo = lab.echo, False  # the starting state is part of the puzzle
+    try:
+        lab.reset()
+        params = dict(ex.setup(lab))
+    finally:
+        lab.echo = echo
+    text = f"{ex.id}: {ex.title}\n{ex.task}"
+    if params:
+        text += "\n" + "\n".join(f"  {k}: {v}" for k, v in params.items())
+    return Task(ex.id, text, params)
+
+
+def hint(exercise_id: str, stage: int = 1) -> str:
+    """Hint number ``stage`` (1, 2, ...): each one says a little more, none gives the code."""
+    ex = _get(exercise_id)
+    if not isinstance(stage, int) or stage < 1:
+        raise InvalidInput(f"stage is 1, 2 or 3, not {stage!r}.")
+    n = len(ex.hints)
+    text = f"Hint {min(stage, n)}/{n}: {ex.hints[min(stage, n) - 1]}"
+    return text if stage <= n else text + " (that was the last hint)"
+
+
+def check(exercise_id: str, lab: Lab, answer: Any = None) -> CheckResult:
+    """Probe the live lab and say whether the exercise is solved, and if not, what is wrong and why.
+
+    ``answer`` is for exercises that ask for one (a prediction, a found name).
+    Problems of the lab (missing containers, the engine refusing a probe) are
+    reported as feedback, not raised.
+    """
+    ex = _get(exercise_id)
+    try:
+        findings = ex.check(lab, answer)
+    except InvalidInput:
+        raise
+    except DockerlabError as e:
+        findings = [Finding("the lab could not be checked", "a lab in the state the exercise describes", str(e))]
+    notes: tuple[str, ...] = ()
+    if not findings:
+        notes = (f"Every requirement holds: {ex.task}",)
+    return CheckResult(ex.id, not findings, tuple(findings), notes)

@@ -1,0 +1,32 @@
+# %%
+from dockerlab import display, exercises
+from dockerlab.lab import Lab
+
+lab = Lab("ex04")
+task = exercises.setup("ex04", lab)
+task
+# %% [markdown]
+# ## Look first (but do not ping yet)
+# Which networks is each container on?
+
+# %%
+lab.addresses()
+
+# %% [markdown]
+# ## Your prediction
+# `prediction[("e4-a", "e4-b")] = True` means: e4-a reaches e4-b by name. Fill all 12 ordered pairs.
+
+# %%
+prediction = {}  # (source, target) -> True or False
+### BEGIN SOLUTION
+names = ["e4-a", "e4-b", "e4-c", "e4-d"]
+prediction = {(s, t): False for s in names for t in names if s != t}
+for s, t in [("e4-a", "e4-b"), ("e4-b", "e4-c")]:
+    prediction[(s, t)] = prediction[(t, s)] = True
+### END SOLUTION
+
+# %% [markdown]
+# ## Check: the lab is measured and compared with your prediction
+
+# %%
+exercises.check("ex04", lab, answer=prediction)
