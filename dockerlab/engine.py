@@ -10,10 +10,10 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import docker
 import docker.errors
 import requests.exceptions
 
-import docker
 from dockerlab.errors import (
     DockerlabError,
     EngineError,

@@ -123,3 +123,18 @@ class LinkUnsupported(DockerlabError):
 
 class ProbeError(DockerlabError):
     """A probe could not be run at all (as opposed to a ping that failed)."""
+
+
+class NotReady(DockerlabError):
+    """A service did not answer within its readiness bound."""
+
+    def __init__(self, what: str, seconds: float, last: str) -> None:
+        super().__init__(
+            f"{what} did not answer within {seconds:g} s (last attempt: {last}). "
+            "Check that its container runs (lab.containers, lab[name].status) and listens on that port, "
+            "then run the cell again."
+        )
+
+
+class NeedsEngine(DockerlabError):
+    """A lesson that only a real engine can run was started on the simulator."""

@@ -19,9 +19,9 @@ import subprocess
 import tarfile
 from collections.abc import Callable
 
+import docker
 import docker.errors
 
-import docker
 from dockerlab import __version__
 from dockerlab.engine import engine_call
 from dockerlab.errors import ImageBuildError, ImageMissing

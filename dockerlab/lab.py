@@ -22,11 +22,11 @@ import docker.errors
 import networkx as nx
 import pandas as pd
 
+from dockerlab import html as views
 from dockerlab import image as labimage
 from dockerlab import probe, validate
 from dockerlab.engine import DEFAULT_TIMEOUT, connect, engine_call
 from dockerlab.errors import (
-    DockerlabError,
     EngineError,
     EngineTimeout,
     InvalidInput,
@@ -36,6 +36,7 @@ from dockerlab.errors import (
     UnknownContainer,
     UnknownNetwork,
 )
+from dockerlab.progress import run_many
 
 LAB_LABEL = "dockerlab.lab"
 SPEC_LABEL = "dockerlab.spec"
@@ -148,6 +149,9 @@ class ContainerHandle:
         ips = ", ".join(f"{n}={ip}" for n, ip in self.ips.items()) or "no address"
         return f"<container {self.name} ({self.status}; {ips})>"
 
+    def _repr_html_(self) -> str:
+        return views.container_html(self)
+
 
 class Lab:
     """The containers and networks of one lesson, on one engine.
@@ -166,6 +170,9 @@ class Lab:
         every name lookup inside the lab. ``None`` uses the engine's default.
     echo:
         Print each engine-changing command line as it runs.
+    engine:
+        ``"docker"`` (a real engine) or ``"sim"``: dockerlab's in-memory
+        simulator (:mod:`dockerlab.sim`), one per process, shared by its labs.
     """
 
     def __init__(
@@ -177,7 +184,11 @@ class Lab:
         dns: str | None = LOCAL_DNS,
         echo: bool = True,
         timeout: float = DEFAULT_TIMEOUT,
+        engine: str = "docker",
     ) -> None:
+        if engine not in ("docker", "sim"):
+            raise InvalidInput(f"engine must be 'docker' or 'sim', not {engine!r}.")
+        self.engine = engine
         self.name = validate.lab_name(name)
         self.image = image
         self.dns = None if dns is None else str(validate.ipv4_address(dns, "dns server"))
@@ -192,7 +203,12 @@ class Lab:
     def client(self) -> docker.DockerClient:
         """The Docker client, connected on first use."""
         if self._client is None:
-            self._client = connect(self.timeout)
+            if self.engine == "sim":
+                from dockerlab.sim import shared_client
+
+                self._client = shared_client()
+            else:
+                self._client = connect(self.timeout)
         return self._client
 
     def _call(self, operation: str) -> Any:
@@ -407,22 +423,26 @@ class Lab:
         rows.sort(key=lambda r: (order.get(r["name"], 3), r["name"]))
         return pd.DataFrame(rows, columns=["name", "driver", "subnet", "gateway", "internal", "lab"])
 
-    def host_routes(self) -> list[tuple[str, str]]:
-        """The engine host's IPv4 routes as (destination CIDR, device).
+    def _host_run(self, argv: list[str], helper: str) -> str:
+        """Run ``argv`` in the engine host's network namespace and return its output.
 
-        Read from the engine's side, by a short-lived lab container in the host
-        network namespace (read-only, no capabilities, removed after), so it is
-        right when the engine runs in a VM or behind DOCKER_HOST.
+        A short-lived lab container (read-only, no capabilities, no new
+        privileges, labelled as the lab's, removed after), so it reads the
+        engine's side even when the engine runs in a VM or behind DOCKER_HOST.
         """
         labimage.require(self.client, self.image)
-        with self._call("docker run --rm --network host ... ip -4 route"):
+        with self._call(f"docker run --rm --network host ... {shlex.join(argv)[:40]}"):
             out = self.client.containers.run(
-                self.image, ["ip", "-4", "route", "show"], network_mode="host", remove=True,
+                self.image, argv, network_mode="host", remove=True,
                 read_only=True, cap_drop=["ALL"], security_opt=["no-new-privileges"],
-                labels={LAB_LABEL: self.name, "dockerlab.helper": "routes"},
+                labels={LAB_LABEL: self.name, "dockerlab.helper": helper},
             )  # fmt: skip
+        return out.decode(errors="replace")
+
+    def host_routes(self) -> list[tuple[str, str]]:
+        """The engine host's IPv4 routes as (destination CIDR, device), read from the engine's side."""
         routes = []
-        for line in out.decode().splitlines():
+        for line in self._host_run(["ip", "-4", "route", "show"], "routes").splitlines():
             parts = line.split()
             if not parts or parts[0] == "default":
                 continue
@@ -435,37 +455,43 @@ class Lab:
             routes.append((dest, dev))
         return routes
 
-    def _clashes(self, subnet: ipaddress.IPv4Network) -> list[str]:
-        clashes = []
-        docker_subnets = set()
+    def taken_subnets(self, *, ignore_own: bool = False) -> list[tuple[ipaddress.IPv4Network, str]]:
+        """IPv4 ranges in use on the engine's side, each with what uses it in words.
+
+        Docker networks' subnets, then the engine host's routes (a Docker
+        bridge's own route counts once, as its network). ``ignore_own`` leaves
+        out this lab's networks.
+        """
+        taken: list[tuple[ipaddress.IPv4Network, str]] = []
         with self._call("docker network ls"):
             nets = self.client.networks.list()
         for n in nets:
+            own = (n.attrs.get("Labels") or {}).get(LAB_LABEL) == self.name
             for pool in (n.attrs.get("IPAM") or {}).get("Config") or []:
                 if pool.get("Subnet") and ":" not in pool["Subnet"]:
-                    other = ipaddress.ip_network(pool["Subnet"], strict=False)
-                    docker_subnets.add(other)
-                    if other.overlaps(subnet):
-                        clashes.append(f"Docker network {n.name!r} ({other})")
+                    net = ipaddress.ip_network(pool["Subnet"], strict=False)
+                    taken.append((net, "own" if own else f"Docker network {n.name!r} ({net})"))
+        docker = {net for net, _ in taken}
+        taken = [(net, what) for net, what in taken if not (ignore_own and what == "own")]
         for dest, dev in self.host_routes():
             net = ipaddress.ip_network(dest, strict=False)
-            if net not in docker_subnets and net.overlaps(subnet):
-                clashes.append(f"the engine host's route {net} on {dev}")
-        return clashes
+            if net not in docker:
+                taken.append((net, f"the engine host's route {net} on {dev}"))
+        return [(net, f"this lab's network ({net})" if what == "own" else what) for net, what in taken]
+
+    def clashes(self, subnet: str | ipaddress.IPv4Network) -> list[str]:
+        """What ``subnet`` overlaps: Docker networks and routes of the engine's host, in words."""
+        subnet = validate.ipv4_network(str(subnet))
+        return [what for net, what in self.taken_subnets() if net.overlaps(subnet)]
 
     def _check_overlap(self, subnet: str) -> None:
         net = ipaddress.ip_network(subnet)
-        clashes = self._clashes(net)
+        clashes = self.clashes(net)
         if clashes:
             raise SubnetOverlap(subnet, clashes, self._first_free(net.prefixlen))
 
     def _first_free(self, prefixlen: int) -> str | None:
-        taken = [ipaddress.ip_network(d, strict=False) for d, _ in self.host_routes()]
-        with self._call("docker network ls"):
-            for n in self.client.networks.list():
-                for pool in (n.attrs.get("IPAM") or {}).get("Config") or []:
-                    if pool.get("Subnet") and ":" not in pool["Subnet"]:
-                        taken.append(ipaddress.ip_network(pool["Subnet"], strict=False))
+        taken = [net for net, _ in self.taken_subnets()]
         # Docker hands out 172.17-31.0.0/16 itself: look elsewhere first.
         for block in ("10.0.0.0/8", "192.168.0.0/16", "172.16.0.0/12"):
             parent = ipaddress.ip_network(block)
@@ -479,12 +505,12 @@ class Lab:
     def free_subnet(self, preferred: str | None = None, prefixlen: int = 16) -> str:
         """Return ``preferred`` if no Docker network or host route overlaps it, else a free one.
 
-        >>> lab.free_subnet("192.168.0.0/16")   # doctest: +SKIP
-        '192.168.0.0/16'
+        ``lab.free_subnet("192.168.0.0/16")`` gives the article's subnet where it
+        is free, else the first free /16 in the private ranges.
         """
         if preferred is not None:
             net = validate.ipv4_network(preferred)
-            if not self._clashes(net):
+            if not self.clashes(net):
                 return str(net)
             prefixlen = net.prefixlen
         found = self._first_free(prefixlen)
@@ -525,8 +551,12 @@ class Lab:
                 f"ip= and aliases= need a user-defined network (Docker refuses them on {net!r}): "
                 "create one with lab.network(...) and pass network=."
             )
-        if link_map and net in ("host", "none"):
-            raise InvalidInput(f"--link needs a network; a container on {net!r} cannot have links.")
+        if link_map and net != "bridge":
+            raise InvalidInput(
+                f"--link belongs to Docker's default bridge; {name} would be on {net!r}. On a user-defined "
+                "network names already resolve both ways through the embedded DNS; for another name, "
+                "give the target aliases=[...] on that network."
+            )
         if name in link_map:
             raise InvalidInput(f"{name} cannot link to itself.")
         self._require_network(net)
@@ -611,6 +641,10 @@ class Lab:
             raise
         return self._wait_ready(name)
 
+    def run_many(self, names: list[str], *, progress: Any = None, **kwargs: Any) -> list[ContainerHandle]:
+        """:meth:`run` each name with the same ``kwargs``, with a progress bar (see dockerlab.progress.run_many)."""
+        return run_many(self, names, progress=progress, **kwargs)
+
     def _check_ip_in_network(self, net: str, ip: str) -> None:
         n = self._find_network(net)
         spec = json.loads((n.attrs.get("Labels") or {}).get(SPEC_LABEL, "{}")) if n else {}
@@ -633,8 +667,11 @@ class Lab:
             if handle.running and all(handle.endpoints[n].ip for n in wants_ip):
                 return handle
             if handle.status in ("exited", "dead"):
-                logs = self.client.containers.get(handle.id).logs(tail=5).decode(errors="replace")
-                raise EngineError(f"Container {name} exited at once (status {handle.status}). Its last output: {logs!r}")
+                with self._call(f"docker logs {name}"):
+                    logs = self.client.containers.get(handle.id).logs(tail=5).decode(errors="replace")
+                raise EngineError(
+                    f"Container {name} exited at once (status {handle.status}). Its last output: {logs!r}"
+                )
             if time.monotonic() > deadline:
                 raise EngineTimeout(f"container {name} to be running", READY_SECONDS)
             time.sleep(delay)
@@ -690,7 +727,9 @@ class Lab:
             self._say(f"({container} is already on {net})")
             return handle
         if "none" in handle.networks or "host" in handle.networks:
-            raise InvalidInput(f"{container} runs with --network {handle.networks[0]}: Docker cannot add networks to it.")
+            raise InvalidInput(
+                f"{container} runs with --network {handle.networks[0]}: Docker cannot add networks to it."
+            )
         cli = ["docker", "network", "connect"]
         if ip:
             cli += ["--ip", ip]
@@ -768,13 +807,33 @@ class Lab:
         bound = probe.PING_BOUND + 5 + len(targets) * 0.05
         try:
             with self._call(f"docker exec {source} ping ..."):
-                code, out = c.exec_run(
+                _, out = c.exec_run(
                     ["timeout", str(int(bound)), *probe.script_argv(targets)],
                     environment={"RES_OPTIONS": probe.RES_OPTIONS},
                 )
         except EngineError as e:
-            return probe.failed(source, targets, "error", str(e))
-        return probe.parse_script(source, targets, (out or b"").decode(errors="replace"))
+            results = probe.failed(source, targets, "error", str(e))
+        else:
+            results = probe.parse_script(source, targets, (out or b"").decode(errors="replace"))
+        if any(r.reason == "error" for r in results) and not self._is_running(source):
+            # The container went away during the probe: say so rather than 'error'.
+            return [
+                probe.PingResult(source, r.target, False, None, "not-running", "stopped during the probe")
+                if r.reason == "error" else r
+                for r in results
+            ]
+        return results
+
+    def _is_running(self, name: str, settle: float = 2.0) -> bool:
+        """Whether ``name`` runs; a container being killed gets ``settle`` seconds to show it."""
+        deadline = time.monotonic() + settle
+        while True:
+            c = self._find_container(name)
+            if c is None or c.status != "running":
+                return False
+            if time.monotonic() > deadline:
+                return True
+            time.sleep(0.05)
 
     def _targets(self, by: By) -> tuple[list[str], dict[str, list[str]], dict[str, tuple[str, str | None]]]:
         """The lab's containers, each source's targets, and what each target stands for."""
@@ -835,8 +894,54 @@ class Lab:
         nodes = {n: {"networks": h.networks, "addresses": h.ips, "running": h.running} for n, h in info.items()}
         return reachability_graph(matrix, nodes, by=by)
 
+    # -- under the hood --------------------------------------------------------
+
+    def interfaces(self) -> pd.DataFrame:
+        """One row per interface of the running containers, with its veth peer and bridge.
+
+        See :func:`dockerlab.topology.interfaces`.
+        """
+        from dockerlab import topology
+
+        return topology.interfaces(self)
+
+    def topology(self) -> nx.Graph:
+        """Containers, interfaces, veth ends, bridges and the host as a graph.
+
+        See :func:`dockerlab.topology.topology`.
+        """
+        from dockerlab import topology
+
+        return topology.topology(self)
+
+    # -- predict and explain -------------------------------------------------
+
+    def explain(self, source: str, target: str, by: By = "name") -> Any:
+        """Why ``source`` can or cannot reach ``target``, from the engine's state alone (no packet sent).
+
+        Returns a :class:`dockerlab.explain.Explanation`: ``.reachable``, and a sentence as ``str()``.
+        """
+        from dockerlab import explain
+
+        return explain.explain(self, source, target, by)
+
+    def predict(self, by: By = "name") -> pd.DataFrame:
+        """The matrix :meth:`reachability` would measure, predicted from state alone (no packet sent)."""
+        from dockerlab import explain
+
+        return explain.predict(self, by)
+
+    def compare(self, by: By = "name") -> Any:
+        """Predict, then measure: a :class:`dockerlab.explain.Comparison` with mismatches marked."""
+        from dockerlab import explain
+
+        return explain.compare(self, by)
+
     def __repr__(self) -> str:
         return f"Lab({self.name!r})"
+
+    def _repr_html_(self) -> str:
+        return views.lab_html(self)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.containers)

@@ -11,12 +11,12 @@ import socket
 import threading
 import uuid
 
+import docker
 import docker.errors
 import pytest
 from docker.models.containers import Container, ContainerCollection
 from engine_proxy import EngineProxy
 
-import docker
 from dockerlab import image as labimage
 from dockerlab.errors import EngineError, EngineTimeout, EngineUnavailable, ImageMissing, LinkUnsupported
 from dockerlab.lab import Lab
