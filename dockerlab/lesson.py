@@ -28,7 +28,7 @@ import networkx as nx
 import pandas as pd
 
 from dockerlab import display, plot, sim
-from dockerlab.engine import connect, engine_call
+from dockerlab.engine import engine_call
 from dockerlab.errors import InvalidInput, NeedsEngine, NotReady
 from dockerlab.graphs import reachability_graph
 from dockerlab.lab import By, ExecResult, Lab
@@ -53,13 +53,16 @@ SERVICE_GREETING = "hello from the mysql1 stand-in (busybox nc) on port 3306"
 
 @dataclass(frozen=True)
 class EngineReport:
-    """Which engine answered (``docker version``)."""
+    """Which engine answered (``docker version``), or that the simulator stands in."""
 
     version: str
     api_version: str
     platform: str
+    simulated: bool = False
 
     def __str__(self) -> str:
+        if self.simulated:
+            return f"{sim.BANNER}\nengine: {self.version}, API {self.api_version}, {self.platform}"
         return (
             "A Docker engine answers.\n"
             f"engine: Docker {self.version}, API {self.api_version}, {self.platform}"
@@ -72,15 +75,18 @@ class EngineReport:
 def check_engine(client: docker.DockerClient | None = None) -> EngineReport:
     """Ask the engine named by the environment who it is.
 
-    Raises :class:`~dockerlab.errors.EngineUnavailable` (with what to do) when
-    no engine answers.
+    When none answers (and CI is not set) the simulator stands in and the
+    report says so; under CI=true :class:`~dockerlab.errors.EngineUnavailable`
+    (with what to do) is raised instead.
     """
-    client = client or connect()
+    simulated = False
+    if client is None:
+        client, simulated = sim.client_or_sim()
     with engine_call("docker version"):
         info = client.version()
     version = str(info.get("Version", "unknown"))
     platform = f"{str(info.get('Os', '?')).lower()}/{info.get('Arch', '?')}"
-    return EngineReport(version, str(info.get("ApiVersion", "?")), platform)
+    return EngineReport(version, str(info.get("ApiVersion", "?")), platform, simulated)
 
 
 def start(

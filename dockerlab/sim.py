@@ -56,7 +56,7 @@ PREDEFINED_POOLS = [f"172.{i}.0.0/16" for i in range(17, 32)] + [
 ]
 DEFAULT_BRIDGE = ("172.17.0.0/16", "172.17.0.1")
 #: The simulated host's own interface: TEST-NET-1, a range never routed anywhere.
-HOST_ROUTES = ["default via 192.0.2.1 dev eth0", "192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.2"]
+HOST_ROUTES = ["default via 10.254.0.1 dev eth0", "10.254.0.0/24 dev eth0 proto kernel scope link src 10.254.0.2"]
 ENGINE_VARIABLE = "DOCKERLAB_ENGINE"
 BANNER = (
     "SIMULATED: no Docker engine answers here, so this notebook runs on dockerlab's simulator, which "
@@ -291,12 +291,22 @@ class _Networks:
 
 
 class _Images:
-    def get(self, name: str) -> Any:
+    """The simulated engine's images: the lab image is built in; others come by import."""
+
+    def __init__(self) -> None:
         from dockerlab import image
 
-        if name.split(":")[0] in (image.REPOSITORY, "busybox"):
+        self.tags = {image.IMAGE}
+
+    def get(self, name: str) -> Any:
+        if name in self.tags:
             return type("SimImage", (), {"id": "sha256:" + "0" * 64, "tags": [name]})()
         raise docker.errors.ImageNotFound(f"No such image: {name}")
+
+    def remove(self, name: str, force: bool = False) -> None:
+        if name not in self.tags:
+            raise docker.errors.ImageNotFound(f"No such image: {name}")
+        self.tags.discard(name)
 
 
 class _Api:
@@ -314,8 +324,9 @@ class _Api:
     def disconnect_container_from_network(self, container: str, net_id: str, force: bool = False) -> None:
         self.client._disconnect(self.client._box(container), net_id)
 
-    def import_image_from_data(self, data: bytes, **kw: Any) -> dict[str, str]:
-        return {"status": "the dockerlab simulator has its lab image built in"}
+    def import_image_from_data(self, data: bytes, repository: str = "", tag: str = "", **kw: Any) -> dict[str, str]:
+        self.client.images.tags.add(f"{repository}:{tag or 'latest'}")
+        return {"status": "imported into the dockerlab simulator"}
 
 
 def all_labels(labels: dict[str, str], wanted: list[str]) -> bool:
@@ -459,7 +470,7 @@ class SimClient:
                 raise _error(f'Conflict. The container name "/{name}" is already in use by container '
                              f'"{other.id}". You have to remove (or rename) that container to be able to reuse '
                              "that name.", 409)  # fmt: skip
-            _Images().get(image)
+            self.images.get(image)
             mode = kw.get("network_mode") or kw.get("network") or "default"
             net_name = "bridge" if mode == "default" else mode
             self._net(net_name)
@@ -673,9 +684,12 @@ class SimClient:
             state = self.state()
             code, text = _ping_output(state, state.boxes[box.name], args[-1])
             return code, text
-        if prog == "ip" and args and args[-1] != "route" and args[0] in ("addr", "a", "address"):
-            return 0, self._ip_addr(box)
-        if prog == "ip" and args and ("route" in args or args[-1] == "r"):
+        flags = [a for a in args if a.startswith("-")] if prog == "ip" else []
+        words = [a for a in args if not a.startswith("-")] if prog == "ip" else []
+        if words and words[-1] != "route" and words[0] in ("addr", "a", "address"):
+            text = self._ip_addr(box)
+            return 0, _one_line(text, "-4" in flags) if "-o" in flags else text
+        if words and ("route" in words or words[-1] == "r"):
             return 0, self._ip_route(box)
         if prog == "hostname":
             return 0, box.short_id + "\n"
@@ -701,10 +715,10 @@ class SimClient:
 
     def _resolv(self, box: _Box) -> str:
         if box.mode == "host":
-            return "nameserver 192.0.2.1\n"
+            return "nameserver 10.254.0.1\n"
         if box.embedded_dns:
             return f"nameserver {explain.EMBEDDED_DNS}\noptions ndots:0\n"
-        return "".join(f"nameserver {d}\n" for d in (box.dns or ["192.0.2.1"]))
+        return "".join(f"nameserver {d}\n" for d in (box.dns or ["10.254.0.1"]))
 
     def _ip_addr(self, box: _Box) -> str:
         lines = ["1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000",
@@ -713,7 +727,7 @@ class SimClient:
         if box.mode == "host":
             items = [(n.device, n.gateway, n.subnet, i) for i, n in enumerate(self._nets.values(), start=3)
                      if n.subnet and not n.hidden]  # fmt: skip
-            items.insert(0, ("eth0", "192.0.2.2", ipaddress.ip_network("192.0.2.0/24"), 2))
+            items.insert(0, ("eth0", "10.254.0.2", ipaddress.ip_network("10.254.0.0/24"), 2))
             for dev, ip, subnet, index in items:
                 lines += [f"{index}: {dev}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue ",
                           f"    link/ether {_mac(ip)} brd ff:ff:ff:ff:ff:ff",
@@ -764,9 +778,10 @@ class SimClient:
         link = ["1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\\    "
                 "link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00",
                 "2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel qlen 1000\\    "
-                "link/ether 02:00:c0:00:02:02 brd ff:ff:ff:ff:ff:ff"]  # fmt: skip
+                "link/ether 02:00:0a:fe:00:02 brd ff:ff:ff:ff:ff:ff"]  # fmt: skip
         addr = ["1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever",
-                "2: eth0    inet 192.0.2.2/24 brd 192.0.2.255 scope global eth0\\       valid_lft forever"]  # fmt: skip
+                "2: eth0    inet 10.254.0.2/24 brd 10.254.0.255 scope global eth0\\       "
+                "valid_lft forever"]  # fmt: skip
         sys, bridges = ["lo 1 1", "eth0 2 2"], []
         for n in self._nets.values():
             if n.hidden or n.driver != "bridge" or n.subnet is None:
@@ -855,20 +870,30 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def lab_or_sim(name: str, **kwargs: Any) -> tuple[Any, bool]:
-    """A Lab on the real engine when one answers, else on the simulator: ``(lab, simulated)``.
+def _one_line(text: str, inet_only: bool) -> str:
+    """``ip -o addr`` from ``ip addr``: one line per address, as busybox prints it."""
+    lines, index, dev = [], "", ""
+    for line in text.splitlines():
+        head = re.match(r"^(\d+): ([^:@]+)", line)
+        if head:
+            index, dev = head.groups()
+        elif line.strip().startswith("inet ") or (not inet_only and line.strip().startswith("link/")):
+            lines.append(f"{index}: {dev}    {line.strip()}\\       valid_lft forever preferred_lft forever")
+    return "\n".join(lines) + "\n"
+
+
+def client_or_sim() -> tuple[Any, bool]:
+    """The real engine's client when one answers, else the shared simulator: ``(client, simulated)``.
 
     ``DOCKERLAB_ENGINE=sim`` forces the simulator and ``=docker`` the real
     engine. Under ``CI=true`` the real engine is required: no silent fallback
-    (:class:`~dockerlab.errors.EngineUnavailable` is raised). Show
-    :data:`BANNER` in the first output when ``simulated`` is True.
+    (:class:`~dockerlab.errors.EngineUnavailable` is raised).
     """
     from dockerlab.engine import connect, engine_call
-    from dockerlab.lab import Lab
 
     choice = os.environ.get(ENGINE_VARIABLE, "").strip().lower()
     if choice == "sim":
-        return Lab(name, engine="sim", **kwargs), True
+        return shared_client(), True
     try:
         client = connect()
         with engine_call("docker ping"):
@@ -876,5 +901,19 @@ def lab_or_sim(name: str, **kwargs: Any) -> tuple[Any, bool]:
     except EngineUnavailable:
         if choice == "docker" or _in_ci():
             raise
+        return shared_client(), True
+    return client, False
+
+
+def lab_or_sim(name: str, **kwargs: Any) -> tuple[Any, bool]:
+    """A Lab on the real engine when one answers, else on the simulator: ``(lab, simulated)``.
+
+    See :func:`client_or_sim`; show :data:`BANNER` in the first output when
+    ``simulated`` is True.
+    """
+    from dockerlab.lab import Lab
+
+    client, simulated = client_or_sim()
+    if simulated:
         return Lab(name, engine="sim", **kwargs), True
     return Lab(name, client=client, **kwargs), False

@@ -30,5 +30,9 @@ from dockerlab.engine import connect
 from dockerlab.image import provision
 provision(connect(), progress=print)"
 
-.venv/bin/python -m ruff check dockerlab tests benchmarks
+.venv/bin/python -m ruff check dockerlab tests benchmarks tools
+# 1. Everything against the real engine: doctests, unit and integration tests, notebooks (nbval).
 .venv/bin/python -m pytest "$@"
+# 2. The tests again on dockerlab's simulator; tests that need a real engine by nature
+#    (kernel interfaces, subprocesses, sockets, a browser) are deselected and counted as such.
+DOCKERLAB_TEST_ENGINE=sim .venv/bin/python -m pytest tests -q "$@"

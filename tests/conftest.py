@@ -16,6 +16,20 @@ from dockerlab.errors import EngineUnavailable
 from dockerlab.lab import Lab
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+#: DOCKERLAB_TEST_ENGINE=sim runs the suite on dockerlab's simulator instead of the engine.
+ON_SIM = os.environ.get("DOCKERLAB_TEST_ENGINE") == "sim"
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the simulator, leave out (deselect, not skip) tests that need a real engine by nature."""
+    if not ON_SIM:
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("engine_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +38,13 @@ def engine():
     from dockerlab import image
     from dockerlab.engine import connect
 
+    if ON_SIM:
+        from dockerlab.sim import SimClient
+
+        client = SimClient()
+        image.provision(client)
+        yield client
+        return
     try:
         client = connect()
         client.ping()

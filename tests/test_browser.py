@@ -176,6 +176,7 @@ def jupyter_lab(tmp_path, engine) -> Iterator[tuple[str, Path]]:
                 Lab(name, client=engine, echo=False).reset()
 
 
+@pytest.mark.engine_only
 def test_notebook_01_runs_in_jupyterlab_in_chromium(jupyter_lab):
     try:
         from playwright.sync_api import sync_playwright

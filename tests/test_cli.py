@@ -181,6 +181,7 @@ def two_labs(make_lab, uniq):
     return one, two
 
 
+@pytest.mark.engine_only
 def test_status_lists_a_lab_with_its_containers_and_networks(capsys, two_labs):
     one, two = two_labs
     code, out, _ = run_cli(capsys, "status", one.name)
@@ -205,6 +206,7 @@ def test_status_of_an_unknown_lab_says_so(capsys, engine):
     assert out.startswith("No dockerlab lab named")
 
 
+@pytest.mark.engine_only
 def test_clean_lab_removes_only_that_lab(capsys, engine, two_labs, decoy):
     one, two = two_labs
     containers, networks = one.containers, one.network_names
@@ -227,6 +229,7 @@ def test_clean_lab_removes_only_that_lab(capsys, engine, two_labs, decoy):
     assert code == 0 and "nothing to remove" in out
 
 
+@pytest.mark.engine_only
 def test_matrix_prints_the_grid(capsys, two_labs):
     one, _ = two_labs
     a, b = one.containers

@@ -190,6 +190,7 @@ def names(engine) -> Names:
     return Names(free[:3])
 
 
+@pytest.mark.engine_only
 def test_sim_matches_engine(engine, make_lab, names: Names) -> None:
     real = make_lab("d")
     counts = {"compared": 0, "discarded": 0}

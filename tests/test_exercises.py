@@ -190,6 +190,7 @@ def test_two_way_names_are_explained_in_the_one_way_exercise(make_lab):
     assert "e1-web does not reach" not in result.feedback  # that direction is right
 
 
+@pytest.mark.engine_only
 @pytest.mark.integration
 def test_repair_exercise_sees_all_three_faults_and_refuses_a_rebuilt_database(make_lab):
     lab = make_lab("ex8")
@@ -222,6 +223,7 @@ def test_prediction_check_names_the_wrong_cells(make_lab):
     assert "you predicted e4-a reaches e4-b" not in result.feedback  # that cell is right
 
 
+@pytest.mark.engine_only
 @pytest.mark.integration
 def test_veth_check_rejects_the_default_bridge(make_lab):
     lab = make_lab("ex7")

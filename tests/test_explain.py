@@ -78,6 +78,7 @@ def test_parsers() -> None:
     assert parse_links(None) == {}
 
 
+@pytest.mark.engine_only
 @pytest.mark.integration
 def test_predictions_come_true_on_the_engine(make_lab, uniq) -> None:
     """Every case the rules cover, predicted and then measured on the real engine."""

@@ -53,6 +53,7 @@ def proxy(engine):
     p.stop()
 
 
+@pytest.mark.engine_only
 def test_engine_stops_between_cells_then_comes_back(proxy, monkeypatch, uniq):
     monkeypatch.setenv("DOCKER_HOST", proxy.url)
     lab = Lab(f"fault-{uuid.uuid4().hex[:6]}", echo=False, timeout=10)
@@ -70,6 +71,7 @@ def test_engine_stops_between_cells_then_comes_back(proxy, monkeypatch, uniq):
     assert lab.containers == []
 
 
+@pytest.mark.engine_only
 def test_dead_engine_is_reported_within_seconds(monkeypatch, tmp_path):
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
     lab = Lab("dead", echo=False)
@@ -79,6 +81,7 @@ def test_dead_engine_is_reported_within_seconds(monkeypatch, tmp_path):
     assert not isinstance(e.value.__cause__, EngineUnavailable)  # chained from the client's error
 
 
+@pytest.mark.engine_only
 def test_engine_that_never_answers_gives_our_timeout(proxy, monkeypatch):
     proxy.stop()
     proxy.start(mode="hang")
@@ -94,6 +97,7 @@ def test_default_timeout_is_bounded():
     assert 0 < DEFAULT_TIMEOUT <= HANG
 
 
+@pytest.mark.engine_only
 def test_container_killed_during_a_probe(engine, lab, uniq):
     victim, other, far = uniq("victim"), uniq("other"), uniq("far")
     net = lab.network(uniq("net"))
@@ -140,6 +144,7 @@ def test_image_deleted_mid_lesson(engine, uniq):
             pass
 
 
+@pytest.mark.engine_only
 def test_published_port_in_use_leaves_nothing_behind(lab, uniq):
     blocker = socket.socket()
     blocker.bind(("127.0.0.1", 0))
@@ -153,6 +158,7 @@ def test_published_port_in_use_leaves_nothing_behind(lab, uniq):
         blocker.close()
 
 
+@pytest.mark.engine_only
 def test_interrupted_cell_leaves_nothing_reset_cannot_find(lab, uniq, monkeypatch):
     a = uniq("a")
     lab.run(a)
@@ -172,6 +178,7 @@ def test_interrupted_cell_leaves_nothing_reset_cannot_find(lab, uniq, monkeypatc
     assert lab.containers == []
 
 
+@pytest.mark.engine_only
 def test_engine_refusing_link_explains_the_replacement(lab, uniq, monkeypatch):
     mysql = uniq("mysql1")
     lab.run(mysql)

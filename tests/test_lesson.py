@@ -188,6 +188,7 @@ def test_choose_subnet_gives_a_subnet_the_engine_accepts(lab, uniq):
     assert lesson.in_subnet(c.ip, choice.subnet)
 
 
+@pytest.mark.engine_only
 @pytest.mark.integration
 def test_app_reaches_service_by_name_and_is_fetched_on_loopback(lab, uniq):
     net = lab.network(uniq("myBridge"))

@@ -229,6 +229,7 @@ def five(make_lab, uniq):
     return lab, n1, n2, names
 
 
+@pytest.mark.engine_only
 @pytest.mark.integration
 def test_every_pair_matches_the_kernel_on_both_sides(engine, five):
     lab, n1, n2, names = five
@@ -258,6 +259,7 @@ def test_every_pair_matches_the_kernel_on_both_sides(engine, five):
         assert (row.mac, row.ip) == (endpoint.mac, endpoint.ip)
 
 
+@pytest.mark.engine_only
 @pytest.mark.integration
 def test_disconnect_removes_the_pair(engine, five):
     lab, n1, n2, names = five
