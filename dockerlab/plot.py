@@ -34,6 +34,30 @@ def network_colour(network: str | None) -> str:
     return PALETTE[zlib.crc32(network.encode()) % len(PALETTE)]
 
 
+def network_colours(networks: list[str]) -> dict[str | None, str]:
+    """A distinct colour for each network of one figure, stable across figures.
+
+    Each network keeps :func:`network_colour` unless another network of the
+    figure already has that colour; then it takes the next free one of the
+    palette (in name order), so one drawing never shows two networks alike.
+
+    >>> c = network_colours(["bridge", "front", "back"])
+    >>> len({c["bridge"], c["front"], c["back"]}) == 3 and c["bridge"] == network_colour("bridge")
+    True
+    """
+    colours: dict[str | None, str] = {None: NO_NETWORK}
+    used: set[str] = set()
+    for net in sorted(set(networks), key=lambda n: (n not in FIXED_COLOURS, n)):
+        colour = network_colour(net)
+        if net not in FIXED_COLOURS and colour in used and len(used) < len(PALETTE) + len(FIXED_COLOURS):
+            start = PALETTE.index(colour)
+            colour = next((c for i in range(len(PALETTE)) if (c := PALETTE[(start + i) % len(PALETTE)]) not in used),
+                          colour)  # fmt: skip
+        colours[net] = colour
+        used.add(colour)
+    return colours
+
+
 def layout(names: list[str]) -> dict[str, tuple[float, float]]:
     """Positions on a circle in sorted name order (stable across steps)."""
     ordered = sorted(names)
@@ -53,15 +77,13 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4))
     pos = layout(list(g.nodes))
-    networks_seen: list[str] = []
+    networks_seen = sorted({x for n in g.nodes for x in g.nodes[n].get("networks", [])})
+    colours = network_colours(networks_seen)
     fill, ring = [], []
     for n in g.nodes:
-        nets = [x for x in g.nodes[n].get("networks", [])]
-        for x in nets:
-            if x not in networks_seen:
-                networks_seen.append(x)
-        fill.append(network_colour(nets[0] if nets else None))
-        ring.append(network_colour(nets[1]) if len(nets) > 1 else "white")
+        nets = list(g.nodes[n].get("networks", []))
+        fill.append(colours[nets[0] if nets else None])
+        ring.append(colours[nets[1]] if len(nets) > 1 else "white")
     nx.draw_networkx_nodes(g, pos, ax=ax, node_color=fill, edgecolors=ring, linewidths=4, node_size=1600)
     # Names go under their node, so long ones (tomcat1-docker0) stay readable.
     below = {n: (x, y - 0.32) for n, (x, y) in pos.items()}
@@ -74,8 +96,8 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
                            connectionstyle="arc3,rad=0.12", **common)  # fmt: skip
     nx.draw_networkx_edges(g, pos, edgelist=one_way, edge_color="#c44e52", style="dashed",
                            connectionstyle="arc3,rad=0.12", **common)  # fmt: skip
-    handles = [Line2D([], [], marker="o", ls="", ms=12, color=network_colour(x), label=x)
-               for x in sorted(networks_seen)]  # fmt: skip
+    handles = [Line2D([], [], marker="o", ls="", ms=12, color=colours[x], label=x)
+               for x in networks_seen]  # fmt: skip
     handles += [Line2D([], [], color="#333333", lw=2, label="reaches (both ways)"),
                 Line2D([], [], color="#c44e52", lw=2, ls="--", label="reaches (one way)")]  # fmt: skip
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
@@ -220,8 +242,10 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
         fig, ax = plt.subplots(figsize=(max(6.5, span * column_inches / 0.96), 6.2))
         fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.93)
 
+    colours = network_colours([d["network"] for _, d in g.nodes(data=True) if d.get("network")])
+
     def colour(n: str) -> str:
-        return network_colour(g.nodes[n].get("network")) if g.nodes[n].get("network") else "#999999"
+        return colours[g.nodes[n]["network"]] if g.nodes[n].get("network") else "#999999"
 
     for u, v in g.edges:
         (x1, y1), (x2, y2) = pos[u], pos[v]
@@ -273,7 +297,7 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
     nets = sorted({d["network"] for _, d in g.nodes(data=True) if d.get("kind") == "bridge" and d.get("network")},
                   key=lambda x: (x != "bridge", x))  # fmt: skip
     devices = {d["network"]: d.get("label") for _, d in g.nodes(data=True) if d.get("kind") == "bridge"}
-    handles = [Line2D([], [], color=network_colour(x), lw=4, label=f"{x} ({devices.get(x)})") for x in nets]
+    handles = [Line2D([], [], color=colours[x], lw=4, label=f"{x} ({devices.get(x)})") for x in nets]
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
                   title="network (bridge)", title_fontsize=8)  # fmt: skip
