@@ -11,4 +11,8 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[notebooks]"
-exec .venv/bin/jupyter lab --notebook-dir=notebooks "$@"
+# No news, update checks or extension listings: JupyterLab contacts nothing but this machine.
+options=(--notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --LabApp.news_url=None
+         --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --LabApp.extension_manager=readonly)
+[ "$(id -u)" -eq 0 ] && options+=(--allow-root)
+exec .venv/bin/jupyter lab "${options[@]}" "$@"
