@@ -22,16 +22,24 @@ from nbclient.exceptions import CellExecutionError
 
 BUDGET_S = 10.0
 ROOT = Path(__file__).resolve().parent.parent
-def run(path: Path) -> tuple[float, str]:
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+
+
+def execute(nb: nbformat.NotebookNode, folder: Path) -> tuple[float, str]:
+    """Run ``nb`` in a fresh kernel from ``folder``; its wall time and 'ok' or why it failed."""
+    client = NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
     t0 = time.perf_counter()
     try:
         client.execute()
         status = "ok"
     except CellExecutionError as e:
         status = "FAILED: " + str(e).strip().splitlines()[-1][:160]
-    elapsed = time.perf_counter() - t0
+    return time.perf_counter() - t0, status
+
+
+def run(path: Path) -> tuple[float, str]:
+    """One notebook in its own kernel, as JupyterLab runs it; checks the simulation banner."""
+    nb = nbformat.read(path, as_version=4)
+    elapsed, status = execute(nb, path.parent)
     first = next((o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])), None)
     text = str((first or {}).get("text") or (first or {}).get("data", {}).get("text/plain", ""))
     if status == "ok" and "SIMULATED" not in text:
@@ -44,15 +52,7 @@ def run_in_one_kernel(paths: list[Path]) -> tuple[float, str]:
     merged = nbformat.v4.new_notebook()
     for p in paths:
         merged.cells += [c for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"]
-    client = NotebookClient(merged, timeout=60, kernel_name="python3",
-                            resources={"metadata": {"path": str(paths[0].parent)}})  # fmt: skip
-    t0 = time.perf_counter()
-    try:
-        client.execute()
-        status = "ok"
-    except CellExecutionError as e:
-        status = "FAILED: " + str(e).strip().splitlines()[-1][:160]
-    return time.perf_counter() - t0, status
+    return execute(merged, paths[0].parent)
 
 
 def main(argv: list[str]) -> None:
