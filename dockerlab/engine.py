@@ -23,14 +23,21 @@ from dockerlab.errors import (
 
 #: Seconds any single engine call may take before :class:`EngineTimeout`.
 DEFAULT_TIMEOUT = float(os.environ.get("DOCKERLAB_ENGINE_TIMEOUT", "30"))
+#: ``DOCKERLAB_ENGINE=sim`` puts dockerlab's simulator wherever a client is made.
+ENGINE_VARIABLE = "DOCKERLAB_ENGINE"
 
 
 def connect(timeout: float = DEFAULT_TIMEOUT) -> docker.DockerClient:
     """Return a client for the engine named by the environment (DOCKER_HOST, context).
 
     The API version is negotiated with the engine, so Engine 20.10 to 29 work.
-    Raises :class:`EngineUnavailable` when no engine answers.
+    Raises :class:`EngineUnavailable` when no engine answers. With
+    ``DOCKERLAB_ENGINE=sim`` it returns the process's simulator instead.
     """
+    if os.environ.get(ENGINE_VARIABLE, "").strip().lower() == "sim":
+        from dockerlab.sim import shared_client
+
+        return shared_client()
     with engine_call("the version handshake", timeout):
         client = docker.from_env(version="auto", timeout=int(max(timeout, 1)))
     return client

@@ -49,6 +49,7 @@ from typing import Any
 import docker.errors
 
 from dockerlab import explain, probe
+from dockerlab.engine import ENGINE_VARIABLE
 from dockerlab.errors import EngineUnavailable
 
 PREDEFINED_POOLS = [f"172.{i}.0.0/16" for i in range(17, 32)] + [
@@ -57,7 +58,6 @@ PREDEFINED_POOLS = [f"172.{i}.0.0/16" for i in range(17, 32)] + [
 DEFAULT_BRIDGE = ("172.17.0.0/16", "172.17.0.1")
 #: The simulated host's own interface: TEST-NET-1, a range never routed anywhere.
 HOST_ROUTES = ["default via 10.254.0.1 dev eth0", "10.254.0.0/24 dev eth0 proto kernel scope link src 10.254.0.2"]
-ENGINE_VARIABLE = "DOCKERLAB_ENGINE"
 BANNER = (
     "SIMULATED: no Docker engine answers here, so this notebook runs on dockerlab's simulator, which "
     "follows Docker's rules (addresses, DNS, links, isolation) without sending a packet. Results are simulated; "

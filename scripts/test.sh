@@ -35,4 +35,4 @@ provision(connect(), progress=print)"
 .venv/bin/python -m pytest "$@"
 # 2. The tests again on dockerlab's simulator; tests that need a real engine by nature
 #    (kernel interfaces, subprocesses, sockets, a browser) are deselected and counted as such.
-DOCKERLAB_TEST_ENGINE=sim .venv/bin/python -m pytest tests -q "$@"
+DOCKERLAB_ENGINE=sim .venv/bin/python -m pytest tests -q "$@"

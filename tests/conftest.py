@@ -16,8 +16,8 @@ from dockerlab.errors import EngineUnavailable
 from dockerlab.lab import Lab
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-#: DOCKERLAB_TEST_ENGINE=sim runs the suite on dockerlab's simulator instead of the engine.
-ON_SIM = os.environ.get("DOCKERLAB_TEST_ENGINE") == "sim"
+#: DOCKERLAB_ENGINE=sim runs the suite on dockerlab's simulator (and the kernels it starts inherit it).
+ON_SIM = os.environ.get("DOCKERLAB_ENGINE") == "sim"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -34,17 +34,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def engine():
-    """A Docker client for the real engine, with the lab image provisioned."""
+    """A client for the engine (the simulator under DOCKERLAB_ENGINE=sim), with the lab image provisioned."""
     from dockerlab import image
     from dockerlab.engine import connect
 
-    if ON_SIM:
-        from dockerlab.sim import SimClient
-
-        client = SimClient()
-        image.provision(client)
-        yield client
-        return
     try:
         client = connect()
         client.ping()

@@ -70,6 +70,7 @@ def test_usage_errors_exit_2(capsys, argv):
     assert "Traceback" not in err
 
 
+@pytest.mark.engine_only
 @pytest.mark.parametrize("argv", [["status"], ["doctor"], ["clean", "somelab"], ["matrix", "somelab"], ["image"]])
 def test_unavailable_engine_exits_3_without_traceback(tmp_path, argv):
     missing = tmp_path / "no-engine-here.sock"

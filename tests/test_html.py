@@ -40,6 +40,7 @@ def test_lab_html_without_containers_says_how_to_start(lab):
     assert "No containers yet" in lab._repr_html_()
 
 
+@pytest.mark.engine_only
 def test_lab_html_shows_an_engine_error_instead_of_raising(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'none.sock'}")
     page = Lab("cli-noengine", echo=False)._repr_html_()
