@@ -31,8 +31,19 @@ from dockerlab.image import provision
 provision(connect(), progress=print)"
 
 .venv/bin/python -m ruff check dockerlab tests benchmarks tools
+labs() {  # the labs (by label) on the engine, to prove the tests leave none behind
+    .venv/bin/python -c "from dockerlab.cli import inventory; from dockerlab.engine import connect
+print(' '.join(inventory(connect())))"
+}
+labs_before=$(labs)
 # 1. Everything against the real engine: doctests, unit and integration tests, notebooks (nbval).
 .venv/bin/python -m pytest "$@"
 # 2. The tests again on dockerlab's simulator; tests that need a real engine by nature
 #    (kernel interfaces, subprocesses, sockets, a browser) are deselected and counted as such.
 DOCKERLAB_ENGINE=sim .venv/bin/python -m pytest tests -q "$@"
+
+left=$(comm -13 <(tr ' ' '\n' <<<"$labs_before" | sort) <(labs | tr ' ' '\n' | sort) | tr '\n' ' ')
+if [ -n "${left// /}" ]; then
+    echo "test.sh: the tests left these labs on the engine: $left(clean them with: dockerlab clean LAB)" >&2
+    exit 1
+fi
