@@ -55,8 +55,20 @@ lesson.check_engine()
 # `nslookup`, `nc` and `httpd`. It is built **offline** from the busybox on this machine and imported
 # into the engine; nothing is ever pulled.
 #
+# Provisioning is explicit: the next cell makes sure the image is on the engine, with a progress bar.
+# Where it is missing, it builds the root filesystem and imports it; each step also names the `docker`
+# command it stands for (`docker import`). Where it is there already, it is reused.
+
+# %%
+from dockerlab.lab import Lab
+from dockerlab.progress import ProgressBar
+
+with ProgressBar("lab image") as bar:
+    Lab("article").provision(progress=bar)
+
+# %% [markdown]
 # `lesson.start("article")` does the three things every notebook begins with, printing each step:
-# it connects to the engine, **provisions** the image (reusing it when it is there, building it when not),
+# it connects to the engine, **provisions** the image (reusing it, now that it is there),
 # and **resets** the lab.
 
 # %%
