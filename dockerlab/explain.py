@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from dockerlab.errors import InvalidInput, UnknownContainer
+from dockerlab.errors import EngineError, InvalidInput, UnknownContainer
 
 if TYPE_CHECKING:
     from dockerlab.lab import Lab
@@ -254,8 +254,9 @@ def state_of(lab: Lab) -> State:
         if c.status != "running":
             return None
         try:
-            code, out = c.exec_run(["cat", "/etc/hosts"])
-        except Exception:  # refused (a link target is down): the rules say why
+            with lab._call(f"docker exec {c.name} cat /etc/hosts"):
+                code, out = c.exec_run(["cat", "/etc/hosts"])
+        except EngineError:  # refused (a link target is down): the rules say why
             return None
         return (out or b"").decode(errors="replace") if code == 0 else None
 
