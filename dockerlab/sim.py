@@ -490,13 +490,8 @@ class SimClient:
         """Why the engine refuses to start or enter ``box``: a link target down or off the default bridge."""
         if box.mode not in explain.BRIDGE_MODES:
             return None
-        for target, alias in box.links.items():
-            t = self._by_name(target)
-            if t is None or not t.running:
-                return f"Cannot link to a non running container: /{target} AS /{box.name}/{alias}"
-            if "bridge" not in t.ips:
-                return f"Cannot link to /{target}, as it does not belong to the default network"
-        return None
+        state = self.state()  # the same rule predict and explain use
+        return state.exec_refused(state.boxes[box.name])
 
     def _start(self, box: _Box) -> None:
         with self._lock:
