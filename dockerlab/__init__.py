@@ -1,7 +1,13 @@
 """dockerlab: how Docker containers talk to each other, live on a real engine.
 
 ``from dockerlab import Lab`` then ``Lab("article")``: see :mod:`dockerlab.lab`.
+``Lab`` is imported on first use, so ``import dockerlab`` (the errors, the
+version) stays light.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
@@ -23,6 +29,18 @@ from dockerlab.errors import (
     UnknownNetwork,
 )
 
+if TYPE_CHECKING:
+    from dockerlab.lab import Lab
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Lab":
+        from dockerlab.lab import Lab
+
+        return Lab
+    raise AttributeError(f"module 'dockerlab' has no attribute {name!r}")
+
+
 __all__ = [
     "DockerlabError",
     "EngineError",
@@ -31,6 +49,7 @@ __all__ = [
     "ImageBuildError",
     "ImageMissing",
     "InvalidInput",
+    "Lab",
     "LinkUnsupported",
     "NameConflict",
     "NeedsEngine",
