@@ -35,7 +35,9 @@ labs() {  # the labs (by label) on the engine, to prove the tests leave none beh
     .venv/bin/python -c "from dockerlab.cli import inventory; from dockerlab.engine import connect
 print(' '.join(inventory(connect())))"
 }
+lab_images() { docker images -aq --no-trunc -f label=dockerlab.image | sort -u | wc -l; }
 labs_before=$(labs)
+images_before=$(lab_images)
 # 1. Everything against the real engine: doctests, unit and integration tests, notebooks (nbval).
 .venv/bin/python -m pytest "$@"
 # 2. The tests again on dockerlab's simulator; tests that need a real engine by nature
@@ -45,5 +47,9 @@ DOCKERLAB_ENGINE=sim .venv/bin/python -m pytest tests -q "$@"
 left=$(comm -13 <(tr ' ' '\n' <<<"$labs_before" | sort) <(labs | tr ' ' '\n' | sort) | tr '\n' ' ')
 if [ -n "${left// /}" ]; then
     echo "test.sh: the tests left these labs on the engine: $left(clean them with: dockerlab clean LAB)" >&2
+    exit 1
+fi
+if [ "$(lab_images)" -gt "$images_before" ]; then
+    echo "test.sh: the tests left lab images on the engine (docker images -f label=dockerlab.image)" >&2
     exit 1
 fi

@@ -128,20 +128,33 @@ def test_container_killed_during_a_probe(engine, lab, uniq):
 def test_image_deleted_mid_lesson(engine, uniq):
     tag = f"{labimage.REPOSITORY}:fault-{uuid.uuid4().hex[:6]}"
     lab = Lab(f"img-{uuid.uuid4().hex[:6]}", client=engine, image=tag, echo=False)
+    made: list[str] = []  # image ids: the first one is left untagged (in use) by the forced removal
     try:
         lab.provision()
+        made.append(engine.images.get(tag).id)
         lab.run(uniq("a"))
         engine.images.remove(tag, force=True)
         with pytest.raises(ImageMissing, match=r"lab\.provision\(\)"):
             lab.run(uniq("b"))
         lab.provision()  # provisioned again
+        made.append(engine.images.get(tag).id)
         assert lab.run(uniq("b")).running
     finally:
         lab.reset()
-        try:
-            engine.images.remove(tag, force=True)
-        except docker.errors.ImageNotFound:
-            pass
+        for image_id in made:
+            _remove_if_only(engine, image_id, tag)
+
+
+def _remove_if_only(client, image_id: str, tag: str) -> None:
+    """Remove an image this test made, unless it also carries a tag that is not the test's."""
+    try:
+        found = client.images.get(image_id)
+    except docker.errors.ImageNotFound:
+        return
+    if set(found.tags) <= {tag}:
+        client.images.remove(image_id, force=True)
+    else:
+        client.images.remove(tag)
 
 
 @pytest.mark.engine_only
