@@ -25,6 +25,7 @@ import docker.errors
 from dockerlab import __version__
 from dockerlab.engine import engine_call
 from dockerlab.errors import ImageBuildError, ImageMissing
+from dockerlab.services import INDEX_HTML
 
 REPOSITORY = "dockerlab/labbox"
 IMAGE = f"{REPOSITORY}:{__version__}"
@@ -40,7 +41,6 @@ REQUIRED_APPLETS = (
 #: SIGTERM (a bare `sleep` as PID 1 ignores it, so `docker stop` would wait 10 s).
 IDLE = "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"
 
-INDEX_HTML = b"<h1>It works: served by busybox httpd in the lab image</h1>\n"
 
 Progress = Callable[[str], None]
 
@@ -121,7 +121,7 @@ def rootfs_tar(binary: str, applets: list[str]) -> bytes:
         for path, data in (
             ("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"),
             ("etc/group", b"root:x:0:\nnogroup:x:65534:\n"),
-            ("var/www/index.html", INDEX_HTML),
+            ("var/www/index.html", INDEX_HTML.encode()),
         ):
             info = tarfile.TarInfo(path)
             info.size, info.mode = len(data), 0o644

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import pandas as pd
 
-from dockerlab import display, plot, sim
+from dockerlab import display, plot, services, sim
 from dockerlab.engine import engine_call
-from dockerlab.errors import InvalidInput, NeedsEngine, NotReady
+from dockerlab.errors import InvalidInput, NotReady
 from dockerlab.graphs import reachability_graph
 from dockerlab.lab import By, ExecResult, Lab
 
@@ -41,11 +41,10 @@ if TYPE_CHECKING:
 ARTICLE_SUBNET = "192.168.0.0/16"
 ARTICLE_GATEWAY = "192.168.0.1"
 
-#: The finale's ports: the app (Tomcat's 8080) and the service (MySQL's 3306).
-APP_PORT = 8080
-SERVICE_PORT = 3306
-#: What the service stand-in answers on its port.
-SERVICE_GREETING = "hello from the mysql1 stand-in (busybox nc) on port 3306"
+#: The finale's stand-ins (see :mod:`dockerlab.services`), for the notebooks as ``lesson.*``.
+APP_PORT, SERVICE_PORT, SERVICE_GREETING = services.APP_PORT, services.SERVICE_PORT, services.SERVICE_GREETING
+service_command, app_command = services.service_command, services.app_command
+
 
 
 # -- starting a lesson ---------------------------------------------------------
@@ -89,27 +88,19 @@ def check_engine(client: docker.DockerClient | None = None) -> EngineReport:
     return EngineReport(version, str(info.get("ApiVersion", "?")), platform, simulated)
 
 
-def start(
-    lab_name: str = "article", *, client: docker.DockerClient | None = None, needs_engine: bool = False
-) -> Lab:
+def start(lab_name: str = "article", *, client: docker.DockerClient | None = None) -> Lab:
     """Open a lesson: connect, provision the lab image (printing each step), reset the lab.
 
     Every notebook of the series calls ``start("article")`` first, so a rerun,
     or the notebooks in any order, begin from an empty lab. When no engine
     answers (and CI is not set) the lesson runs on dockerlab's simulator and
-    says so first; ``needs_engine=True`` refuses that, for lessons that use
-    the host's own ports.
+    says so first.
     """
     if client is not None:
         lab = Lab(lab_name, client=client)
     else:
         lab, simulated = sim.lab_or_sim(lab_name)
         if simulated:
-            if needs_engine:
-                raise NeedsEngine(
-                    "This notebook publishes a port on your host and fetches it, which the simulator "
-                    "cannot do: it needs a real Docker engine (see notebook 00)."
-                )
             print(sim.BANNER)
     lab.provision()
     lab.reset()
@@ -433,35 +424,6 @@ def in_subnet(address: str | None, subnet: str) -> bool:
 # -- the finale's stand-ins ---------------------------------------------------------
 
 
-def service_command(port: int = SERVICE_PORT, greeting: str = SERVICE_GREETING) -> list[str]:
-    """The MySQL stand-in: busybox ``nc`` answering every TCP connection on ``port`` with ``greeting``.
-
-    >>> service_command(3306, "hi")
-    ['nc', '-ll', '-p', '3306', '-e', 'echo', 'hi']
-    """
-    return ["nc", "-ll", "-p", str(int(port)), "-e", "echo", greeting]
-
-
-def app_command(service: str, service_port: int = SERVICE_PORT, port: int = APP_PORT) -> list[str]:
-    """The Tomcat stand-in: busybox ``httpd`` on ``port`` with one page, ``/cgi-bin/db``.
-
-    The page connects to ``service:service_port`` *by name* and returns what
-    the service said, like a web app reading from its database.
-    """
-    if not service or not all(ch.isalnum() or ch in "-_." for ch in service):
-        raise InvalidInput(f"service must be a container name, not {service!r}.")
-    script = (
-        "mkdir -p /var/www/cgi-bin && cat > /var/www/cgi-bin/db <<\"EOF\"\n"
-        "#!/bin/sh\n"
-        'printf "Content-Type: text/plain\\r\\n\\r\\n"\n'
-        f'echo "the app asked {service}:{int(service_port)} and got:"\n'
-        f"nc -w 2 {service} {int(service_port)} </dev/null\n"
-        "EOF\n"
-        f"chmod +x /var/www/cgi-bin/db && exec httpd -f -p {int(port)} -h /var/www"
-    )
-    return ["sh", "-c", script]
-
-
 def wait_for_service(lab: Lab, client: str, service: str, port: int = SERVICE_PORT, timeout: float = 10) -> ExecResult:
     """Readiness check: from ``client``, connect to ``service:port`` by name until it answers.
 
@@ -481,9 +443,14 @@ def wait_for_service(lab: Lab, client: str, service: str, port: int = SERVICE_PO
 
 
 def free_port(preferred: int = APP_PORT) -> int:
-    """``preferred`` if nothing listens on 127.0.0.1:``preferred``, else a port the system says is free."""
+    """``preferred`` if nothing listens on 127.0.0.1:``preferred``, else a port the system says is free.
+
+    Connections that just closed (TIME_WAIT, after a previous run) do not
+    count: docker-proxy, like every Go listener, binds with SO_REUSEADDR.
+    """
     for port in (preferred, 0):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:

@@ -127,10 +127,14 @@ def test_subnet_choice_explains_a_clash():
 
 def test_app_command_names_the_service_and_refuses_odd_names():
     argv = lesson.app_command("mysql1", 3306, 8080)
-    assert argv[:2] == ["sh", "-c"]
-    assert "nc -w 2 mysql1 3306" in argv[2] and "httpd -f -p 8080 -h /var/www" in argv[2]
-    with pytest.raises(InvalidInput):
-        lesson.app_command("mysql1; rm -rf /")
+    assert argv[:2] == ["sh", "-c"] and argv[3:] == ["app", "mysql1", "3306", "8080"]
+    assert "nc -w 2 $1 $2" in argv[2] and 'httpd -f -p "$3" -h /var/www' in argv[2]
+    for bad in ("mysql1; rm -rf /", "", "$(id)"):
+        with pytest.raises(InvalidInput):
+            lesson.app_command(bad)
+    for port in (0, 65536, True, "3306"):
+        with pytest.raises(InvalidInput, match="TCP port"):
+            lesson.app_command("mysql1", port)
 
 
 def test_fetch_reads_only_the_loopback_address():
@@ -188,7 +192,6 @@ def test_choose_subnet_gives_a_subnet_the_engine_accepts(lab, uniq):
     assert lesson.in_subnet(c.ip, choice.subnet)
 
 
-@pytest.mark.engine_only
 @pytest.mark.integration
 def test_app_reaches_service_by_name_and_is_fetched_on_loopback(lab, uniq):
     net = lab.network(uniq("myBridge"))
