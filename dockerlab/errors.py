@@ -137,4 +137,4 @@ class NotReady(DockerlabError):
 
 
 class NeedsEngine(DockerlabError):
-    """A lesson that only a real engine can run was started on the simulator."""
+    """Something only a real engine has (kernel interfaces, such as veth pairs) was asked of the simulator."""

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from dockerlab.errors import DockerlabError, InvalidInput
+from dockerlab.errors import DockerlabError, InvalidInput, NeedsEngine
 from dockerlab.probe import REASONS
 
 if TYPE_CHECKING:
@@ -489,7 +489,7 @@ def veth_truth(lab: Lab, container: str) -> tuple[str, str | None]:
     inside = lab.exec(container, ["sh", "-c", "cat /sys/class/net/eth0/ifindex /sys/class/net/eth0/iflink"])
     numbers = inside.output.split()[:2]
     if not inside.ok or len(numbers) != 2 or not all(n.isdigit() for n in numbers):
-        raise DockerlabError(
+        raise NeedsEngine(
             f"Could not read {container}'s eth0 indexes ({inside.output.strip()[:80]!r}). This exercise needs a "
             "real engine: veth pairs are kernel interfaces, which a simulated engine does not have."
         )

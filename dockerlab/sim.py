@@ -29,11 +29,19 @@ each rule checked on a real engine:
   ``--internal`` and ``enable_icc=false`` behave as on the engine (see
   :mod:`dockerlab.explain`, whose rules answer the simulated pings).
 
+- the finale's stand-ins (:mod:`dockerlab.services`) serve their ports:
+  ``nc HOST PORT`` in a container resolves and routes by the same rules and
+  gets the service's line, "Connection refused" or busybox's timeout; a
+  published port (``-p 127.0.0.1:HOST:CONTAINER``) is a real socket on the
+  host's loopback while the container runs, as docker-proxy's is, answered
+  with what the container would answer (the app's page asks its service by
+  name, from the app's container).
+
 Known simplifications: no real processes (commands other than ``ping``,
-``cat``, ``grep``, ``nslookup``, ``ip addr``, ``ip route``, ``hostname``,
-``echo`` and ``true`` exit 127), published ports are recorded but serve
-nothing (so services, as in lesson 07, do not run on the sim), and the host's routes
-are the bridges' plus one TEST-NET-1 (RFC 5737) interface.
+``cat``, ``grep``, ``nslookup``, ``nc HOST PORT``, ``ip addr``, ``ip route``,
+``hostname``, ``echo`` and ``true`` exit 127; main processes other than the
+stand-ins serve nothing), and the host's routes are the bridges' plus one
+private interface (10.254.0.0/24).
 """
 
 from __future__ import annotations
@@ -42,13 +50,14 @@ import ipaddress
 import itertools
 import os
 import re
+import socket
 import threading
 import uuid
 from typing import Any
 
 import docker.errors
 
-from dockerlab import explain, probe
+from dockerlab import explain, probe, services
 from dockerlab.engine import ENGINE_VARIABLE
 from dockerlab.errors import EngineUnavailable
 
@@ -141,7 +150,7 @@ class _Box:
 
     def __init__(self, name: str, image: str, command: list[str] | None, labels: dict[str, str],
                  dns: list[str] | None, mode: str, links: dict[str, str],
-                 configs: dict[str, dict[str, Any]]) -> None:  # fmt: skip
+                 configs: dict[str, dict[str, Any]], ports: dict[int, int]) -> None:  # fmt: skip
         self.id = uuid.uuid4().hex + uuid.uuid4().hex
         self.name = name
         self.image = image
@@ -156,6 +165,9 @@ class _Box:
         self.ifindex: dict[str, int] = {}
         self.hosts: list[list[str]] = []  # [ip, names, key]
         self.embedded_dns = False
+        self.ports = ports  # container port -> host port on 127.0.0.1 (-p 127.0.0.1:HOST:CONTAINER)
+        self.proxies: list[_Proxy] = []
+        self.listener = services.listener(command)  # what its main process serves, if a stand-in
 
     @property
     def running(self) -> bool:
@@ -338,6 +350,37 @@ def all_labels(labels: dict[str, str], wanted: list[str]) -> bool:
     return True
 
 
+class _Proxy:
+    """docker-proxy for one published port: a real socket on 127.0.0.1, answered by the simulator."""
+
+    def __init__(self, client: SimClient, box: _Box, inner: int, outer: int) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Go's listeners do
+        try:
+            self.sock.bind(("127.0.0.1", outer))
+            self.sock.listen(16)
+        except OSError as e:
+            self.sock.close()
+            raise OSError(e.errno, f"127.0.0.1:{outer}: bind: {e.strerror.lower()}") from e
+        self.client, self.box, self.inner = client, box, inner
+        threading.Thread(target=self._accept, name=f"sim-proxy-{outer}", daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # closed: the container stopped
+                return
+            threading.Thread(target=self.client._serve, args=(self.box, self.inner, conn), daemon=True).start()
+
+    def close(self) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        except OSError:
+            pass
+        self.sock.close()
+
+
 class SimClient:
     """An in-memory Docker engine with the docker-py surface the Lab uses.
 
@@ -481,7 +524,9 @@ class SimClient:
                                      "aliases": list(endpoint.get("Aliases") or [])}  # fmt: skip
             links = {str(k): str(v) for k, v in (kw.get("links") or {}).items()}
             argv = command.split() if isinstance(command, str) else (list(command) if command else None)
-            box = _Box(name, image, argv, dict(kw.get("labels") or {}), kw.get("dns"), mode, links, configs)
+            ports = {int(str(inner).split("/")[0]): int(outer[1] if isinstance(outer, tuple) else outer)
+                     for inner, outer in (kw.get("ports") or {}).items()}  # fmt: skip
+            box = _Box(name, image, argv, dict(kw.get("labels") or {}), kw.get("dns"), mode, links, configs, ports)
             self._boxes[box.id] = box
             self._changed()
             return _Container(self, box)
@@ -509,10 +554,17 @@ class SimClient:
                     net = self._nets[net_name]
                     if net.subnet is not None:
                         taken.append((net, net.take(box.configs[net_name]["ip"])))
-            except docker.errors.APIError:
+                box.proxies = [_Proxy(self, box, inner, outer) for inner, outer in box.ports.items()]
+            except (docker.errors.APIError, OSError) as e:
                 for net, ip in taken:
                     net.release(ip)
+                for proxy in box.proxies:
+                    proxy.close()
+                box.proxies = []
                 box.status = "exited" if box.status != "created" else "created"
+                if isinstance(e, OSError):
+                    raise _error(f"driver failed programming external connectivity on endpoint {box.name} "
+                                 f"({box.id}): Error starting userland proxy: listen tcp4 {e}") from e  # fmt: skip
                 raise
             box.status = "running"
             box.ips = {net.name: ip for net, ip in taken}
@@ -543,6 +595,9 @@ class SimClient:
                     self._nets[net_name].release(ip)
             box.ips = {}
             box.ifindex = {}
+            for proxy in box.proxies:
+                proxy.close()
+            box.proxies = []
             box.status = "exited"
             self._changed()
 
@@ -611,8 +666,12 @@ class SimClient:
             "State": {"Status": box.status, "Running": box.running, "Paused": False, "Restarting": False,
                       "ExitCode": 0, "Error": ""},
             "Config": {"Hostname": box.short_id, "Image": box.image, "Cmd": box.command, "Labels": dict(box.labels)},
-            "HostConfig": {"NetworkMode": box.mode, "Links": mode_links, "Dns": box.dns},
-            "NetworkSettings": {"Networks": networks},
+            "HostConfig": {"NetworkMode": box.mode, "Links": mode_links, "Dns": box.dns,
+                           "PortBindings": {f"{i}/tcp": [{"HostIp": "127.0.0.1", "HostPort": str(o)}]
+                                            for i, o in box.ports.items()} or None},
+            "NetworkSettings": {"Networks": networks, "Ports": {
+                f"{i}/tcp": [{"HostIp": "127.0.0.1", "HostPort": str(o)}] if box.running else None
+                for i, o in box.ports.items()}},
         }  # fmt: skip
 
     def _hosts_text(self, box: _Box) -> str:
@@ -686,6 +745,8 @@ class SimClient:
             return 0, _one_line(text, "-4" in flags) if "-o" in flags else text
         if words and ("route" in words or words[-1] == "r"):
             return 0, self._ip_route(box)
+        if prog == "nc" and len(args) >= 2 and args[-1].isdigit() and not {"-l", "-ll", "-e"} & set(args):
+            return self._tcp(box, args[-2], int(args[-1]))
         if prog == "hostname":
             return 0, box.short_id + "\n"
         if prog == "echo":
@@ -693,8 +754,9 @@ class SimClient:
         if prog == "true":
             return 0, ""
         return 127, (f"timeout: can't execute '{prog}': No such file or directory\n"
-                     "(the dockerlab simulator answers ping, cat, grep, nslookup, ip addr, ip route, hostname, "
-                     "echo and true only; run the notebook on a Docker engine for anything else)\n")  # fmt: skip
+                     "(the dockerlab simulator answers ping, cat, grep, nslookup, nc HOST PORT, ip addr, "
+                     "ip route, hostname, echo and true only; run the notebook on a Docker engine for anything "
+                     "else)\n")  # fmt: skip
 
     def _nslookup(self, box: _Box, name: str) -> tuple[int, str]:
         """busybox ``nslookup``: it asks the DNS server only (never /etc/hosts)."""
@@ -707,6 +769,63 @@ class SimClient:
         if name not in found:
             return 1, head + f"** server can't find {name}: NXDOMAIN\n\n"
         return 0, head + f"Non-authoritative answer:\nName:\t{name}\nAddress: {found[name]}\n\n"
+
+    def _tcp(self, box: _Box, host: str, port: int) -> tuple[int, str]:
+        """busybox ``nc -w N host port </dev/null`` from ``box``: exit code and output, from the rules."""
+        with self._lock:
+            state = self.state()
+            code, ip = state.ping_code(state.boxes[box.name], host)
+            if code == "unresolved":  # the embedded DNS asks upstream, and nc's -w runs out first
+                return 1, "nc: timed out\n" if box.embedded_dns else f"nc: bad address '{host}'\n"
+            if code == "unreachable":
+                return 1, f"nc: can't connect to remote host ({ip}): Network is unreachable\n"
+            if code != "ok":
+                return 1, "nc: timed out\n"
+            target = box if ip == "127.0.0.1" else next((b for b in self._boxes.values() if ip in b.ips.values()), None)
+            served = target.listener if target is not None and target.running else None
+            if served is None or served.port != port:
+                return 1, f"nc: can't connect to remote host ({ip}): Connection refused\n"
+            if isinstance(served, services.EchoService):
+                return 0, served.greeting + "\n"
+            return 0, ""  # an HTTP server waits for a request, and this nc sends none
+
+    def _http(self, box: _Box, app: services.WebApp, request: bytes) -> bytes:
+        """busybox httpd's answer to ``request``, as the app container ``box`` serves it."""
+        words = request.split(b"\r\n", 1)[0].decode(errors="replace").split()
+        path = words[1].split("?", 1)[0] if len(words) >= 2 else ""
+        if path == services.APP_PAGE:
+            code, text = self._tcp(box, app.service, app.service_port)
+            body = f"the app asked {app.service}:{app.service_port} and got:\n" + (text if code == 0 else "")
+            return b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n" + body.encode()
+        if path in ("/", "/index.html"):
+            page = services.INDEX_HTML.encode()
+            return (b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-type: text/html\r\n"
+                    b"Content-Length: %d\r\n\r\n%s" % (len(page), page))  # fmt: skip
+        return (b"HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-type: text/html\r\n\r\n"
+                b"<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>\n<BODY><H1>404 Not Found</H1>\n"
+                b"The requested URL was not found\n</BODY></HTML>\n")  # fmt: skip
+
+    def _serve(self, box: _Box, port: int, conn: socket.socket) -> None:
+        """One connection to a published port, as docker-proxy would pass it to the container."""
+        with conn:
+            conn.settimeout(5)
+            with self._lock:
+                served = box.listener if box.running and box.id in self._boxes else None
+            if served is None or served.port != port:
+                return  # nothing listens in the container: the proxy drops the connection
+            if isinstance(served, services.EchoService):
+                conn.sendall(served.greeting.encode() + b"\n")
+                return
+            request = b""
+            try:
+                while b"\r\n\r\n" not in request and len(request) < 65536:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    request += chunk
+            except OSError:
+                return
+            conn.sendall(self._http(box, served, request))
 
     def _resolv(self, box: _Box) -> str:
         if box.mode == "host":

@@ -157,7 +157,6 @@ def _remove_if_only(client, image_id: str, tag: str) -> None:
         client.images.remove(tag)
 
 
-@pytest.mark.engine_only
 def test_published_port_in_use_leaves_nothing_behind(lab, uniq):
     blocker = socket.socket()
     blocker.bind(("127.0.0.1", 0))
