@@ -15,11 +15,14 @@
 # on Tomcat's port 8080, with one page, `/cgi-bin/db`, that opens a TCP connection to `mysql1:3306` and
 # shows what came back, like a web page that reads from its database. The networking is exactly what the
 # real pair would need.
+#
+# (Without Docker, the simulator plays both stand-ins and Docker's port forwarding: the page is still
+# fetched from a real port on this machine's loopback, but what answers is computed from Docker's rules.)
 
 # %%
 from dockerlab import lesson
 
-lab = lesson.start("article", needs_engine=True)  # it publishes a port on this host
+lab = lesson.start("article")
 
 # %% [markdown]
 # ## The network
@@ -47,7 +50,8 @@ mysql1 = lab.run("mysql1", network="myBridge", command=lesson.service_command(33
 # The article publishes Tomcat with `-p 8080:8080`: connections to port 8080 of the host are forwarded to
 # port 8080 of the container. The lab publishes on the host's **loopback address only**
 # (`-p 127.0.0.1:8080:8080`), so only this machine can connect, and it uses another host port if 8080 is
-# taken. The app's configuration names the database **`mysql1`**, never an address.
+# taken. The app's configuration, the last words of its command (`app mysql1 3306 8080`: the database's name,
+# its port, the app's own port), names the database **`mysql1`**, never an address.
 
 # %%
 port = lesson.free_port(8080)
