@@ -159,7 +159,7 @@ def sim_like(engine: Any, real: Lab) -> Lab:
         last_pool = net.attrs["IPAM"]["Config"][0]["Subnet"]
     finally:
         net.remove()
-    client = SimClient()
+    client = SimClient(engine_version=engine.version()["Version"])
     subnets, ips = foreign(engine, real.name)
     for s in subnets:
         client.reserve(subnet=s)

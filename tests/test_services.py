@@ -122,7 +122,7 @@ def scenario(lab: Lab, n: Callable[[str], str]) -> list[tuple[str, object]]:
 @pytest.mark.engine_only
 def test_the_simulator_serves_as_the_engine_does(lab, uniq):
     real = scenario(lab, uniq)
-    sim_lab = Lab(lab.name, client=SimClient(), echo=False)
+    sim_lab = Lab(lab.name, client=SimClient(engine_version=lab.client.version()["Version"]), echo=False)
     try:
         simulated = scenario(sim_lab, uniq)
     finally:
@@ -160,3 +160,19 @@ def test_listener_reads_only_the_stand_ins():
     assert listener(["nc", "-ll", "-p", "x", "-e", "echo"]) is None
     assert listener(["sh", "-c", "httpd -f -p 8080"]) is None
     assert listener(None) is None
+
+
+@pytest.mark.engine_only
+def test_the_simulator_writes_the_engines_resolv_conf(lab, uniq):
+    """Byte for byte, on the default bridge and on a user-defined one (the file's format changed in 26)."""
+    sim_lab = Lab(lab.name, client=SimClient(engine_version=lab.client.version()["Version"]), echo=False)
+    try:
+        for each in (lab, sim_lab):
+            each.network(uniq("net"))
+            each.run(uniq("plain"))
+            each.run(uniq("user"), network=uniq("net"))
+        for name in (uniq("plain"), uniq("user")):
+            want = lab.exec(name, "cat /etc/resolv.conf").output
+            assert sim_lab.exec(name, "cat /etc/resolv.conf").output == want
+    finally:
+        sim_lab.reset()
