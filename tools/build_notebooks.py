@@ -50,6 +50,9 @@ def parse(text: str) -> list[nbformat.NotebookNode]:
             return
         body = "\n".join(lines).strip("\n")
         if kind == "markdown":
+            stray = [line for line in body.splitlines() if line and not line.startswith("#")]
+            if stray:  # jupytext would read it as code: a prose line lost its "# "
+                raise ValueError(f"markdown line without '# ': {stray[0]!r}")
             body = "\n".join(re.sub(r"^# ?", "", line) for line in body.splitlines())
             cell = nbformat.v4.new_markdown_cell(body)
         else:

@@ -94,8 +94,9 @@ lab.exec("tomcat1", "cat /etc/resolv.conf")
 # container attached to a user-defined network. It knows the name (and aliases) of every container on the
 # container's networks, and answers with their current addresses. (Names it does not know, it forwards to
 # the servers the container was given; for the lab's containers that is `127.0.0.1`, where nothing
-# answers, so unknown names fail inside the lab.) `nslookup` asks it directly (`-type=a`: for the IPv4
-address only):
+# answers, so unknown names fail inside the lab. Engines from 26 on also write comments into the file,
+# such as `# ExtServers: [127.0.0.1]`, the servers it forwards to.) `nslookup` asks it directly
+# (`-type=a`: for the IPv4 address only):
 
 # %%
 lab.exec("tomcat1", "nslookup -type=a mysql1")
