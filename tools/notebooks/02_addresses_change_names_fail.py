@@ -89,6 +89,26 @@ lab.exec("tomcat1", "cat /etc/resolv.conf")
 # *user-defined* network, the subject of notebook 05, Docker runs an embedded DNS server at `127.0.0.11`
 # that answers with container names.)
 #
+# ## Predict, then measure
+#
+# You now know where a container looks names up. Before measuring, predict for yourself: which pairs reach
+# each other **by name**, and which **by IP**? dockerlab predicts too, from the engine's state alone (the
+# containers' networks, links and `/etc/hosts`; no packet is sent), and says why for any pair:
+
+# %%
+lab.explain("tomcat1", "mysql1")
+
+# %%
+lab.explain("tomcat1", "mysql1", by="ip")
+
+# %% [markdown]
+# `lab.compare()` predicts the whole matrix, then measures it with real pings. Each cell reads
+# *predicted/measured*; a `!` would mark a prediction that did not come true:
+
+# %%
+lab.compare(by="name")
+
+# %% [markdown]
 # ## Who reaches whom
 #
 # By name, nobody reaches anybody; by IP, everybody still does:

@@ -68,6 +68,18 @@ lab.exec("mysql1", "grep tomcat1 /etc/hosts")
 # `mysql1` with `--link tomcat1` afterwards, but `tomcat1`'s link names the *old* `mysql1` container: the
 # engine refuses to run commands in `tomcat1` while the container its link points at is gone.)
 #
+# ## Predict, then measure
+#
+# A link is one line in one file. With that, predict the whole matrix by name before you measure it; then
+# compare with what dockerlab predicts from the engine's state (no packet sent) and with real pings:
+
+# %%
+lab.explain("mysql1", "tomcat1")
+
+# %%
+lab.compare()
+
+# %% [markdown]
 # ## Who reaches whom
 #
 # By name, the graph has a single arrow, dashed because it goes one way only:

@@ -104,8 +104,13 @@ lab.exec("tomcat1", "nslookup -type=a mysql1")
 # %% [markdown]
 # Because the engine answers from what it knows *now*, a container that is recreated with a new address is
 # found under its name at once: nothing to rewrite, in either direction. That is the difference with
-# `--link` (notebook 03), and why user-defined networks replace it.
-#
+# `--link` (notebook 03), and why user-defined networks replace it. Asked why `mysql1` reaches `tomcat1`
+# (the pair that failed in notebook 03), dockerlab answers from the engine's state, without a packet:
+
+# %%
+lab.explain("mysql1", "tomcat1")
+
+# %% [markdown]
 # ## Who reaches whom
 #
 # Both containers are the colour of `myBridge`, and the arrows go both ways:

@@ -73,6 +73,12 @@ lesson.topology(lab, "before: two bridges, one pair per container")
 # docker network connect myBridge tomcat1-docker0
 # ```
 
+# Before you run it, predict: after the connect, which pairs will reach each other by IP? dockerlab's
+# explanation of the isolation already names the fix:
+
+# %%
+lab.explain("tomcat1-docker0", "mysql1", by="ip")
+
 # %%
 tomcat1_docker0 = lab.connect("myBridge", "tomcat1-docker0")
 
@@ -113,8 +119,12 @@ lab.ping("tomcat1-docker0", "mysql1")
 after = lesson.reachability(lab)
 after
 
+# %% [markdown]
+# Was your prediction right? `lab.compare` sets dockerlab's prediction (from the engine's state) beside the
+# measurement, by IP; `!` would mark a wrong prediction:
+
 # %%
-lesson.reachability(lab, "ip")
+lab.compare(by="ip")
 
 # %%
 lesson.side_by_side(before, after, titles=["before docker network connect", "after"])
