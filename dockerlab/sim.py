@@ -32,13 +32,14 @@ release given as ``engine_version``, 20.10 by default, decides):
 
 - the finale's stand-ins (:mod:`dockerlab.services`) serve their ports:
   ``nc HOST PORT`` in a container resolves and routes by the same rules and
-  gets the service's line, "Connection refused" or busybox's timeout (a
+  gets the service's line, "Connection refused" or busybox's timeout (for a
   name the embedded DNS does not know: a timeout before 26, "bad address"
-  from 26 on, which answers at once); a
-  published port (``-p 127.0.0.1:HOST:CONTAINER``) is a real socket on the
-  host's loopback while the container runs, as docker-proxy's is, answered
-  with what the container would answer (the app's page asks its service by
-  name, from the app's container).
+  from 26 on, which answers at once); a published port
+  (``-p 127.0.0.1:HOST:CONTAINER``) is a real socket on the host's loopback
+  while the container runs, as docker-proxy's is, answered with what the
+  container would answer (the app's page asks its service by name, from the
+  app's container);
+- /etc/resolv.conf as the release writes it (from 26 on, with comments).
 
 Known simplifications: no real processes (commands other than ``ping``,
 ``cat``, ``grep``, ``nslookup``, ``nc HOST PORT``, ``ip addr``, ``ip route``,
