@@ -3,15 +3,16 @@
 :class:`SimClient` stands in for the part of ``docker.DockerClient`` that
 :class:`~dockerlab.lab.Lab` uses, so the Lab's code (and its command-line
 history) is the same on both engines. It reproduces Docker's behaviour, each
-rule checked on real engines (20.10.24 and 26.1.5; where they differ, the
-release given as ``engine_version``, 20.10 by default, decides):
+rule checked on real engines (20.10.24, 26.1.5 and 28.5.2; where they
+differ, the release given as ``engine_version``, 20.10 by default, decides):
 
 - the default ``bridge`` is 172.17.0.0/16 with gateway 172.17.0.1; ``host``
   and ``none`` exist; a network created without a subnet takes the next free
   pool of Docker's default address pools (172.18-31.0.0/16, then
-  192.168.0.0/20, 192.168.16.0/20...) *after the last one handed out*,
-  wrapping around (libnetwork's rotating start index), so a pool just
-  released is not reused at once; an explicit subnet may not overlap another;
+  192.168.0.0/20, 192.168.16.0/20...): before 28, the first free one *after
+  the last one handed out*, wrapping around (libnetwork's rotating start
+  index), so a pool just released is not reused at once; from 28 on, the
+  lowest free one; an explicit subnet may not overlap another;
 - a container gets the first free address of each network (gateway,
   network and broadcast addresses excluded) each time it starts, and frees
   it when it stops: a restarted container keeps its address unless a lower
@@ -39,7 +40,8 @@ release given as ``engine_version``, 20.10 by default, decides):
   while the container runs, as docker-proxy's is, answered with what the
   container would answer (the app's page asks its service by name, from the
   app's container);
-- /etc/resolv.conf as the release writes it (from 26 on, with comments).
+- /etc/resolv.conf and the head of /etc/hosts as the release writes them
+  (from 26 on, resolv.conf has comments; from 28 on, ``fe00::`` for ``fe00::0``).
 
 Known simplifications: no real processes (commands other than ``ping``,
 ``cat``, ``grep``, ``nslookup``, ``nc HOST PORT``, ``ip addr``, ``ip route``,
@@ -484,8 +486,15 @@ class SimClient:
             return _Network(self, net)
 
     def _next_pool(self) -> str:
-        """libnetwork's allocatePredefinedPool: first free pool from the rotating start index."""
+        """The first free default pool: from the rotating start index before 28, from the first pool from 28 on.
+
+        Before 28 this is libnetwork's allocatePredefinedPool; 28 rewrote the
+        allocator, which takes the lowest free pool, so a pool just released
+        is handed out again at once.
+        """
         taken = [n.subnet for n in self._nets.values() if n.subnet]
+        if self._release >= (28,):
+            self._start_index = 0
         order = PREDEFINED_POOLS[self._start_index:] + PREDEFINED_POOLS[: self._start_index]
         for i, pool in enumerate(order):
             cand = ipaddress.ip_network(pool)
@@ -685,7 +694,8 @@ class SimClient:
         }  # fmt: skip
 
     def _hosts_text(self, box: _Box) -> str:
-        return "\n".join(_HOSTS_HEAD + [f"{ip}\t{names}" for ip, names, _ in box.hosts]) + "\n"
+        head = _HOSTS_HEAD if self._release < (28,) else [line.replace("::0\t", "::\t") for line in _HOSTS_HEAD]
+        return "\n".join(head + [f"{ip}\t{names}" for ip, names, _ in box.hosts]) + "\n"
 
     def state(self) -> explain.State:
         """The model's view of the simulated engine (cached until the next change)."""

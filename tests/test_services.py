@@ -163,8 +163,8 @@ def test_listener_reads_only_the_stand_ins():
 
 
 @pytest.mark.engine_only
-def test_the_simulator_writes_the_engines_resolv_conf(lab, uniq):
-    """Byte for byte, on the default bridge and on a user-defined one (the file's format changed in 26)."""
+def test_the_simulator_writes_the_engines_resolv_conf_and_hosts(lab, uniq):
+    """Byte for byte, on the default bridge and on a user-defined one (resolv.conf changed in 26, hosts in 28)."""
     sim_lab = Lab(lab.name, client=SimClient(engine_version=lab.client.version()["Version"]), echo=False)
     try:
         for each in (lab, sim_lab):
@@ -174,5 +174,8 @@ def test_the_simulator_writes_the_engines_resolv_conf(lab, uniq):
         for name in (uniq("plain"), uniq("user")):
             want = lab.exec(name, "cat /etc/resolv.conf").output
             assert sim_lab.exec(name, "cat /etc/resolv.conf").output == want
+            # /etc/hosts up to the container's own line (its address and id differ between engines)
+            want = lab.exec(name, "cat /etc/hosts").output.splitlines()[:-1]
+            assert sim_lab.exec(name, "cat /etc/hosts").output.splitlines()[:-1] == want
     finally:
         sim_lab.reset()

@@ -126,3 +126,15 @@ def test_lab_or_sim_honours_the_variable_and_never_falls_back_in_ci(monkeypatch)
     monkeypatch.setenv("CI", "")
     lab, simulated = lab_or_sim("s5", echo=False)
     assert simulated
+
+
+def test_pool_allocation_follows_the_engine_release() -> None:
+    """Before 28 a released pool waits its turn (rotating start); from 28 on the lowest free pool is taken."""
+    for release, third in (("20.10.24", "172.20.0.0/16"), ("28.5.2", "172.18.0.0/16")):
+        lab = Lab("s", client=SimClient(engine_version=release), echo=False)
+        lab.network("a")
+        lab.network("b")
+        lab.remove_network("a")
+        lab.network("c")
+        subnet = lab.client.networks.get("c").attrs["IPAM"]["Config"][0]["Subnet"]
+        assert subnet == third, release

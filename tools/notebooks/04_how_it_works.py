@@ -69,8 +69,11 @@ lab.exec("tomcat1", "ip link show docker0")
 #
 # `ip link` shows each end followed by `@if` and the **index of its peer** (its other end): the article's
 # `tomcat1` has `44: eth0@if45` inside and the host has `45: veth8eb364e@if44`. Interface 44 points at 45,
-# 45 points at 44: one pair. Here is our live table, read from both sides (`lab.interfaces()` runs
-# `ip link` in each container and on the host, and matches the ends by index):
+# 45 points at 44: one pair. (From Docker 28 on, the engine creates the container's end inside the container,
+# where it is interface 2 in every container; busybox's `ip` on the host then looks up 2 among the host's
+# own interfaces and may print that name, for instance `veth...@eth0`. The indexes still pair up.) Here is
+# our live table, read from both sides (`lab.interfaces()` runs `ip link` in each container and on the
+# host, and matches the ends by index):
 
 # %%
 pairs = lab.interfaces()
