@@ -396,9 +396,9 @@ class SimClient:
     >>> lab = Lab("demo", client=SimClient(), echo=False)
     >>> lab.network("myBridge", "10.10.0.0/24", "10.10.0.1")
     'myBridge'
-    >>> lab.run("a", network="myBridge").ip, lab.run("b", network="myBridge").ip
+    >>> lab.run("c1", network="myBridge").ip, lab.run("c2", network="myBridge").ip
     ('10.10.0.2', '10.10.0.3')
-    >>> lab.ping("a", "b").ok
+    >>> lab.ping("c1", "c2").ok
     True
     """
 
@@ -527,6 +527,8 @@ class SimClient:
     def _create(self, image: str, command: list[str] | str | None, kw: dict[str, Any]) -> _Container:
         with self._lock:
             name = kw.get("name") or f"sim_{uuid.uuid4().hex[:8]}"
+            if not re.fullmatch(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+", name):
+                raise _error(f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", 400)
             if self._by_name(name) is not None:
                 other = self._by_name(name)
                 raise _error(f'Conflict. The container name "/{name}" is already in use by container '

@@ -37,8 +37,23 @@ def _name(kind: str, value: object) -> str:
 
 
 def container_name(value: object) -> str:
-    """Return ``value`` if it is a valid container name, else raise :class:`InvalidInput`."""
-    return _name("container", value)
+    """Return ``value`` if it is a valid container name, else raise :class:`InvalidInput`.
+
+    Docker wants at least two characters for a container (not for a network):
+
+    >>> container_name("c1")
+    'c1'
+    >>> container_name("c")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    dockerlab.errors.InvalidInput: The container name 'c' is too short: ... at least two characters, for example 'c1'.
+    """
+    name = _name("container", value)
+    if len(name) < 2:
+        raise InvalidInput(
+            f"The container name {name!r} is too short: Docker wants at least two characters, "
+            f"for example {name + '1'!r}."
+        )
+    return name
 
 
 def lab_name(value: object) -> str:

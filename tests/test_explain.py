@@ -38,26 +38,26 @@ def test_embedded_dns_isolation_internal_icc_none_host_and_stopped() -> None:
     lab.network("other")
     lab.network("inner", internal=True)
     lab.network("quiet", icc=False)
-    lab.run("a", network="myBridge")
-    lab.run("b", network="myBridge")
-    lab.run("c", network="other")
-    lab.run("i", network="inner")
+    lab.run("aa", network="myBridge")
+    lab.run("bb", network="myBridge")
+    lab.run("cc", network="other")
+    lab.run("ii", network="inner")
     lab.run("q1", network="quiet")
     lab.run("q2", network="quiet")
-    lab.run("z", network="none")
-    lab.run("h", network="host")
-    lab.run("s", network="myBridge")
-    lab.stop("s")
-    assert "embedded DNS" in str(lab.explain("a", "b")) and lab.explain("a", "b").reachable
-    assert "no shared user-defined network" in str(lab.explain("a", "c"))
-    assert "isolates bridges" in str(lab.explain("a", "c", by="ip"))
-    assert "--internal" in str(lab.explain("a", "i", by="ip"))
+    lab.run("zz", network="none")
+    lab.run("hh", network="host")
+    lab.run("ss", network="myBridge")
+    lab.stop("ss")
+    assert "embedded DNS" in str(lab.explain("aa", "bb")) and lab.explain("aa", "bb").reachable
+    assert "no shared user-defined network" in str(lab.explain("aa", "cc"))
+    assert "isolates bridges" in str(lab.explain("aa", "cc", by="ip"))
+    assert "--internal" in str(lab.explain("aa", "ii", by="ip"))
     assert "ICC disabled" in str(lab.explain("q1", "q2")) and not lab.explain("q1", "q2").reachable
-    assert "Network is unreachable" in str(lab.explain("z", "a", by="ip"))
-    assert lab.explain("h", "q1", by="ip").reachable and lab.explain("h", "a").reachable is None
-    assert "stopped" in str(lab.explain("a", "s")) and "not running" in str(lab.explain("s", "a"))
+    assert "Network is unreachable" in str(lab.explain("zz", "aa", by="ip"))
+    assert lab.explain("hh", "q1", by="ip").reachable and lab.explain("hh", "aa").reachable is None
+    assert "stopped" in str(lab.explain("aa", "ss")) and "not running" in str(lab.explain("ss", "aa"))
     with pytest.raises(InvalidInput):
-        lab.explain("a", "b", by="mac")
+        lab.explain("aa", "bb", by="mac")
 
 
 def test_predict_has_the_shape_of_reachability_and_compare_marks_mismatches(article: Lab) -> None:

@@ -17,15 +17,15 @@ def sim() -> Lab:
 
 
 def test_default_bridge_first_free_address_and_new_address_after_restart(sim: Lab) -> None:
-    a, b = sim.run("a"), sim.run("b")
+    a, b = sim.run("aa"), sim.run("bb")
     assert (a.ip, b.ip, a.endpoints["bridge"].gateway) == ("172.17.0.2", "172.17.0.3", "172.17.0.1")
-    sim.stop("a")
-    assert sim["a"].ip is None  # a stopped container has no address
-    sim.run("c")  # takes the first free address: a's old one
-    assert sim["c"].ip == "172.17.0.2"
-    assert sim.start("a").ip == "172.17.0.4"
-    sim.remove("c")
-    assert sim.restart("b").ip == "172.17.0.2"  # a restart takes the lowest free address
+    sim.stop("aa")
+    assert sim["aa"].ip is None  # a stopped container has no address
+    sim.run("cc")  # takes the first free address: a's old one
+    assert sim["cc"].ip == "172.17.0.2"
+    assert sim.start("aa").ip == "172.17.0.4"
+    sim.remove("cc")
+    assert sim.restart("bb").ip == "172.17.0.2"  # a restart takes the lowest free address
 
 
 def test_pools_rotate_and_explicit_subnets_must_not_overlap(sim: Lab) -> None:
@@ -60,17 +60,17 @@ def test_link_is_one_way_follows_restart_and_blocks_exec_when_target_stops(sim: 
 
 def test_user_defined_bridge_dns_both_ways_isolation_and_connect(sim: Lab) -> None:
     sim.network("myBridge", "10.9.0.0/24", "10.9.0.1")
-    sim.run("t", network="myBridge", aliases=["web"])
-    sim.run("m", network="myBridge")
-    sim.run("b")
-    assert sim.ping("t", "m").ok and sim.ping("m", "t").ok and sim.ping("m", "web").ok
-    assert sim.ping("b", "t").reason == "unresolved"
-    assert sim.ping("t", sim["b"].ip).reason == "timeout"  # isolated even by IP
-    sim.connect("myBridge", "b")
-    assert sim.ping("b", "t").ok and sim.ping("t", "b").ok
-    assert "nameserver 127.0.0.11" in sim.read_file("b", "/etc/resolv.conf")
-    sim.disconnect("myBridge", "b")
-    assert sim.ping("t", "b").reason == "unresolved"
+    sim.run("tt", network="myBridge", aliases=["web"])
+    sim.run("mm", network="myBridge")
+    sim.run("bb")
+    assert sim.ping("tt", "mm").ok and sim.ping("mm", "tt").ok and sim.ping("mm", "web").ok
+    assert sim.ping("bb", "tt").reason == "unresolved"
+    assert sim.ping("tt", sim["bb"].ip).reason == "timeout"  # isolated even by IP
+    sim.connect("myBridge", "bb")
+    assert sim.ping("bb", "tt").ok and sim.ping("tt", "bb").ok
+    assert "nameserver 127.0.0.11" in sim.read_file("bb", "/etc/resolv.conf")
+    sim.disconnect("myBridge", "bb")
+    assert sim.ping("tt", "bb").reason == "unresolved"
 
 
 def test_internal_icc_none_and_host(sim: Lab) -> None:
@@ -80,24 +80,24 @@ def test_internal_icc_none_and_host(sim: Lab) -> None:
     sim.run("i2", network="inner")
     sim.run("q1", network="quiet")
     sim.run("q2", network="quiet")
-    sim.run("z", network="none")
-    sim.run("h", network="host")
+    sim.run("zz", network="none")
+    sim.run("hh", network="host")
     assert sim.ping("i1", "i2").ok
     assert sim.ping("q1", "q2").reason == "timeout"
-    assert sim.ping("z", sim["i1"].ip).reason == "unreachable"
-    assert sim.ping("h", sim["q1"].ip).ok
-    assert sim.reachability("name").loc["h"].isna().all()  # names are not probed from the host network
+    assert sim.ping("zz", sim["i1"].ip).reason == "unreachable"
+    assert sim.ping("hh", sim["q1"].ip).ok
+    assert sim.reachability("name").loc["hh"].isna().all()  # names are not probed from the host network
 
 
 def test_probe_output_is_busybox_format_and_unknown_commands_exit_127(sim: Lab) -> None:
-    sim.run("a")
-    sim.run("b")
-    out = sim.exec("a", ["ping", "-c", "1", "-W", "1", sim["b"].ip]).output
-    assert out.startswith(f"PING {sim['b'].ip} ({sim['b'].ip}): 56 data bytes\n64 bytes from")
-    assert probe.parse_one("a", "b", out + "rc=0").ok
-    unknown = sim.exec("a", "curl x")
+    sim.run("aa")
+    sim.run("bb")
+    out = sim.exec("aa", ["ping", "-c", "1", "-W", "1", sim["bb"].ip]).output
+    assert out.startswith(f"PING {sim['bb'].ip} ({sim['bb'].ip}): 56 data bytes\n64 bytes from")
+    assert probe.parse_one("aa", "bb", out + "rc=0").ok
+    unknown = sim.exec("aa", "curl x")
     assert unknown.exit_code == 127 and "simulator" in unknown.output
-    assert "eth0@if" in sim.exec("a", "ip addr").output
+    assert "eth0@if" in sim.exec("aa", "ip addr").output
 
 
 def test_same_history_as_on_an_engine(sim: Lab) -> None:

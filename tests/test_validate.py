@@ -6,9 +6,16 @@ from dockerlab import validate
 from dockerlab.errors import DockerlabError, InvalidInput
 
 
-@pytest.mark.parametrize("name", ["tomcat1", "mysql1", "tomcat1-docker0", "a.b_c-d", "9lives", "x"])
+@pytest.mark.parametrize("name", ["tomcat1", "mysql1", "tomcat1-docker0", "a.b_c-d", "9lives", "x1"])
 def test_valid_container_names(name):
     assert validate.container_name(name) == name
+
+
+def test_one_character_is_a_network_name_but_not_a_container_name():
+    """The engine's own rule: ``docker run --name x`` is refused, ``docker network create x`` is not."""
+    assert validate.network_name("x") == "x"
+    with pytest.raises(InvalidInput, match="at least two characters"):
+        validate.container_name("x")
 
 
 @pytest.mark.parametrize("name", ["", "-lead", ".dot", "_under", "has space", "slash/x", "ü", "a" * 64, None, 5])
