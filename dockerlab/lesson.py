@@ -46,7 +46,6 @@ APP_PORT, SERVICE_PORT, SERVICE_GREETING = services.APP_PORT, services.SERVICE_P
 service_command, app_command = services.service_command, services.app_command
 
 
-
 # -- starting a lesson ---------------------------------------------------------
 
 

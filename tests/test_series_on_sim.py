@@ -1,6 +1,7 @@
 """The notebook series on the simulator: it runs, says it is simulated, and
-teaches the same lesson as the real engine (its matrices, and in 07 the
-pages the app served, equal the outputs committed from a real run).
+teaches the same lesson as the real engine (its matrices, predicted and
+measured, and in 07 the pages the app served, equal the outputs committed
+from a real run).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dockerlab.services import SERVICE_GREETING
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0*.ipynb"))
 MATRIX = "does the row reach the column?"
 PAGE = "/cgi-bin/db -> HTTP"
+COMPARE = "predicted/measured by"
 
 
 def text_of(cell) -> str:
@@ -43,7 +45,7 @@ def test_notebook_runs_on_the_simulator_with_the_real_engine_lesson(path, monkey
     pairs = [
         (text_of(real), text_of(sim))
         for real, sim in zip(committed.cells, simulated.cells, strict=True)
-        if real.cell_type == "code" and (MATRIX in text_of(real) or PAGE in text_of(real))
+        if real.cell_type == "code" and any(mark in text_of(real) for mark in (MATRIX, PAGE, COMPARE))
     ]
     assert any(MATRIX in real for real, _ in pairs), "every notebook of the series shows at least one matrix"
     if path.name.startswith("07"):
@@ -55,5 +57,5 @@ def test_notebook_runs_on_the_simulator_with_the_real_engine_lesson(path, monkey
 def lesson_lines(text: str) -> list[str]:
     """The lines that carry the lesson: matrix rows, and what the app's page said (host port masked)."""
     keep = [line for line in text.splitlines() if "✓" in line or "✗" in line or PAGE in line or "got:" in line
-            or SERVICE_GREETING in line]  # fmt: skip
+            or SERVICE_GREETING in line or COMPARE in line]  # fmt: skip
     return [re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", line) for line in keep]
