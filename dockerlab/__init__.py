@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 from dockerlab.errors import (
     DockerlabError,
     EngineError,
@@ -28,6 +26,7 @@ from dockerlab.errors import (
     UnknownContainer,
     UnknownNetwork,
 )
+from dockerlab.version import __version__
 
 if TYPE_CHECKING:
     from dockerlab.lab import Lab

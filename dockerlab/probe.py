@@ -126,6 +126,18 @@ def parse_one(source: str, target: str, text: str) -> PingResult:
     return PingResult(source, target, reason == "ok", address, reason, output)
 
 
+def script_output(pings: list[tuple[str, str, int]]) -> str:
+    """What the probe script prints for ``(target, ping output, exit code)`` triples, in order.
+
+    The inverse of :func:`parse_script`, for an engine that answers the
+    script without running it (the simulator).
+
+    >>> parse_script("c1", ["c2"], script_output([("c2", "ping: bad address 'c2'\\n", 1)]))[0].reason
+    'unresolved'
+    """
+    return "".join(f"{_MARK} {target}\n{text}rc={code}\n" for target, text, code in pings)
+
+
 def parse_script(source: str, targets: list[str], text: str) -> list[PingResult]:
     """Split the script's output into one :class:`PingResult` per target, in order.
 
@@ -158,15 +170,23 @@ def failed(source: str, targets: list[str], reason: str, output: str = "") -> li
 
 # -- matrices -----------------------------------------------------------------
 
+
 def results_frame(results: list[PingResult], columns: dict[str, tuple[str, str | None]]) -> pd.DataFrame:
     """A long table of results; ``columns`` maps a probed target to (container, network)."""
     rows = []
     for r in results:
         container, network = columns.get(r.target, (r.target, None))
-        rows.append({
-            "source": r.source, "target": container, "network": network, "probed": r.target,
-            "ok": r.ok, "address": r.address, "reason": r.reason,
-        })  # fmt: skip
+        rows.append(
+            {
+                "source": r.source,
+                "target": container,
+                "network": network,
+                "probed": r.target,
+                "ok": r.ok,
+                "address": r.address,
+                "reason": r.reason,
+            }
+        )
     cols = ["source", "target", "network", "probed", "ok", "address", "reason"]
     return pd.DataFrame(rows, columns=cols)
 
@@ -178,8 +198,9 @@ def name_matrix(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     >>> bool(name_matrix(f, ["a", "b"]).loc["a", "b"])
     True
     """
-    m = pd.DataFrame(pd.NA, index=pd.Index(names, name="source"),
-                     columns=pd.Index(names, name="target"), dtype="boolean")  # fmt: skip
+    m = pd.DataFrame(
+        pd.NA, index=pd.Index(names, name="source"), columns=pd.Index(names, name="target"), dtype="boolean"
+    )
     for row in frame.itertuples(index=False):
         m.loc[row.source, row.target] = bool(row.ok)
     return m

@@ -13,12 +13,12 @@ import re
 from collections.abc import Mapping, Sequence
 
 from dockerlab.errors import InvalidInput
+from dockerlab.model.state import CONTAINER_NAME, NAME_CHARS, PREDEFINED_NETWORKS
 
-# Docker's own rule for container names (daemon/names: RestrictedNameChars), kept
-# for networks and labs too. Names also become DNS labels, hence the length cap.
-_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
+# Docker's own rule for names (dockerlab.model), kept for labs too. Names also
+# become DNS labels, hence the length cap.
+_NAME = re.compile(NAME_CHARS)
 MAX_NAME = 63
-PREDEFINED_NETWORKS = ("bridge", "host", "none")
 
 
 def _name(kind: str, value: object) -> str:
@@ -31,7 +31,7 @@ def _name(kind: str, value: object) -> str:
     if not _NAME.fullmatch(value):
         raise InvalidInput(
             f"Invalid {kind} name {value!r}: use letters, digits, '_', '.' and '-', "
-            "starting with a letter or digit (Docker's rule, [a-zA-Z0-9][a-zA-Z0-9_.-]*)."
+            f"starting with a letter or digit (Docker's rule, {NAME_CHARS})."
         )
     return value
 
@@ -48,7 +48,7 @@ def container_name(value: object) -> str:
     dockerlab.errors.InvalidInput: The container name 'c' is too short: ... at least two characters, for example 'c1'.
     """
     name = _name("container", value)
-    if len(name) < 2:
+    if not CONTAINER_NAME.fullmatch(name):
         raise InvalidInput(
             f"The container name {name!r} is too short: Docker wants at least two characters, "
             f"for example {name + '1'!r}."
@@ -89,9 +89,7 @@ def subnet_and_gateway(subnet: object, gateway: object) -> tuple[str | None, str
     """
     if subnet is None:
         if gateway is not None:
-            raise InvalidInput(
-                "A gateway needs a subnet: pass subnet= as well (for example subnet='10.0.0.0/24')."
-            )
+            raise InvalidInput("A gateway needs a subnet: pass subnet= as well (for example subnet='10.0.0.0/24').")
         return None, None
     net = ipv4_network(subnet)
     if net.prefixlen > 29:

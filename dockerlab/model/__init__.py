@@ -1,0 +1,68 @@
+"""The model of Docker's networking rules: the bottom layer, no I/O, no docker-py.
+
+- :mod:`~dockerlab.model.state`: the engine's state parsed once from inspect
+  data (networks, endpoints, links, hosts files) and every rule over it
+  (embedded DNS, links, isolation, ICC, internal, host and none, bridge
+  device names, IPAM pools).
+- :mod:`~dockerlab.model.releases`: what differs between engine releases.
+- :mod:`~dockerlab.model.predict`: predict and explain reachability from a state.
+
+``predict``, ``explain``, the simulator and the exercises' feedback all ask
+this package; none of them restates a rule.
+"""
+
+from __future__ import annotations
+
+from dockerlab.model.predict import Explanation, explain_state, mismatches, predict_state
+from dockerlab.model.releases import DEFAULT_VERSION, Release
+from dockerlab.model.state import (
+    BRIDGE_MODES,
+    CONTAINER_NAME,
+    DEFAULT_BRIDGE_DEVICE,
+    EMBEDDED_DNS,
+    PREDEFINED_NETWORKS,
+    RESTRICTED_NAME_CHARS,
+    Box,
+    ContainerInfo,
+    Endpoint,
+    Net,
+    State,
+    box_from_attrs,
+    bridge_device,
+    ipam,
+    ipv4_pools,
+    is_ipv4,
+    net_from_attrs,
+    parse_hosts,
+    parse_links,
+    state_from_inspect,
+)
+
+__all__ = [
+    "BRIDGE_MODES",
+    "CONTAINER_NAME",
+    "DEFAULT_BRIDGE_DEVICE",
+    "DEFAULT_VERSION",
+    "EMBEDDED_DNS",
+    "PREDEFINED_NETWORKS",
+    "RESTRICTED_NAME_CHARS",
+    "Box",
+    "ContainerInfo",
+    "Endpoint",
+    "Explanation",
+    "Net",
+    "Release",
+    "State",
+    "box_from_attrs",
+    "bridge_device",
+    "explain_state",
+    "ipam",
+    "ipv4_pools",
+    "is_ipv4",
+    "mismatches",
+    "net_from_attrs",
+    "parse_hosts",
+    "parse_links",
+    "predict_state",
+    "state_from_inspect",
+]
