@@ -1,0 +1,330 @@
+"""The docker-py facade of the simulator: :class:`SimClient` has the surface of ``docker.DockerClient`` the Lab uses.
+
+It only translates: docker-py's arguments into calls on the engine's state
+(:class:`~dockerlab.sim.state.SimEngine`) and its shell
+(:class:`~dockerlab.sim.shell.Shell`), and the simulator's
+:class:`~dockerlab.sim.state.SimError` into docker-py's ``APIError``,
+``NotFound`` and ``ImageNotFound``. This is the only module of the simulator
+that imports docker-py.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import docker.errors
+from docker.models.containers import ExecResult
+
+from dockerlab.image import IMAGE
+from dockerlab.model import DEFAULT_VERSION
+from dockerlab.sim.proxy import Proxy
+from dockerlab.sim.shell import Shell
+from dockerlab.sim.state import NoSuchImage, SimBox, SimEngine, SimError, SimNet
+
+
+@contextmanager
+def _docker_errors() -> Iterator[None]:
+    """Raise the simulator's errors as docker-py's, as a client talking to the engine would get them."""
+    try:
+        yield
+    except NoSuchImage as e:
+        raise docker.errors.ImageNotFound(e.message) from e.__cause__
+    except SimError as e:
+        cls = docker.errors.NotFound if e.status == 404 else docker.errors.APIError
+        raise cls(f"{e.status} Server Error: {e.message}", explanation=e.message) from e.__cause__
+
+
+class _Container:
+    """What ``client.containers.get`` returns: a handle with docker-py's methods."""
+
+    def __init__(self, client: SimClient, box: SimBox) -> None:
+        self.client = client
+        self._box = box
+        self.id = box.id
+        self.attrs = client.engine.container_attrs(box)
+
+    @property
+    def name(self) -> str:
+        return self._box.name
+
+    @property
+    def short_id(self) -> str:
+        return self._box.short_id
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return dict(self.attrs["Config"]["Labels"] or {})
+
+    @property
+    def status(self) -> str:
+        return str(self.attrs["State"]["Status"])
+
+    @_docker_errors()
+    def reload(self) -> None:
+        self._box = self.client.engine.box(self.id)
+        self.attrs = self.client.engine.container_attrs(self._box)
+
+    @_docker_errors()
+    def start(self) -> None:
+        self.client.engine.start(self.client.engine.box(self.id))
+
+    @_docker_errors()
+    def stop(self, timeout: int = 10) -> None:
+        self.client.engine.stop(self.client.engine.box(self.id))
+
+    @_docker_errors()
+    def restart(self, timeout: int = 10) -> None:
+        box = self.client.engine.box(self.id)
+        self.client.engine.stop(box)
+        self.client.engine.start(box)
+
+    @_docker_errors()
+    def remove(self, force: bool = False, v: bool = False) -> None:
+        self.client.engine.remove(self.client.engine.box(self.id), force)
+
+    def logs(self, **kwargs: Any) -> bytes:
+        return b""
+
+    @_docker_errors()
+    def exec_run(self, cmd: list[str] | str, environment: Any = None, demux: bool = False, **kw: Any) -> Any:
+        code, text = self.client.shell.exec(self.client.engine.box(self.id), cmd)
+        return ExecResult(code, text.encode())
+
+
+class _Network:
+    """What ``client.networks.get`` returns."""
+
+    def __init__(self, client: SimClient, net: SimNet) -> None:
+        self.client = client
+        self.id = net.id
+        self.name = net.name
+        self.attrs = net.attrs()
+
+    @_docker_errors()
+    def remove(self) -> None:
+        self.client.engine.remove_network(self.name)
+
+    @_docker_errors()
+    def reload(self) -> None:
+        self.attrs = self.client.engine.net(self.name).attrs()
+
+
+class _Containers:
+    """``client.containers``."""
+
+    def __init__(self, client: SimClient) -> None:
+        self.client = client
+
+    def list(self, all: bool = False, filters: dict[str, Any] | None = None, **kw: Any) -> list[_Container]:
+        with self.client.engine.lock:
+            return [_Container(self.client, b) for b in self.client.engine.containers(all, filters)]
+
+    @_docker_errors()
+    def get(self, container_id: str) -> _Container:
+        with self.client.engine.lock:
+            return _Container(self.client, self.client.engine.box(container_id))
+
+    @_docker_errors()
+    def create(self, image: str, command: list[str] | str | None = None, **kw: Any) -> _Container:
+        argv = command.split() if isinstance(command, str) else (list(command) if command else None)
+        endpoints = {
+            str(net): ((ep.get("IPAMConfig") or {}).get("IPv4Address"), list(ep.get("Aliases") or []))
+            for net, ep in (kw.get("networking_config") or {}).items()
+            if ep
+        }
+        ports = {
+            int(str(inner).split("/")[0]): int(outer[1] if isinstance(outer, tuple) else outer)
+            for inner, outer in (kw.get("ports") or {}).items()
+        }
+        with self.client.engine.lock:
+            box = self.client.engine.create(
+                kw.get("name"),
+                image,
+                argv,
+                labels=kw.get("labels"),
+                dns=kw.get("dns"),
+                mode=kw.get("network_mode") or kw.get("network") or "default",
+                endpoints=endpoints,
+                links={str(k): str(v) for k, v in (kw.get("links") or {}).items()},
+                ports=ports,
+            )
+            return _Container(self.client, box)
+
+    @_docker_errors()
+    def run(self, image: str, command: list[str] | str | None = None, **kw: Any) -> bytes:
+        """Only what the Lab runs on the host network: ``ip -4 route show`` and the topology snapshot."""
+        argv = command.split() if isinstance(command, str) else list(command or [])
+        output = self.client.shell.on_host(argv) if kw.get("network_mode") == "host" else None
+        if output is None:
+            raise SimError(f"the dockerlab simulator cannot run {argv!r} in a throwaway container")
+        return output.encode()
+
+
+class _Networks:
+    """``client.networks``."""
+
+    def __init__(self, client: SimClient) -> None:
+        self.client = client
+
+    def list(self, names: list[str] | None = None, filters: dict[str, Any] | None = None, **kw: Any) -> list[_Network]:
+        with self.client.engine.lock:
+            return [_Network(self.client, n) for n in self.client.engine.networks(names, filters)]
+
+    @_docker_errors()
+    def get(self, network_id: str) -> _Network:
+        with self.client.engine.lock:
+            return _Network(self.client, self.client.engine.net(network_id))
+
+    @_docker_errors()
+    def create(
+        self,
+        name: str,
+        driver: str = "bridge",
+        ipam: Any = None,
+        internal: bool = False,
+        options: dict[str, str] | None = None,
+        labels: dict[str, str] | None = None,
+        **kw: Any,
+    ) -> _Network:
+        pools = (ipam or {}).get("Config") or []
+        subnet = pools[0].get("Subnet") if pools else None
+        gateway = pools[0].get("Gateway") if pools else None
+        with self.client.engine.lock:
+            net = self.client.engine.create_network(
+                name, subnet, gateway, internal=internal, options=options, labels=labels
+            )
+            return _Network(self.client, net)
+
+
+class _Image:
+    """What ``client.images.get`` returns."""
+
+    def __init__(self, name: str) -> None:
+        self.id = "sha256:" + "0" * 64
+        self.tags = [name]
+
+
+class _Images:
+    """``client.images``: the lab image is built in; others come by import."""
+
+    def __init__(self, client: SimClient) -> None:
+        self.client = client
+
+    @property
+    def tags(self) -> set[str]:
+        """The tags of the engine's images."""
+        return self.client.engine.images
+
+    @_docker_errors()
+    def get(self, name: str) -> _Image:
+        return _Image(self.client.engine.image(name))
+
+    @_docker_errors()
+    def remove(self, name: str, force: bool = False) -> None:
+        self.client.engine.remove_image(name)
+
+
+class _Api:
+    """``client.api``: the low-level calls the Lab makes."""
+
+    def __init__(self, client: SimClient) -> None:
+        self.client = client
+
+    def create_endpoint_config(
+        self, ipv4_address: str | None = None, aliases: list[str] | None = None, **kw: Any
+    ) -> dict[str, Any]:
+        return {"IPAMConfig": {"IPv4Address": ipv4_address} if ipv4_address else None, "Aliases": aliases}
+
+    @_docker_errors()
+    def connect_container_to_network(
+        self, container: str, net_id: str, ipv4_address: str | None = None, aliases: list[str] | None = None, **kw: Any
+    ) -> None:
+        engine = self.client.engine
+        engine.connect(engine.box(container), net_id, ipv4_address, aliases or [])
+
+    @_docker_errors()
+    def disconnect_container_from_network(self, container: str, net_id: str, force: bool = False) -> None:
+        engine = self.client.engine
+        engine.disconnect(engine.box(container), net_id)
+
+    def import_image_from_data(self, data: bytes, repository: str = "", tag: str = "", **kw: Any) -> dict[str, str]:
+        self.client.engine.add_image(f"{repository}:{tag or 'latest'}")
+        return {"status": "imported into the dockerlab simulator"}
+
+
+class SimClient:
+    """An in-memory Docker engine with the docker-py surface the Lab uses.
+
+    Parameters
+    ----------
+    engine_version : str
+        The Docker release whose behaviour to follow where releases differ.
+
+    Attributes
+    ----------
+    engine : SimEngine
+        The simulated engine's state (networks, containers, address pools).
+    shell : Shell
+        What ``docker exec`` answers in its containers.
+
+    Examples
+    --------
+    >>> client = SimClient()
+    >>> net = client.networks.create("myBridge", ipam={"Config": [{"Subnet": "10.10.0.0/24"}]})
+    >>> for name in ("c1", "c2"):
+    ...     client.containers.create(IMAGE, name=name, network="myBridge").start()
+    >>> client.containers.get("c1").attrs["NetworkSettings"]["Networks"]["myBridge"]["IPAddress"]
+    '10.10.0.2'
+    >>> client.containers.get("c1").exec_run(["ping", "-c", "1", "c2"]).exit_code
+    0
+    >>> client.containers.get("c3")
+    Traceback (most recent call last):
+    ...
+    docker.errors.NotFound: 404 Server Error: No such container: c3 ("No such container: c3")
+    """
+
+    def __init__(self, engine_version: str = DEFAULT_VERSION) -> None:
+        self.engine_version = engine_version
+        self.engine = SimEngine(engine_version, images=[IMAGE])
+        self.shell = Shell(self.engine)
+        self.engine.publish = functools.partial(Proxy, self.shell)
+        self.containers = _Containers(self)
+        self.networks = _Networks(self)
+        self.images = _Images(self)
+        self.api = _Api(self)
+
+    def version(self) -> dict[str, str]:
+        """``docker version``'s engine part."""
+        return {
+            "Version": f"{self.engine_version} (dockerlab simulator)",
+            "ApiVersion": "1.41",
+            "Arch": "amd64",
+            "Os": "linux",
+        }
+
+    def ping(self) -> bool:
+        """The engine answers."""
+        return True
+
+    def close(self) -> None:
+        """Nothing to release: the simulated engine lives as long as this object."""
+
+
+_SHARED: SimClient | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_client() -> SimClient:
+    """The process's simulated engine: every ``Lab(..., engine="sim")`` uses this one, as labs share a real engine."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = SimClient()
+        return _SHARED
+
+
+__all__ = ["SimClient", "shared_client"]

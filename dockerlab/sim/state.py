@@ -1,0 +1,705 @@
+"""The simulated engine's state: networks, containers, address management and inspect data.
+
+:class:`SimEngine` holds what a Docker engine holds (networks with their
+address allocators, containers with their endpoints, links, /etc/hosts
+lines and published ports, images by tag) and changes it as the engine's
+API calls would: create, start, stop, remove, connect, disconnect. It
+answers with the data ``docker inspect`` and ``docker network inspect``
+return and gives the model's :class:`~dockerlab.model.State` of itself.
+
+Docker's rules come from :mod:`dockerlab.model` (embedded DNS, links,
+bridge devices, names, what differs between releases); this module keeps
+only the bookkeeping. It knows no docker-py: it raises :class:`SimError`,
+which the facade (:mod:`dockerlab.sim.client`) turns into docker-py's errors.
+
+>>> engine = SimEngine(images=["busybox"])
+>>> net = engine.create_network("myBridge", "10.10.0.0/24", "10.10.0.1")
+>>> c1 = engine.create("c1", "busybox", None, mode="myBridge", endpoints={"myBridge": ("10.10.0.5", [])})
+>>> engine.start(c1)
+>>> c1.ips, engine.state().net("myBridge").has_dns
+({'myBridge': '10.10.0.5'}, True)
+>>> engine.start(engine.create("c2", "busybox", None, mode="myBridge", endpoints={"myBridge": ("10.10.0.5", [])}))
+Traceback (most recent call last):
+...
+dockerlab.sim.state.SimError: Address already in use
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from dockerlab import services
+from dockerlab.model import (
+    BRIDGE_MODES,
+    CONTAINER_NAME,
+    DEFAULT_VERSION,
+    PREDEFINED_NETWORKS,
+    Net,
+    Release,
+    State,
+    box_from_attrs,
+    bridge_device,
+    net_from_attrs,
+)
+
+#: Docker's default address pools, in the order the engine hands them out.
+PREDEFINED_POOLS = [f"172.{i}.0.0/16" for i in range(17, 32)] + [
+    str(n) for n in ipaddress.ip_network("192.168.0.0/16").subnets(new_prefix=20)
+]
+#: The default bridge's subnet and gateway.
+DEFAULT_BRIDGE = ("172.17.0.0/16", "172.17.0.1")
+
+
+class SimError(Exception):
+    """An error of the simulated engine: the engine's message and the HTTP status it answers with."""
+
+    def __init__(self, message: str, status: int = 500) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class NoSuchImage(SimError):
+    """The engine has no image of this name (``docker image inspect`` would answer 404)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"No such image: {name}", 404)
+
+
+class PublishedPort(Protocol):
+    """A published port while its container runs (docker-proxy's listening socket)."""
+
+    def close(self) -> None:
+        """Stop listening."""
+
+
+def mac_address(ip: str) -> str:
+    """The MAC address the simulator gives an interface with IPv4 address ``ip``: 02:42 and its four bytes.
+
+    >>> mac_address("172.17.0.2")
+    '02:42:ac:11:00:02'
+    """
+    return "02:42:" + ":".join(f"{b:02x}" for b in ipaddress.IPv4Address(ip).packed)
+
+
+def all_labels(labels: dict[str, str], wanted: list[str]) -> bool:
+    """Docker's label filter: every ``key`` or ``key=value`` matches."""
+    for w in wanted:
+        key, eq, value = w.partition("=")
+        if key not in labels or (eq and labels[key] != value):
+            return False
+    return True
+
+
+class SimNet:
+    """One simulated network and its address allocator."""
+
+    def __init__(
+        self,
+        name: str,
+        driver: str,
+        subnet: str | None,
+        gateway: str | None,
+        *,
+        internal: bool = False,
+        options: dict[str, str] | None = None,
+        labels: dict[str, str] | None = None,
+        hidden: bool = False,
+    ) -> None:
+        self.id = uuid.uuid4().hex + uuid.uuid4().hex[:32]
+        self.name = name
+        self.driver = driver
+        self.subnet = ipaddress.ip_network(subnet) if subnet else None
+        self.internal = internal
+        self.options = dict(options or {})
+        self.labels = dict(labels or {})
+        self.hidden = hidden  # another user's network (see SimEngine.occupy): it only takes addresses
+        self.used: set[int] = set()
+        self.ifindex = 0  # the bridge device's index on the host, set by the engine
+        self.gateway = None
+        if self.subnet is not None:
+            self.gateway = self.take(gateway)
+
+    def take(self, ip: str | None = None) -> str:
+        """Allocate ``ip``, or the first free address; Docker's errors when it cannot."""
+        assert self.subnet is not None
+        size = self.subnet.num_addresses
+        if ip is not None:
+            offset = int(ipaddress.ip_address(ip)) - int(self.subnet.network_address)
+            if not 0 < offset < size - 1:
+                raise SimError(f"Invalid address {ip}: It does not belong to any of this network's subnets", 400)
+            if offset in self.used:
+                raise SimError("Address already in use", 403)
+        else:
+            offset = next((o for o in range(1, size - 1) if o not in self.used), 0)
+            if not offset:
+                raise SimError(f"no available IPv4 addresses on this network's address pools: {self.name}")
+        self.used.add(offset)
+        return str(self.subnet.network_address + offset)
+
+    def release(self, ip: str) -> None:
+        """Free ``ip``."""
+        assert self.subnet is not None
+        self.used.discard(int(ipaddress.ip_address(ip)) - int(self.subnet.network_address))
+
+    @property
+    def device(self) -> str:
+        """The bridge device on the host (``docker0``, ``br-<id>``); empty for host and none."""
+        return bridge_device(self.attrs()) or ""
+
+    def model(self) -> Net:
+        """The model's view of this network."""
+        return net_from_attrs(self.attrs())
+
+    def attrs(self) -> dict[str, Any]:
+        """``docker network inspect`` data."""
+        config = [{"Subnet": str(self.subnet), "Gateway": self.gateway}] if self.subnet else []
+        options = dict(self.options)
+        if self.name == "bridge":
+            options.update(
+                {
+                    "com.docker.network.bridge.default_bridge": "true",
+                    "com.docker.network.bridge.enable_icc": "true",
+                    "com.docker.network.bridge.name": "docker0",
+                }
+            )
+        return {
+            "Name": self.name,
+            "Id": self.id,
+            "Scope": "local",
+            "Driver": self.driver,
+            "EnableIPv6": False,
+            "IPAM": {"Driver": "default", "Options": None, "Config": config},
+            "Internal": self.internal,
+            "Attachable": False,
+            "Ingress": False,
+            "Options": options,
+            "Labels": dict(self.labels),
+        }
+
+
+class SimBox:
+    """One simulated container's state."""
+
+    def __init__(
+        self,
+        name: str,
+        image: str,
+        command: list[str] | None,
+        labels: dict[str, str],
+        dns: list[str] | None,
+        mode: str,
+        links: dict[str, str],
+        configs: dict[str, dict[str, Any]],
+        ports: dict[int, int],
+    ) -> None:
+        self.id = uuid.uuid4().hex + uuid.uuid4().hex
+        self.name = name
+        self.image = image
+        self.command = command
+        self.labels = labels
+        self.dns = dns
+        self.mode = mode
+        self.links = links
+        self.configs = configs  # network -> {"ip": fixed address or None, "aliases": [...]}
+        self.status = "created"
+        self.ips: dict[str, str] = {}
+        self.ifindex: dict[str, int] = {}
+        self.hosts: list[list[str]] = []  # [ip, names, key]
+        self.embedded_dns = False
+        self.ports = ports  # container port -> host port on 127.0.0.1 (-p 127.0.0.1:HOST:CONTAINER)
+        self.proxies: list[PublishedPort] = []
+        self.listener = services.listener(command)  # what its main process serves, if a stand-in
+
+    @property
+    def running(self) -> bool:
+        """Whether the container runs."""
+        return self.status == "running"
+
+    @property
+    def short_id(self) -> str:
+        """The first 12 characters of the id (the hostname)."""
+        return self.id[:12]
+
+
+#: Opens one published port of a starting container: ``(container, container port, host port)``;
+#: raises :class:`OSError` when the host port cannot be bound.
+Publisher = Callable[[SimBox, int, int], PublishedPort]
+
+
+class SimEngine:
+    """The state of one simulated Docker engine, changed as the engine's API calls change it.
+
+    Parameters
+    ----------
+    engine_version : str
+        The Docker release whose behaviour to follow where releases differ
+        (see :class:`~dockerlab.model.Release`).
+    images : iterable of str
+        The tags of the images the engine starts with.
+
+    Notes
+    -----
+    Published ports are opened by :attr:`publish` when a container starts
+    (the facade sets it to :class:`~dockerlab.sim.proxy.Proxy`); without one
+    they are recorded but not served. Every method takes :attr:`lock`.
+    """
+
+    def __init__(self, engine_version: str = DEFAULT_VERSION, images: Iterable[str] = ()) -> None:
+        self.engine_version = engine_version
+        self.release = Release.of(engine_version)
+        self.lock = threading.RLock()
+        self.nets: dict[str, SimNet] = {}
+        self.boxes: dict[str, SimBox] = {}
+        self.images: set[str] = set(images)
+        self.publish: Publisher | None = None
+        self._start_index = 0
+        self._ifindex = itertools.count(100, 2)
+        self._version = 0
+        self._state: tuple[int, State] | None = None
+        bridge = SimNet("bridge", "bridge", *DEFAULT_BRIDGE, options={"com.docker.network.bridge.enable_icc": "true"})
+        bridge.ifindex = 3
+        for net in (bridge, SimNet("host", "host", None, None), SimNet("none", "null", None, None)):
+            self.nets[net.name] = net
+
+    # -- lookups ---------------------------------------------------------------
+
+    def box(self, key: str) -> SimBox:
+        """The container with this id, id prefix (4 characters or more) or name."""
+        with self.lock:
+            if key in self.boxes:
+                return self.boxes[key]
+            for b in self.boxes.values():
+                if b.name == key.lstrip("/") or (len(key) >= 4 and b.id.startswith(key)):
+                    return b
+        raise SimError(f"No such container: {key}", 404)
+
+    def by_name(self, name: str) -> SimBox | None:
+        """The container called ``name``, if there is one."""
+        return next((b for b in self.boxes.values() if b.name == name), None)
+
+    def net(self, key: str) -> SimNet:
+        """The network with this name or id prefix (4 characters or more)."""
+        with self.lock:
+            if key in self.nets and not self.nets[key].hidden:
+                return self.nets[key]
+            for n in self.nets.values():
+                if not n.hidden and len(key) >= 4 and n.id.startswith(key):
+                    return n
+        raise SimError(f"network {key} not found", 404)
+
+    def containers(self, all: bool = False, filters: dict[str, Any] | None = None) -> list[SimBox]:
+        """``docker ps`` (``-a`` with ``all``), with the ``label`` and ``name`` filters."""
+        with self.lock:
+            boxes = [b for b in self.boxes.values() if all or b.running]
+            for key, value in (filters or {}).items():
+                values = value if isinstance(value, list) else [value]
+                if key == "label":
+                    boxes = [b for b in boxes if all_labels(b.labels, values)]
+                elif key == "name":
+                    boxes = [b for b in boxes if any(re.search(v, "/" + b.name) for v in values)]
+            return boxes
+
+    def networks(self, names: list[str] | None = None, filters: dict[str, Any] | None = None) -> list[SimNet]:
+        """``docker network ls``, optionally by name, with the ``label`` filter."""
+        with self.lock:
+            nets = [n for n in self.nets.values() if not n.hidden]
+            if names:
+                nets = [n for n in nets if n.name in names]
+            for key, value in (filters or {}).items():
+                values = value if isinstance(value, list) else [value]
+                if key == "label":
+                    nets = [n for n in nets if all_labels(n.labels, values)]
+            return nets
+
+    def image(self, name: str) -> str:
+        """``name`` when the engine has that image; :class:`NoSuchImage` otherwise."""
+        if name not in self.images:
+            raise NoSuchImage(name)
+        return name
+
+    def add_image(self, tag: str) -> None:
+        """Store an image under ``tag`` (``docker import``)."""
+        self.images.add(tag)
+
+    def remove_image(self, name: str) -> None:
+        """``docker rmi``."""
+        self.images.remove(self.image(name))
+
+    def changed(self) -> None:
+        """Note a change: the next :meth:`state` is computed afresh."""
+        self._version += 1
+
+    # -- networks --------------------------------------------------------------
+
+    def create_network(
+        self,
+        name: str,
+        subnet: str | None = None,
+        gateway: str | None = None,
+        *,
+        internal: bool = False,
+        options: dict[str, str] | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> SimNet:
+        """``docker network create --driver bridge``: ``subnet`` or the next free default pool."""
+        with self.lock:
+            if name in self.nets:
+                raise SimError(f"network with name {name} already exists", 409)
+            if subnet:
+                cand = ipaddress.ip_network(subnet)
+                if any(n.subnet and n.subnet.overlaps(cand) for n in self.nets.values()):
+                    raise SimError("Pool overlaps with other one on this address space", 403)
+            else:
+                subnet = self._next_pool()
+            net = SimNet(name, "bridge", subnet, gateway, internal=internal, options=options, labels=labels)
+            net.ifindex = next(self._ifindex)
+            self.nets[name] = net
+            self.changed()
+            return net
+
+    def _next_pool(self) -> str:
+        """The first free default pool: from the rotating start index, or the lowest one when the release says so.
+
+        Before 28 this is libnetwork's allocatePredefinedPool; 28 rewrote the
+        allocator, which takes the lowest free pool, so a pool just released
+        is handed out again at once.
+        """
+        taken = [n.subnet for n in self.nets.values() if n.subnet]
+        if self.release.pools_lowest_first:
+            self._start_index = 0
+        order = PREDEFINED_POOLS[self._start_index :] + PREDEFINED_POOLS[: self._start_index]
+        for i, pool in enumerate(order):
+            cand = ipaddress.ip_network(pool)
+            if not any(t.overlaps(cand) for t in taken):
+                nxt = self._start_index + i + 1
+                self._start_index = nxt if nxt < len(PREDEFINED_POOLS) else 0
+                return pool
+        raise SimError(
+            "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network"
+        )
+
+    def remove_network(self, key: str) -> None:
+        """``docker network rm``."""
+        with self.lock:
+            net = self.net(key)
+            if net.name in PREDEFINED_NETWORKS:
+                raise SimError(f"{key} is a pre-defined network and cannot be removed", 403)
+            if any(net.name in b.ips for b in self.boxes.values()):
+                raise SimError(f"error while removing network: network {key} id {net.id} has active endpoints", 403)
+            del self.nets[net.name]
+            self.changed()
+
+    # -- mirroring another engine's state ---------------------------------------
+
+    def occupy(self, subnet: str) -> None:
+        """Take ``subnet`` as another user's network would: it is never handed out nor may be overlapped.
+
+        The network is hidden (no ``docker network ls``, no interface): it
+        only mirrors a real engine's networks that are not the lab's.
+        """
+        with self.lock:
+            net = SimNet(f"(reserved {subnet})", "bridge", subnet, None, hidden=True)
+            self.nets[net.name] = net
+            self.changed()
+
+    def occupy_bridge_addresses(self, ips: Iterable[str]) -> None:
+        """Take these default-bridge addresses, as other users' containers would."""
+        with self.lock:
+            for ip in ips:
+                self.nets["bridge"].take(ip)
+            self.changed()
+
+    def continue_pools_after(self, pool: str) -> None:
+        """Continue the rotating pool allocation after ``pool`` (one of :data:`PREDEFINED_POOLS`).
+
+        A real engine's allocator starts after the last pool it handed out;
+        this puts the simulated one in the same place.
+        """
+        i = PREDEFINED_POOLS.index(pool) + 1
+        self._start_index = i if i < len(PREDEFINED_POOLS) else 0
+
+    # -- containers ------------------------------------------------------------
+
+    def create(
+        self,
+        name: str | None,
+        image: str,
+        command: list[str] | None,
+        *,
+        labels: dict[str, str] | None = None,
+        dns: list[str] | None = None,
+        mode: str = "default",
+        endpoints: dict[str, tuple[str | None, list[str]]] | None = None,
+        links: dict[str, str] | None = None,
+        ports: dict[int, int] | None = None,
+    ) -> SimBox:
+        """``docker create``.
+
+        Parameters
+        ----------
+        name : str or None
+            The container's name; None for a generated one.
+        image, command
+            The image's tag and the main process's argv (None: the image's).
+        labels, dns
+            ``--label`` and ``--dns``.
+        mode : str
+            ``HostConfig.NetworkMode``: ``"default"`` (the default bridge), a
+            network's name, ``"host"`` or ``"none"``.
+        endpoints : dict
+            Network -> (fixed IPv4 address or None, aliases); only the entry of
+            the network ``mode`` names is used, as by the engine.
+        links : dict
+            ``--link`` target -> alias.
+        ports : dict
+            Container port -> host port on 127.0.0.1.
+        """
+        with self.lock:
+            name = name or f"sim_{uuid.uuid4().hex[:8]}"
+            if not CONTAINER_NAME.fullmatch(name):
+                allowed = CONTAINER_NAME.pattern.removesuffix("+")  # the characters, as Docker's message shows them
+                raise SimError(f"Invalid container name ({name}), only {allowed} are allowed", 400)
+            other = self.by_name(name)
+            if other is not None:
+                raise SimError(
+                    f'Conflict. The container name "/{name}" is already in use by container "{other.id}". '
+                    "You have to remove (or rename) that container to be able to reuse that name.",
+                    409,
+                )
+            self.image(image)
+            net_name = "bridge" if mode == "default" else mode
+            self.net(net_name)
+            ip, aliases = (endpoints or {}).get(net_name) or (None, [])
+            configs: dict[str, dict[str, Any]] = {net_name: {"ip": ip, "aliases": list(aliases)}}
+            box = SimBox(
+                name, image, command, dict(labels or {}), dns, mode, dict(links or {}), configs, dict(ports or {})
+            )
+            self.boxes[box.id] = box
+            self.changed()
+            return box
+
+    def exec_refused(self, box: SimBox) -> str | None:
+        """Why the engine refuses to start or enter ``box``: a link target down or off the default bridge."""
+        if box.mode not in BRIDGE_MODES:
+            return None
+        state = self.state()  # the same rule predict and explain use
+        return state.exec_refused(state.boxes[box.name])
+
+    def start(self, box: SimBox) -> None:
+        """``docker start``: take an address on each network, publish the ports, write /etc/hosts."""
+        with self.lock:
+            if box.running:
+                return
+            problem = self.exec_refused(box)
+            if problem:
+                raise SimError(problem)
+            taken: list[tuple[SimNet, str]] = []
+            try:
+                for net_name in sorted(box.configs, key=lambda n: (n != "bridge", n)):
+                    if net_name not in self.nets:
+                        raise SimError(f"network {net_name} not found", 404)
+                    net = self.nets[net_name]
+                    if net.subnet is not None:
+                        taken.append((net, net.take(box.configs[net_name]["ip"])))
+                box.proxies = self._publish(box)
+            except SimError:
+                for net, ip in taken:
+                    net.release(ip)
+                raise
+            box.status = "running"
+            box.ips = {net.name: ip for net, ip in taken}
+            box.ifindex = {net.name: next(self._ifindex) for net, _ in taken}
+            box.embedded_dns = any(self.nets[n].model().has_dns for n in box.ips)
+            box.hosts = []
+            for target, alias in box.links.items() if box.mode in BRIDGE_MODES else ():
+                t = self.by_name(target)
+                assert t is not None
+                names = f"{alias} {t.short_id}" + ("" if alias == target else f" {target}")
+                box.hosts.append([t.ips["bridge"], names, f"link:{target}"])
+            for net, ip in taken:
+                box.hosts.append([ip, box.short_id, f"own:{net.name}"])
+            # Parents linking to this container see its new address (libnetwork's parent updates).
+            if "bridge" in box.ips:
+                for parent in self.boxes.values():
+                    for line in parent.hosts:
+                        if line[2] == f"link:{box.name}" and parent.running:
+                            line[0] = box.ips["bridge"]
+            self.changed()
+
+    def _publish(self, box: SimBox) -> list[PublishedPort]:
+        """Open ``box``'s published ports; Docker's error when a host port cannot be bound."""
+        opened: list[PublishedPort] = []
+        if self.publish is None:
+            return opened
+        try:
+            for inner, outer in box.ports.items():
+                opened.append(self.publish(box, inner, outer))
+        except OSError as e:
+            for port in opened:
+                port.close()
+            raise SimError(
+                f"driver failed programming external connectivity on endpoint {box.name} ({box.id}): "
+                f"Error starting userland proxy: listen tcp4 {e}"
+            ) from e
+        return opened
+
+    def stop(self, box: SimBox) -> None:
+        """``docker stop``: free the addresses, close the published ports."""
+        with self.lock:
+            if not box.running:
+                return
+            for net_name, ip in box.ips.items():
+                if net_name in self.nets:
+                    self.nets[net_name].release(ip)
+            box.ips = {}
+            box.ifindex = {}
+            for proxy in box.proxies:
+                proxy.close()
+            box.proxies = []
+            box.status = "exited"
+            self.changed()
+
+    def remove(self, box: SimBox, force: bool = False) -> None:
+        """``docker rm`` (``-f`` with ``force``)."""
+        with self.lock:
+            if box.running and not force:
+                raise SimError(
+                    f"You cannot remove a running container {box.id}. Stop the container before attempting "
+                    "removal or force remove",
+                    409,
+                )
+            self.stop(box)
+            self.boxes.pop(box.id, None)
+            self.changed()
+
+    def connect(self, box: SimBox, net_key: str, ip: str | None = None, aliases: Iterable[str] = ()) -> None:
+        """``docker network connect``: a running container gets its address at once."""
+        with self.lock:
+            net = self.net(net_key)
+            if box.mode in ("host", "none") or net.name in ("host", "none"):
+                raise SimError(
+                    "container cannot be disconnected from host network or connected to host network"
+                    if "host" in (box.mode, net.name)
+                    else "container sharing network namespace with another container or host cannot be "
+                    "connected to any other network",
+                    403,
+                )
+            if net.name in box.configs:
+                raise SimError(f"endpoint with name {box.name} already exists in network {net.name}", 403)
+            if box.running and net.subnet is not None:
+                address = net.take(ip)
+                box.ips[net.name] = address
+                box.ifindex[net.name] = next(self._ifindex)
+                box.hosts.append([address, box.short_id, f"own:{net.name}"])
+                if net.model().has_dns:
+                    box.embedded_dns = True
+            box.configs[net.name] = {"ip": ip, "aliases": list(aliases)}
+            self.changed()
+
+    def disconnect(self, box: SimBox, net_key: str) -> None:
+        """``docker network disconnect``."""
+        with self.lock:
+            net = self.net(net_key)
+            if net.name not in box.configs:
+                raise SimError(f"container {box.id} is not connected to network {net.name}", 403)
+            if net.name == "host" or box.mode == "host":
+                raise SimError("container cannot be disconnected from host network or connected to host network", 403)
+            if net.name in box.ips:
+                net.release(box.ips.pop(net.name))
+                box.ifindex.pop(net.name, None)
+            del box.configs[net.name]
+            self.changed()
+
+    # -- inspect ---------------------------------------------------------------
+
+    def container_attrs(self, box: SimBox) -> dict[str, Any]:
+        """``docker inspect`` data of ``box``."""
+        networks = {}
+        for net_name in sorted(box.configs):
+            cfg = box.configs[net_name]
+            net = self.nets.get(net_name)
+            ip = box.ips.get(net_name, "")
+            user = net is not None and net.model().kind == "user"
+            networks[net_name] = {
+                "IPAMConfig": {"IPv4Address": cfg["ip"]} if cfg["ip"] else None,
+                "Links": None,
+                "Aliases": [*cfg["aliases"], box.short_id] if user else None,
+                "NetworkID": net.id if net else "",
+                "EndpointID": uuid.uuid5(uuid.NAMESPACE_OID, box.id + net_name).hex if ip else "",
+                "Gateway": (net.gateway or "") if ip and net else "",
+                "IPAddress": ip,
+                "IPPrefixLen": net.subnet.prefixlen if ip and net and net.subnet else 0,
+                "MacAddress": mac_address(ip) if ip else "",
+            }
+        mode_links = [f"/{t}:/{box.name}/{a}" for t, a in box.links.items()] or None
+        return {
+            "Id": box.id,
+            "Name": "/" + box.name,
+            "Image": box.image,
+            "State": {
+                "Status": box.status,
+                "Running": box.running,
+                "Paused": False,
+                "Restarting": False,
+                "ExitCode": 0,
+                "Error": "",
+            },
+            "Config": {"Hostname": box.short_id, "Image": box.image, "Cmd": box.command, "Labels": dict(box.labels)},
+            "HostConfig": {
+                "NetworkMode": box.mode,
+                "Links": mode_links,
+                "Dns": box.dns,
+                "PortBindings": {
+                    f"{i}/tcp": [{"HostIp": "127.0.0.1", "HostPort": str(o)}] for i, o in box.ports.items()
+                }
+                or None,
+            },
+            "NetworkSettings": {
+                "Networks": networks,
+                "Ports": {
+                    f"{i}/tcp": [{"HostIp": "127.0.0.1", "HostPort": str(o)}] if box.running else None
+                    for i, o in box.ports.items()
+                },
+            },
+        }
+
+    def hosts_text(self, box: SimBox) -> str:
+        """``box``'s /etc/hosts: the release's head, its links, its own addresses."""
+        lines = [*self.release.hosts_head, *(f"{ip}\t{names}" for ip, names, _ in box.hosts)]
+        return "\n".join(lines) + "\n"
+
+    def state(self) -> State:
+        """The model's view of the simulated engine (cached until the next change)."""
+        with self.lock:
+            if self._state is not None and self._state[0] == self._version:
+                return self._state[1]
+            boxes = []
+            for b in self.boxes.values():
+                attrs = self.container_attrs(b)
+                boxes.append(box_from_attrs(attrs, self.hosts_text(b) if b.running else None))
+            nets = [n.model() for n in self.nets.values() if not n.hidden]
+            state = State(boxes, nets)
+            self._state = (self._version, state)
+            return state
+
+
+__all__ = [
+    "DEFAULT_BRIDGE",
+    "PREDEFINED_POOLS",
+    "NoSuchImage",
+    "PublishedPort",
+    "Publisher",
+    "SimBox",
+    "SimEngine",
+    "SimError",
+    "SimNet",
+    "all_labels",
+    "mac_address",
+]
