@@ -22,12 +22,13 @@ from typing import Any
 
 import docker
 
-from dockerlab import __version__, display
+from dockerlab import backend, display, model
 from dockerlab import image as labimage
-from dockerlab.engine import connect, engine_call, engine_version
+from dockerlab.engine import engine_call, engine_version, remove_labelled
 from dockerlab.errors import DockerlabError, EngineError, EngineTimeout, EngineUnavailable, InvalidInput
 from dockerlab.lab import LAB_LABEL, Lab
 from dockerlab.progress import ProgressBar
+from dockerlab.version import __version__
 
 OK, PROBLEMS, USAGE, NO_ENGINE = 0, 1, 2, 3
 #: A lab where nothing has run for this long counts as left over.
@@ -67,8 +68,7 @@ class LabResources:
     def summary(self) -> str:
         """For instance ``'2 containers (2 running), 1 network'``."""
         c, n = len(self.containers), len(self.networks)
-        return (f"{c} container{'s' * (c != 1)} ({len(self.running)} running), "
-                f"{n} network{'s' * (n != 1)}")  # fmt: skip
+        return f"{c} container{'s' * (c != 1)} ({len(self.running)} running), {n} network{'s' * (n != 1)}"
 
 
 def _time(stamp: object) -> float:
@@ -77,7 +77,7 @@ def _time(stamp: object) -> float:
         return 0.0
     head, rest = stamp[:19], stamp[19:].removeprefix(".")
     digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]
-    zone = rest[len(digits):]
+    zone = rest[len(digits) :]
     try:
         when = datetime.fromisoformat(head + (zone.replace("Z", "+00:00") or "+00:00"))
     except ValueError:
@@ -111,14 +111,12 @@ def text_table(columns: list[str], rows: list[list[str]]) -> str:
     article  tomcat1
     """
     widths = [max(len(str(x)) for x in col) for col in zip(columns, *rows, strict=True)]
-    lines = ["  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)).rstrip()
-             for row in [columns, *rows]]  # fmt: skip
+    lines = ["  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)).rstrip() for row in [columns, *rows]]
     return "\n".join(lines)
 
 
 def _subnets(network: Any) -> list[str]:
-    pools = (network.attrs.get("IPAM") or {}).get("Config") or []
-    return [p["Subnet"] for p in pools if p.get("Subnet") and ":" not in p["Subnet"]]
+    return [subnet for subnet, _ in model.ipv4_pools(network.attrs)]
 
 
 # -- the subcommands -----------------------------------------------------------
@@ -141,9 +139,17 @@ def cmd_status(client: docker.DockerClient, args: argparse.Namespace, out: Out) 
             crows.append([lab.name, c.name, c.status, where or "-"])
         for n in lab.networks:
             members = sorted(ep.get("Name", "?") for ep in (n.attrs.get("Containers") or {}).values())
-            pools = (n.attrs.get("IPAM") or {}).get("Config") or [{}]
-            nrows.append([lab.name, n.name, n.attrs.get("Driver") or "-", pools[0].get("Subnet") or "-",
-                          pools[0].get("Gateway") or "-", ", ".join(members) or "-"])  # fmt: skip
+            subnet, gateway = model.ipam(n.attrs)
+            nrows.append(
+                [
+                    lab.name,
+                    n.name,
+                    n.attrs.get("Driver") or "-",
+                    subnet or "-",
+                    gateway or "-",
+                    ", ".join(members) or "-",
+                ]
+            )
     out(f"{len(labs)} lab{'s' * (len(labs) != 1)} on this engine (label {LAB_LABEL}).")
     if crows:
         out("")
@@ -159,43 +165,13 @@ def clean_all(client: docker.DockerClient, *, dry_run: bool = False, out: Out = 
 
     Returns the failures (empty when all went). With ``dry_run`` only lists them.
     """
-    failures = []
     verb = "would remove" if dry_run else "removed"
-    with engine_call("docker ps --filter label=" + LAB_LABEL):
-        containers = client.containers.list(all=True, filters={"label": LAB_LABEL})
-    for c in sorted(containers, key=lambda c: c.name):
-        if LAB_LABEL not in (c.labels or {}):  # the filter did it; never trust it blindly
-            continue
-        try:
-            if not dry_run:
-                with engine_call(f"docker rm -f {c.name}"):
-                    try:
-                        c.remove(force=True)
-                    except docker.errors.NotFound:
-                        pass
-            out(f"{verb} container {c.name} (lab {c.labels[LAB_LABEL]})")
-        except DockerlabError as e:
-            failures.append(f"container {c.name}: {e}")
-    with engine_call("docker network ls --filter label=" + LAB_LABEL):
-        networks = client.networks.list(filters={"label": LAB_LABEL})
-    for n in sorted(networks, key=lambda n: n.name):
-        labels = n.attrs.get("Labels") or {}
-        if LAB_LABEL not in labels:
-            continue
-        try:
-            if not dry_run:
-                with engine_call(f"docker network rm {n.name}"):
-                    try:
-                        n.remove()
-                    except docker.errors.NotFound:
-                        pass
-            out(f"{verb} network {n.name} (lab {labels[LAB_LABEL]})")
-        except DockerlabError as e:
-            failures.append(
-                f"network {n.name}: {e} (a container that is not a lab's may still be attached: "
-                f"`docker network inspect {n.name}` shows it)"
-            )
-    return failures
+
+    def removed(kind: str, resource: Any) -> None:
+        labels = resource.labels if kind == "container" else resource.attrs.get("Labels") or {}
+        out(f"{verb} {kind} {resource.name} (lab {labels[LAB_LABEL]})")
+
+    return remove_labelled(client, LAB_LABEL, dry_run=dry_run, removed=removed)
 
 
 def cmd_clean(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
@@ -209,8 +185,7 @@ def cmd_clean(client: docker.DockerClient, args: argparse.Namespace, out: Out) -
     containers, networks = lab.containers, lab.network_names
     if not containers and not networks:
         known = ", ".join(inventory(client)) or "none"
-        out(f"Lab {args.lab!r} has no containers or networks on this engine: nothing to remove "
-            f"(labs here: {known}).")  # fmt: skip
+        out(f"Lab {args.lab!r} has no containers or networks on this engine: nothing to remove (labs here: {known}).")
         return OK
     if args.dry_run:
         for c in containers:
@@ -222,8 +197,10 @@ def cmd_clean(client: docker.DockerClient, args: argparse.Namespace, out: Out) -
     left = lab.containers + lab.network_names
     if left:
         raise EngineError(f"Lab {lab.name!r} still has {', '.join(left)} after the reset: run the clean again.")
-    out(f"removed lab {lab.name}: {len(containers)} container{'s' * (len(containers) != 1)}, "
-        f"{len(networks)} network{'s' * (len(networks) != 1)}")  # fmt: skip
+    out(
+        f"removed lab {lab.name}: {len(containers)} container{'s' * (len(containers) != 1)}, "
+        f"{len(networks)} network{'s' * (len(networks) != 1)}"
+    )
     return OK
 
 
@@ -270,13 +247,18 @@ def check_socket() -> Finding:
     if path is None:
         return Finding("ok", f"DOCKER_HOST={os.environ.get('DOCKER_HOST')}: not a local socket, nothing to check")
     if not os.path.exists(path):
-        return Finding("problem", f"socket {path} does not exist: no local engine listens there",
-                       "start the engine (`sudo systemctl start docker`, or `sudo scripts/ensure-engine.sh`), "
-                       "or point DOCKER_HOST at yours")  # fmt: skip
+        return Finding(
+            "problem",
+            f"socket {path} does not exist: no local engine listens there",
+            "start the engine (`sudo systemctl start docker`, or `sudo scripts/ensure-engine.sh`), "
+            "or point DOCKER_HOST at yours",
+        )
     if not os.access(path, os.R_OK | os.W_OK):
-        return Finding("problem", f"socket {path}: permission denied for this user",
-                       "`sudo usermod -aG docker $USER`, then log in again (the docker group is "
-                       "root-equivalent)")  # fmt: skip
+        return Finding(
+            "problem",
+            f"socket {path}: permission denied for this user",
+            "`sudo usermod -aG docker $USER`, then log in again (the docker group is root-equivalent)",
+        )
     return Finding("ok", f"socket {path}: this user may read and write it")
 
 
@@ -287,11 +269,21 @@ def check_leftovers(labs: dict[str, LabResources], now: float | None = None) -> 
     for lab in labs.values():
         idle = not lab.running and now - lab.last_activity() > IDLE_SECONDS
         if idle:
-            findings.append(Finding("problem", f"lab {lab.name} is left over: {lab.summary()}, nothing runs",
-                                    f"`dockerlab clean {lab.name}`"))  # fmt: skip
+            findings.append(
+                Finding(
+                    "problem",
+                    f"lab {lab.name} is left over: {lab.summary()}, nothing runs",
+                    f"`dockerlab clean {lab.name}`",
+                )
+            )
         else:
-            findings.append(Finding("note", f"lab {lab.name}: {lab.summary()}",
-                                    f"when you are done with it: `dockerlab clean {lab.name}`"))  # fmt: skip
+            findings.append(
+                Finding(
+                    "note",
+                    f"lab {lab.name}: {lab.summary()}",
+                    f"when you are done with it: `dockerlab clean {lab.name}`",
+                )
+            )
     if not labs:
         findings.append(Finding("ok", "no labs on this engine, so none left over"))
     return findings
@@ -335,16 +327,26 @@ def check_subnets(client: docker.DockerClient) -> list[Finding]:
             free = "a free private subnet"
         lab = (n.attrs.get("Labels") or {}).get(LAB_LABEL)
         if lab:
-            fix = (f"`dockerlab clean {lab}`, then create it again on a free subnet: "
-                   f"lab.network({n.name!r}, subnet={free!r})")  # fmt: skip
+            fix = (
+                f"`dockerlab clean {lab}`, then create it again on a free subnet: "
+                f"lab.network({n.name!r}, subnet={free!r})"
+            )
         elif n.name == "bridge":
-            fix = (f'set "bip" in /etc/docker/daemon.json to an address in {free} '
-                   "(for instance its .1/prefix) and restart the engine")  # fmt: skip
+            fix = (
+                f'set "bip" in /etc/docker/daemon.json to an address in {free} '
+                "(for instance its .1/prefix) and restart the engine"
+            )
         else:
             fix = f"`docker network rm {n.name}` and create it again with --subnet {free}"
         owner = f"lab {lab}'s network" if lab else "Docker network"
-        findings.append(Finding("problem", f"{owner} {n.name} ({subnet}) overlaps the engine host's route "
-                                f"{route} on {dev}: containers there cannot reach those addresses", fix))  # fmt: skip
+        findings.append(
+            Finding(
+                "problem",
+                f"{owner} {n.name} ({subnet}) overlaps the engine host's route "
+                f"{route} on {dev}: containers there cannot reach those addresses",
+                fix,
+            )
+        )
     if not findings:
         findings.append(Finding("ok", f"no Docker network overlaps the engine host's {len(routes)} routes"))
     return findings
@@ -354,7 +356,7 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
     """Check the set-up; print each finding with its fix."""
     findings = [check_socket()]
     try:
-        client = connect()
+        client = backend.choose().client
         version = engine_version(client)
     except (EngineUnavailable, EngineTimeout) as e:
         findings.append(Finding("problem", "no Docker engine answers", str(e)))
@@ -371,8 +373,13 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
     if present:
         findings += check_subnets(client)
     else:
-        findings.append(Finding("note", "host routes not checked: reading them needs the lab image",
-                                "`dockerlab image`, then `dockerlab doctor` again"))  # fmt: skip
+        findings.append(
+            Finding(
+                "note",
+                "host routes not checked: reading them needs the lab image",
+                "`dockerlab image`, then `dockerlab doctor` again",
+            )
+        )
     _report(findings, out)
     return PROBLEMS if any(f.level == "problem" for f in findings) else OK
 
@@ -406,44 +413,58 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dockerlab",
         description="How Docker containers talk to each other: check the set-up, provision the lab image, "
         "list, probe and clean labs. Only resources labelled dockerlab.lab are touched.",
-        epilog="Exit codes: 0 ok, 1 problems found or the operation failed, 2 usage error, "
-        "3 no Docker engine answers.",
+        epilog="Exit codes: 0 ok, 1 problems found or the operation failed, 2 usage error, 3 no Docker engine answers.",
     )
     parser.add_argument("--version", action="version", version=f"dockerlab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("doctor", help="check the engine, socket, lab image, leftover labs and subnet clashes",
-                       description="Check that everything the tutorial needs is in place; print each "
-                       "problem with its fix. Exit 0 when all is well, 1 when a problem is found, "
-                       "3 when no engine answers. A lab where nothing has run for "
-                       f"{IDLE_SECONDS:g} s counts as left over.")  # fmt: skip
+    p = sub.add_parser(
+        "doctor",
+        help="check the engine, socket, lab image, leftover labs and subnet clashes",
+        description="Check that everything the tutorial needs is in place; print each "
+        "problem with its fix. Exit 0 when all is well, 1 when a problem is found, "
+        "3 when no engine answers. A lab where nothing has run for "
+        f"{IDLE_SECONDS:g} s counts as left over.",
+    )
     p.set_defaults(run=None)
 
-    p = sub.add_parser("image", help="provision the lab image (built offline, never pulled)",
-                       description=f"Make sure {labimage.IMAGE} is on the engine: reuse it, or build it "
-                       "from this machine's static busybox (Debian's busybox-static). Never pulls.")  # fmt: skip
+    p = sub.add_parser(
+        "image",
+        help="provision the lab image (built offline, never pulled)",
+        description=f"Make sure {labimage.IMAGE} is on the engine: reuse it, or build it "
+        "from this machine's static busybox (Debian's busybox-static). Never pulls.",
+    )
     p.add_argument("--busybox", metavar="PATH", help="the static busybox binary to build from")
     p.set_defaults(run=cmd_image)
 
-    p = sub.add_parser("status", help="this engine's labs with their containers and networks",
-                       description="List the labs on this engine (resources labelled dockerlab.lab) "
-                       "with their containers and networks, as tables.")  # fmt: skip
+    p = sub.add_parser(
+        "status",
+        help="this engine's labs with their containers and networks",
+        description="List the labs on this engine (resources labelled dockerlab.lab) "
+        "with their containers and networks, as tables.",
+    )
     p.add_argument("lab", nargs="?", type=_lab_name, metavar="LAB", help="show only this lab")
     p.set_defaults(run=cmd_status)
 
-    p = sub.add_parser("clean", help="remove one lab's resources, or every lab's (--all)",
-                       description="Remove a lab's containers and networks, selected by their "
-                       "dockerlab.lab label only; with --all, every resource carrying that label, "
-                       "and nothing else.")  # fmt: skip
+    p = sub.add_parser(
+        "clean",
+        help="remove one lab's resources, or every lab's (--all)",
+        description="Remove a lab's containers and networks, selected by their "
+        "dockerlab.lab label only; with --all, every resource carrying that label, "
+        "and nothing else.",
+    )
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("lab", nargs="?", type=_lab_name, metavar="LAB", help="the lab to remove")
     which.add_argument("--all", action="store_true", help="every lab on this engine")
     p.add_argument("--dry-run", "-n", action="store_true", help="list what would be removed, remove nothing")
     p.set_defaults(run=cmd_clean)
 
-    p = sub.add_parser("matrix", help="probe who reaches whom in a lab and print the grid",
-                       description="Ping from every container of LAB to every other one and print "
-                       "the reachability matrix (✓ reaches, ✗ does not).")  # fmt: skip
+    p = sub.add_parser(
+        "matrix",
+        help="probe who reaches whom in a lab and print the grid",
+        description="Ping from every container of LAB to every other one and print "
+        "the reachability matrix (✓ reaches, ✗ does not).",
+    )
     p.add_argument("lab", type=_lab_name, metavar="LAB", help="the lab to probe")
     p.add_argument("--by", choices=["name", "ip"], default="name", help="ping by container name (default) or by IP")
     p.set_defaults(run=cmd_matrix)
@@ -460,7 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.run is None:
             return cmd_doctor(args, out)
-        client = connect()
+        client = backend.choose().client
         try:
             return args.run(client, args, out)
         finally:

@@ -6,6 +6,8 @@ import html
 
 import pandas as pd
 
+from dockerlab.model import mismatches
+
 REACH, NO_REACH, SELF = "✓", "✗", "·"
 _GREEN, _RED, _GREY = "#c7e9c0", "#fcbba1", "#f0f0f0"
 
@@ -70,3 +72,58 @@ class MatrixView:
 def matrix(m: pd.DataFrame, title: str = "") -> MatrixView:
     """Wrap a reachability matrix for display."""
     return MatrixView(m, title)
+
+
+class Comparison:
+    """Predicted and measured matrices side by side; ``mismatches`` lists the cells that differ."""
+
+    def __init__(self, predicted: pd.DataFrame, measured: pd.DataFrame, by: str) -> None:
+        self.predicted = predicted
+        self.measured = measured
+        self.by = by
+        self.mismatches: list[tuple[str, object]] = mismatches(predicted, measured)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every prediction came true."""
+        return not self.mismatches
+
+    @staticmethod
+    def _mark(value: object) -> str:
+        return SELF if value is pd.NA or value is None else (REACH if bool(value) else NO_REACH)
+
+    def cells(self) -> pd.DataFrame:
+        """A table of ``predicted/measured`` marks, ``!`` where they differ."""
+        out = pd.DataFrame("", index=self.measured.index, columns=self.measured.columns)
+        bad = set(self.mismatches)
+        for src in self.measured.index:
+            for col in self.measured.columns:
+                p = self.predicted.loc[src, col] if col in self.predicted.columns else pd.NA
+                cell = f"{self._mark(p)}/{self._mark(self.measured.loc[src, col])}"
+                out.loc[src, col] = cell + ("!" if (src, col) in bad else "")
+        return out
+
+    def __str__(self) -> str:
+        head = f"predicted/measured by {self.by}: " + (
+            "every prediction came true" if self.ok else f"{len(self.mismatches)} mismatch(es), marked !"
+        )
+        return head + "\n" + self.cells().to_string()
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        cells = self.cells()
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cells.columns)
+        rows = []
+        for src, values in cells.iterrows():
+            tds = "".join(
+                f'<td style="text-align:center;background:{"#fcbba1" if v.endswith("!") else "#f0f0f0"}">'
+                f"{html.escape(v)}</td>"
+                for v in values
+            )
+            rows.append(f"<tr><th>{html.escape(str(src))}</th>{tds}</tr>")
+        caption = html.escape(str(self).splitlines()[0])
+        return (
+            f'<table class="dockerlab-compare"><caption>{caption}</caption><thead><tr><th></th>{head}</tr>'
+            f"</thead><tbody>{''.join(rows)}</tbody></table>"
+        )

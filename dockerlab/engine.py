@@ -1,14 +1,16 @@
 """Connecting to the Docker engine and translating its errors into ours.
 
-No client is created at import time: :func:`connect` is called by a
-:class:`~dockerlab.lab.Lab` when it first needs the engine.
+No client is created at import time: :func:`connect` is called (through
+:mod:`dockerlab.backend`, which also offers the simulator) when a
+:class:`~dockerlab.lab.Lab` first needs the engine.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import docker
 import docker.errors
@@ -23,21 +25,14 @@ from dockerlab.errors import (
 
 #: Seconds any single engine call may take before :class:`EngineTimeout`.
 DEFAULT_TIMEOUT = float(os.environ.get("DOCKERLAB_ENGINE_TIMEOUT", "30"))
-#: ``DOCKERLAB_ENGINE=sim`` puts dockerlab's simulator wherever a client is made.
-ENGINE_VARIABLE = "DOCKERLAB_ENGINE"
 
 
 def connect(timeout: float = DEFAULT_TIMEOUT) -> docker.DockerClient:
-    """Return a client for the engine named by the environment (DOCKER_HOST, context).
+    """Return a client for the real engine named by the environment (DOCKER_HOST, context).
 
     The API version is negotiated with the engine, so Engine 20.10 to 29 work.
-    Raises :class:`EngineUnavailable` when no engine answers. With
-    ``DOCKERLAB_ENGINE=sim`` it returns the process's simulator instead.
+    Raises :class:`EngineUnavailable` when no engine answers.
     """
-    if os.environ.get(ENGINE_VARIABLE, "").strip().lower() == "sim":
-        from dockerlab.sim import shared_client
-
-        return shared_client()
     with engine_call("the version handshake", timeout):
         client = docker.from_env(version="auto", timeout=int(max(timeout, 1)))
     return client
@@ -74,6 +69,73 @@ def engine_call(operation: str, timeout: float = DEFAULT_TIMEOUT) -> Iterator[No
         raise EngineUnavailable(_short(e)) from e
     except requests.exceptions.RequestException as e:
         raise EngineUnavailable(_short(e)) from e
+
+
+def has_label(labels: dict[str, str] | None, label: str) -> bool:
+    """Docker's label filter for one ``key`` or ``key=value``.
+
+    >>> has_label({"dockerlab.lab": "article"}, "dockerlab.lab=article"), has_label({}, "dockerlab.lab")
+    (True, False)
+    """
+    key, eq, value = label.partition("=")
+    labels = labels or {}
+    return key in labels and (not eq or labels[key] == value)
+
+
+def remove_labelled(
+    client: docker.DockerClient,
+    label: str,
+    *,
+    dry_run: bool = False,
+    removed: Callable[[str, Any], None] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[str]:
+    """Remove every container, then every network, that carries ``label``, and nothing else.
+
+    ``label`` is ``key`` or ``key=value``. The engine's filter selects; each
+    resource's own labels are checked again before it is removed. ``removed``
+    is told ``("container" | "network", resource)`` for each one (with
+    ``dry_run``, for each one that would go). Returns the failures, in words.
+    """
+    failures = []
+    with engine_call(f"docker ps -a --filter label={label}", timeout):
+        containers = client.containers.list(all=True, filters={"label": label})
+    for c in sorted(containers, key=lambda c: c.name):
+        if not has_label(c.labels, label):
+            continue
+        try:
+            if not dry_run:
+                with engine_call(f"docker rm -f {c.name}", timeout):
+                    try:
+                        c.remove(force=True)
+                    except docker.errors.NotFound:
+                        pass
+        except DockerlabError as e:
+            failures.append(f"container {c.name}: {e}")
+            continue
+        if removed is not None:
+            removed("container", c)
+    with engine_call(f"docker network ls --filter label={label}", timeout):
+        networks = client.networks.list(filters={"label": label})
+    for n in sorted(networks, key=lambda n: n.name):
+        if not has_label(n.attrs.get("Labels"), label):
+            continue
+        try:
+            if not dry_run:
+                with engine_call(f"docker network rm {n.name}", timeout):
+                    try:
+                        n.remove()
+                    except docker.errors.NotFound:
+                        pass
+        except DockerlabError as e:
+            failures.append(
+                f"network {n.name}: {e} (a container that is not a lab's may still be attached: "
+                f"`docker network inspect {n.name}` shows it)"
+            )
+            continue
+        if removed is not None:
+            removed("network", n)
+    return failures
 
 
 def _short(e: BaseException) -> str:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from dockerlab import model, topology
 from dockerlab.errors import DockerlabError, InvalidInput, NeedsEngine
 from dockerlab.probe import REASONS
 
@@ -117,15 +118,19 @@ class Exercise:
 
 
 class _State:
-    """A snapshot of the lab's containers, to explain probe results from the engine's truth."""
+    """A snapshot of the lab's containers; the model explains what the probes found."""
 
     def __init__(self, lab: Lab) -> None:
-        from dockerlab.lab import ContainerHandle
-
         self.lab = lab
-        self.handles: dict[str, ContainerHandle] = {
-            c.name: ContainerHandle(lab, c.name, c.attrs) for c in lab._own_containers()
-        }
+        self.handles: dict[str, ContainerHandle] = {h.name: h for h in lab.handles()}
+        self._model: model.State | None = None
+
+    @property
+    def model(self) -> model.State:
+        """The model's view of the lab (read once, when a check first needs a reason)."""
+        if self._model is None:
+            self._model = self.lab.state()
+        return self._model
 
     def missing(self, names: list[str], exercise: str) -> list[Finding]:
         """Findings for expected containers that do not exist or are not running."""
@@ -133,72 +138,42 @@ class _State:
         for n in names:
             h = self.handles.get(n)
             if h is None:
-                found.append(Finding(
-                    f"{n} does not exist in lab {self.lab.name!r}",
-                    f"a running container {n}",
-                    f'the exercise is about {n}: run the setup cell again (exercises.setup("{exercise}", lab)) '
-                    "to start afresh, or create it if the task asks you to",
-                ))  # fmt: skip
+                found.append(
+                    Finding(
+                        f"{n} does not exist in lab {self.lab.name!r}",
+                        f"a running container {n}",
+                        f'the exercise is about {n}: run the setup cell again (exercises.setup("{exercise}", lab)) '
+                        "to start afresh, or create it if the task asks you to",
+                    )
+                )
             elif not h.running:
-                found.append(Finding(
-                    f"{n} is {h.status}, not running",
-                    f"{n} running",
-                    "a stopped container keeps its name and settings but has no address on any network: "
-                    "it can neither send nor answer a ping",
-                ))  # fmt: skip
+                found.append(
+                    Finding(
+                        f"{n} is {h.status}, not running",
+                        f"{n} running",
+                        "a stopped container keeps its name and settings but has no address on any network: "
+                        "it can neither send nor answer a ping",
+                    )
+                )
         return found
 
     def networks(self, name: str) -> list[str]:
         h = self.handles.get(name)
         return h.networks if h else []
 
-    def links(self, name: str) -> dict[str, str]:
-        """The legacy links of a container: target -> alias, from ``HostConfig.Links``."""
-        h = self.handles.get(name)
-        found = {}
-        for entry in (h.attrs.get("HostConfig", {}).get("Links") or []) if h else []:
-            target, _, alias = entry.partition(":")
-            found[target.strip("/")] = alias.rsplit("/", 1)[-1]
-        return found
-
-    def shared(self, a: str, b: str) -> list[str]:
-        nb = set(self.networks(b))
-        return [n for n in self.networks(a) if n in nb and n not in ("host", "none")]
-
     def _where(self, name: str) -> str:
         nets = self.networks(name)
         return ", ".join(nets) if nets else "no network"
 
-    def why(self, src: str, dst: str, ok: bool, by: str = "name", reason: str | None = None) -> str:
-        """Explain, from the containers' settings, why ``src`` does or does not reach ``dst``."""
+    def why(self, src: str, dst: str, by: str = "name") -> str:
+        """Why ``src`` does or does not reach ``dst``: the model's explanation, without its verdict."""
         for n in (src, dst):
-            h = self.handles.get(n)
-            if h is None:
+            if n not in self.handles:
                 return f"{n} does not exist"
-            if not h.running:
-                return f"{n} is {h.status}: a stopped container has no address and answers nothing"
-            if h.networks == ["none"]:
-                return f"{n} runs with --network none: it has only its loopback interface, no way out"
-        shared = self.shared(src, dst)
-        user = [n for n in shared if n != "bridge"]
-        if ok:
-            if by == "ip":
-                return (f"they share the network{'s' if len(shared) > 1 else ''} {', '.join(shared)}: containers "
-                        "plugged into the same bridge reach each other's addresses")  # fmt: skip
-            if dst in self.links(src):
-                return (f"{src} was created with --link {dst}: Docker wrote {dst}'s address into "
-                        f"{src}'s /etc/hosts (one way only)")  # fmt: skip
-            if user:
-                return (f"they share the user-defined network {', '.join(user)}, whose embedded DNS resolves "
-                        "container names in both directions")  # fmt: skip
-            return "the name resolved and a reply came back"
-        if not shared:
-            return (f"they share no network ({src}: {self._where(src)}; {dst}: {self._where(dst)}): "
-                    "each bridge is isolated, a container reaches only the networks it is attached to")  # fmt: skip
-        if by == "name" and not user and dst not in self.links(src):
-            return ("they share only Docker's default bridge, which has no embedded DNS: there a name resolves "
-                    f"only through a --link entry in {src}'s /etc/hosts")  # fmt: skip
-        return REASONS.get(reason or "", "the probe failed") + f" (they share {', '.join(shared)})"
+        text = model.explain_state(self.model, src, dst, by).text
+        for verdict in (": NOT reachable", ": reachable"):
+            text = text.removesuffix(verdict)
+        return text
 
 
 def _pair_findings(
@@ -214,7 +189,7 @@ def _pair_findings(
         how = "by name" if by == "name" else "at its address"
         seen = f"{src} {'reaches' if got else 'does not reach'} {dst} {how}"
         exp = f"{src} {'reaches' if want else 'must not reach'} {dst} {how}"
-        found.append(Finding(seen, exp, state.why(src, dst, got, by)))
+        found.append(Finding(seen, exp, state.why(src, dst, by)))
     return found
 
 
@@ -228,8 +203,13 @@ def _ip_findings(state: _State, pairs: list[tuple[str, str]], expected: str, not
         confirmed = [(a, n) for a, n in zip(hit["probed"], hit["network"], strict=True) if state.lab.ping(src, a).ok]
         if confirmed:
             where = ", ".join(f"{a} on {n}" for a, n in confirmed)
-            found.append(Finding(f"{src} reaches {dst} at {where}", expected.format(src=src, dst=dst),
-                                 state.why(src, dst, True, "ip") + note))  # fmt: skip
+            found.append(
+                Finding(
+                    f"{src} reaches {dst} at {where}",
+                    expected.format(src=src, dst=dst),
+                    state.why(src, dst, "ip") + note,
+                )
+            )
     return found
 
 
@@ -277,8 +257,12 @@ def assigned_subnet(lab: Lab, preferred: str = "10.77.0.0/24") -> str:
 
 def _ex02_params(lab: Lab) -> dict[str, str]:
     net = ipaddress.ip_network(assigned_subnet(lab))
-    return {"network": "e2-net", "subnet": str(net), "gateway": str(net.network_address + 1),
-            "ip": str(net.network_address + 10)}  # fmt: skip
+    return {
+        "network": "e2-net",
+        "subnet": str(net),
+        "gateway": str(net.network_address + 1),
+        "ip": str(net.network_address + 10),
+    }
 
 
 def _setup_ex02(lab: Lab) -> dict[str, str]:
@@ -290,39 +274,60 @@ def _check_ex02(lab: Lab, answer: Any) -> list[Finding]:
     p = _ex02_params(lab)
     nets = lab.networks().set_index("name")
     if p["network"] not in nets.index:
-        return [Finding(f"there is no network {p['network']} in this lab", f"a bridge network {p['network']} with "
-                        f"subnet {p['subnet']} and gateway {p['gateway']}",
-                        "a fixed address needs a user-defined network with an explicit subnet: Docker refuses --ip "
-                        "on its default bridge and on networks whose addresses it chose itself")]  # fmt: skip
+        return [
+            Finding(
+                f"there is no network {p['network']} in this lab",
+                f"a bridge network {p['network']} with subnet {p['subnet']} and gateway {p['gateway']}",
+                "a fixed address needs a user-defined network with an explicit subnet: Docker refuses --ip "
+                "on its default bridge and on networks whose addresses it chose itself",
+            )
+        ]
     found = []
     row = nets.loc[p["network"]]
     if row["subnet"] != p["subnet"] or row["gateway"] != p["gateway"]:
-        found.append(Finding(
-            f"{p['network']} has subnet {row['subnet']} and gateway {row['gateway']}",
-            f"subnet {p['subnet']} and gateway {p['gateway']}",
-            "the addresses of a network are fixed when it is created; the task gives you this subnet because it "
-            "overlaps nothing on this engine",
-        ))  # fmt: skip
+        found.append(
+            Finding(
+                f"{p['network']} has subnet {row['subnet']} and gateway {row['gateway']}",
+                f"subnet {p['subnet']} and gateway {p['gateway']}",
+                "the addresses of a network are fixed when it is created; the task gives you this subnet because it "
+                "overlaps nothing on this engine",
+            )
+        )
     state = _State(lab)
     missing = state.missing(["e2-db", "e2-app"], "ex02")
     if missing:
         return found + missing
     db = state.handles["e2-db"]
     ep = db.endpoints.get(p["network"])
-    fixed = ((db.attrs.get("NetworkSettings", {}).get("Networks", {}).get(p["network"]) or {}).get("IPAMConfig")
-             or {}).get("IPv4Address")  # fmt: skip
+    fixed = (
+        (db.attrs.get("NetworkSettings", {}).get("Networks", {}).get(p["network"]) or {}).get("IPAMConfig") or {}
+    ).get("IPv4Address")
     if ep is None:
-        found.append(Finding(f"e2-db is not on {p['network']} (it is on {state._where('e2-db')})",
-                             f"e2-db attached to {p['network']} at {p['ip']}",
-                             "a container gets an address only on the networks it is attached to"))  # fmt: skip
+        found.append(
+            Finding(
+                f"e2-db is not on {p['network']} (it is on {state._where('e2-db')})",
+                f"e2-db attached to {p['network']} at {p['ip']}",
+                "a container gets an address only on the networks it is attached to",
+            )
+        )
     elif ep.ip != p["ip"] or fixed != p["ip"]:
         how = "chosen by Docker" if not fixed else f"fixed at {fixed}"
-        found.append(Finding(f"e2-db has {ep.ip} on {p['network']} ({how})", f"the fixed address {p['ip']}",
-                             "an address Docker picks can change when containers are recreated; only an address "
-                             "set when the container joins the network (--ip) is guaranteed"))  # fmt: skip
+        found.append(
+            Finding(
+                f"e2-db has {ep.ip} on {p['network']} ({how})",
+                f"the fixed address {p['ip']}",
+                "an address Docker picks can change when containers are recreated; only an address "
+                "set when the container joins the network (--ip) is guaranteed",
+            )
+        )
     elif not lab.ping("e2-app", p["ip"]).ok:
-        found.append(Finding(f"e2-app does not reach {p['ip']}", f"e2-app reaches e2-db at {p['ip']}",
-                             state.why("e2-app", "e2-db", False, "ip")))  # fmt: skip
+        found.append(
+            Finding(
+                f"e2-app does not reach {p['ip']}",
+                f"e2-app reaches e2-db at {p['ip']}",
+                state.why("e2-app", "e2-db", "ip"),
+            )
+        )
     return found
 
 
@@ -353,11 +358,13 @@ def _check_ex03(lab: Lab, answer: Any) -> list[Finding]:
             why = "an alias answers for the container whose network attachment carries it"
         elif r.reason == "unresolved":
             seen = f"from {src}, the name {alias} does not resolve"
-            why = (f"nothing on {src}'s networks ({state._where(src)}) answers to {alias}: on a user-defined "
-                   "network a container answers to its own name, plus the aliases its attachment carries")
+            why = (
+                f"nothing on {src}'s networks ({state._where(src)}) answers to {alias}: on a user-defined "
+                "network a container answers to its own name, plus the aliases its attachment carries"
+            )
         else:
             seen = f"{src} does not reach {alias} ({REASONS.get(r.reason, r.reason)})"
-            why = state.why(src, dst, False)
+            why = state.why(src, dst)
         found.append(Finding(seen, f"{src} reaches {dst} under the name {alias}", why))
     return found
 
@@ -407,17 +414,22 @@ def _check_ex04(lab: Lab, answer: Any) -> list[Finding]:
             if not pd.api.types.is_bool(guess):
                 blanks.append(f"({src}, {dst})")
             elif bool(guess) != got:
-                found.append(Finding(
-                    f"you predicted {src} {'reaches' if guess else 'does not reach'} {dst} by name",
-                    f"measured: {src} {'reaches' if got else 'does not reach'} {dst} by name",
-                    state.why(src, dst, got),
-                ))  # fmt: skip
+                found.append(
+                    Finding(
+                        f"you predicted {src} {'reaches' if guess else 'does not reach'} {dst} by name",
+                        f"measured: {src} {'reaches' if got else 'does not reach'} {dst} by name",
+                        state.why(src, dst),
+                    )
+                )
     if blanks:
-        found.insert(0, Finding(
-            f"{len(blanks)} of 12 cells have no True/False prediction: {', '.join(blanks)}",
-            "a prediction for every ordered pair of different containers",
-            "a prediction is only a prediction if it is written down before you measure",
-        ))  # fmt: skip
+        found.insert(
+            0,
+            Finding(
+                f"{len(blanks)} of 12 cells have no True/False prediction: {', '.join(blanks)}",
+                "a prediction for every ordered pair of different containers",
+                "a prediction is only a prediction if it is written down before you measure",
+            ),
+        )
     return found
 
 
@@ -439,11 +451,19 @@ def _check_ex05(lab: Lab, answer: Any) -> list[Finding]:
         return found
     expected = {**_all_pairs(_EX05), ("e5-left", "e5-right"): False, ("e5-right", "e5-left"): False}
     found = _pair_findings(state, lab.reachability("name"), expected)
-    found += _ip_findings(state, [("e5-left", "e5-right"), ("e5-right", "e5-left")],
-                          "{src} does not reach {dst} at all, not even by address")  # fmt: skip
+    found += _ip_findings(
+        state,
+        [("e5-left", "e5-right"), ("e5-right", "e5-left")],
+        "{src} does not reach {dst} at all, not even by address",
+    )
     if len(state.networks("e5-mid")) < 2 and not found:
-        found.append(Finding("e5-mid is on one network only", "e5-mid on two bridges",
-                             "the task is about a container between two isolated bridges"))  # fmt: skip
+        found.append(
+            Finding(
+                "e5-mid is on one network only",
+                "e5-mid on two bridges",
+                "the task is about a container between two isolated bridges",
+            )
+        )
     return found
 
 
@@ -464,11 +484,21 @@ def _check_ex06(lab: Lab, answer: Any) -> list[Finding]:
     found = state.missing(_EX06, "ex06")
     if found:
         return found
-    expected = {("e6-web", "e6-app"): True, ("e6-app", "e6-web"): True, ("e6-app", "e6-db"): True,
-                ("e6-db", "e6-app"): True, ("e6-web", "e6-db"): False, ("e6-db", "e6-web"): False}  # fmt: skip
+    expected = {
+        ("e6-web", "e6-app"): True,
+        ("e6-app", "e6-web"): True,
+        ("e6-app", "e6-db"): True,
+        ("e6-db", "e6-app"): True,
+        ("e6-web", "e6-db"): False,
+        ("e6-db", "e6-web"): False,
+    }
     found = _pair_findings(state, lab.reachability("name"), expected)
-    found += _ip_findings(state, [("e6-web", "e6-db"), ("e6-db", "e6-web")],
-                          "no path at all from {src} to {dst}", "; hiding a name is not isolation")  # fmt: skip
+    found += _ip_findings(
+        state,
+        [("e6-web", "e6-db"), ("e6-db", "e6-web")],
+        "no path at all from {src} to {dst}",
+        "; hiding a name is not isolation",
+    )
     return found
 
 
@@ -484,8 +514,6 @@ def _setup_ex07(lab: Lab) -> dict[str, str]:
 
 def veth_truth(lab: Lab, container: str) -> tuple[str, str | None]:
     """The host-side veth of ``container``'s eth0 and its bridge, read from the kernel on both sides."""
-    from dockerlab import topology
-
     inside = lab.exec(container, ["sh", "-c", "cat /sys/class/net/eth0/ifindex /sys/class/net/eth0/iflink"])
     numbers = inside.output.split()[:2]
     if not inside.ok or len(numbers) != 2 or not all(n.isdigit() for n in numbers):
@@ -494,7 +522,7 @@ def veth_truth(lab: Lab, container: str) -> tuple[str, str | None]:
             "real engine: veth pairs are kernel interfaces, which a simulated engine does not have."
         )
     ifindex, iflink = (int(n) for n in numbers)
-    host = topology.parse_snapshot(lab._host_run(["sh", "-c", topology.SNAPSHOT_SCRIPT], "exercise"))
+    host = topology.parse_snapshot(lab.host_snapshot("exercise"))
     for link in host.values():
         if link.ifindex == iflink and link.iflink == ifindex:
             return link.name, link.master
@@ -511,21 +539,37 @@ def _check_ex07(lab: Lab, answer: Any) -> list[Finding]:
     found = []
     g_veth, g_bridge = given.get("veth"), given.get("bridge")
     if not g_veth:
-        found.append(Finding("no veth given (answer['veth'] is empty)", "the host-side name of e7-box's eth0 peer",
-                             "every eth0@ifN in a container is one end of a veth pair; N is the index of the "
-                             "other end, which lives on the host"))  # fmt: skip
+        found.append(
+            Finding(
+                "no veth given (answer['veth'] is empty)",
+                "the host-side name of e7-box's eth0 peer",
+                "every eth0@ifN in a container is one end of a veth pair; N is the index of the "
+                "other end, which lives on the host",
+            )
+        )
     elif str(g_veth).split("@")[0] != veth:
-        found.append(Finding(f"{g_veth} is not the peer of e7-box's eth0", "the veth whose index is eth0's iflink",
-                             "match indexes, not names: the host end's ifindex equals the N of eth0@ifN, and its "
-                             "own @ifM points back at eth0's index"))  # fmt: skip
+        found.append(
+            Finding(
+                f"{g_veth} is not the peer of e7-box's eth0",
+                "the veth whose index is eth0's iflink",
+                "match indexes, not names: the host end's ifindex equals the N of eth0@ifN, and its "
+                "own @ifM points back at eth0's index",
+            )
+        )
     if not g_bridge:
-        found.append(Finding("no bridge given (answer['bridge'] is empty)",
-                             "the bridge the host-side veth is plugged into",
-                             "on the host, a veth of a bridge network is enslaved to that network's Linux bridge "
-                             "(ip link shows it as 'master ...')"))  # fmt: skip
+        found.append(
+            Finding(
+                "no bridge given (answer['bridge'] is empty)",
+                "the bridge the host-side veth is plugged into",
+                "on the host, a veth of a bridge network is enslaved to that network's Linux bridge "
+                "(ip link shows it as 'master ...')",
+            )
+        )
     elif g_bridge != bridge:
-        hint_text = ("e7-box is not on the default bridge, so its bridge is not docker0" if g_bridge == "docker0"
-                     else "each user-defined network has its own bridge, br- plus the start of the network id")
+        if g_bridge == model.DEFAULT_BRIDGE_DEVICE:
+            hint_text = "e7-box is not on the default bridge, so its bridge is not docker0"
+        else:
+            hint_text = "each user-defined network has its own bridge, br- plus the start of the network id"
         found.append(Finding(f"{g_bridge} is not the bridge of e7-box's veth", "the master of that veth", hint_text))
     return found
 
@@ -553,10 +597,14 @@ def _check_ex08(lab: Lab, answer: Any) -> list[Finding]:
         h = state.handles.get(n)
         # exit 1: no marker, a new container (an engine without `test`, such as the simulated one, says 127)
         if h is not None and h.running and lab.exec(n, ["test", "-e", MARKER]).exit_code == 1:
-            found.append(Finding(f"{n} is a new container, not the one the setup made",
-                                 f"the original {n}, repaired in place",
-                                 "a database or cache holds data; removing the container to build a fresh one loses "
-                                 "whatever it kept outside a volume. A repair changes what exists"))  # fmt: skip
+            found.append(
+                Finding(
+                    f"{n} is a new container, not the one the setup made",
+                    f"the original {n}, repaired in place",
+                    "a database or cache holds data; removing the container to build a fresh one loses "
+                    "whatever it kept outside a volume. A repair changes what exists",
+                )
+            )
     absent = [f for f in state.missing(_EX08, "ex08") if "does not exist" in f.seen]
     if absent:
         return found + absent
@@ -566,13 +614,23 @@ def _check_ex08(lab: Lab, answer: Any) -> list[Finding]:
         if not h.running:
             found += state.missing([n], "ex08")
         elif h.networks == ["none"]:
-            found.append(Finding(f"{n} runs with --network none", f"{n} on e8-net",
-                                 "a container started with --network none has only its loopback: no interface, "
-                                 "no address, no way to any other container"))  # fmt: skip
+            found.append(
+                Finding(
+                    f"{n} runs with --network none",
+                    f"{n} on e8-net",
+                    "a container started with --network none has only its loopback: no interface, "
+                    "no address, no way to any other container",
+                )
+            )
         elif "e8-net" not in h.networks:
-            found.append(Finding(f"{n} is not on e8-net (it is on {state._where(n)})", f"{n} on e8-net",
-                                 "names resolve through the embedded DNS of a network both containers are on; "
-                                 f"{n} is on none of the others' networks"))  # fmt: skip
+            found.append(
+                Finding(
+                    f"{n} is not on e8-net (it is on {state._where(n)})",
+                    f"{n} on e8-net",
+                    "names resolve through the embedded DNS of a network both containers are on; "
+                    f"{n} is on none of the others' networks",
+                )
+            )
         else:
             continue
         flagged.add(n)
@@ -586,97 +644,131 @@ def _check_ex08(lab: Lab, answer: Any) -> list[Finding]:
 
 _LIST = [
     Exercise(
-        "ex01", "one-way names",
+        "ex01",
+        "one-way names",
         "Containers e1-web and e1-db run on Docker's default bridge. Make e1-web reach e1-db by name, "
         "while e1-db must NOT reach e1-web by name.",
         10,
-        ("Ping by name in both directions, and read /etc/hosts in both containers (lab.read_file). "
-         "Who knows whose name?",
-         "On the default bridge there is no DNS: a name resolves only if it is written in the container's "
-         "/etc/hosts. The article shows the docker run option that writes it.",
-         "The option belongs to the container that must resolve the other's name, and options are fixed at "
-         "creation: that container must be created again (lab.run with the same name and a new spec replaces it)."),
-        _setup_ex01, _check_ex01,
+        (
+            "Ping by name in both directions, and read /etc/hosts in both containers (lab.read_file). "
+            "Who knows whose name?",
+            "On the default bridge there is no DNS: a name resolves only if it is written in the container's "
+            "/etc/hosts. The article shows the docker run option that writes it.",
+            "The option belongs to the container that must resolve the other's name, and options are fixed at "
+            "creation: that container must be created again (lab.run with the same name and a new spec replaces it).",
+        ),
+        _setup_ex01,
+        _check_ex01,
     ),
     Exercise(
-        "ex02", "a fixed address",
+        "ex02",
+        "a fixed address",
         "Create the network e2-net with the subnet and gateway printed by the setup cell, run e2-db on it "
         "with the fixed address printed there, and let e2-app (already running) reach e2-db at that address.",
         10,
-        ("Docker gives fixed addresses only on a network whose subnet you chose yourself.",
-         "lab.network takes subnet= and gateway=; lab.run takes network= and ip=.",
-         "e2-app is on the default bridge: it needs one more network to reach the new one, and a running "
-         "container can join a network without being recreated."),
-        _setup_ex02, _check_ex02,
+        (
+            "Docker gives fixed addresses only on a network whose subnet you chose yourself.",
+            "lab.network takes subnet= and gateway=; lab.run takes network= and ip=.",
+            "e2-app is on the default bridge: it needs one more network to reach the new one, and a running "
+            "container can join a network without being recreated.",
+        ),
+        _setup_ex02,
+        _check_ex02,
     ),
     Exercise(
-        "ex03", "names through aliases",
+        "ex03",
+        "names through aliases",
         "e3-front and e3-back share e3-net. Make e3-front reach e3-back under the name backend, and e3-back "
         "reach e3-front under the name frontend.",
         10,
-        ("On a user-defined network a container can answer to more names than its own.",
-         "Those extra names are network aliases: they belong to one attachment (container + network) and the "
-         "network's embedded DNS answers them.",
-         "An attachment's aliases are set when the container joins the network: when it is created, or when "
-         "it is disconnected and connected again."),
-        _setup_ex03, _check_ex03,
+        (
+            "On a user-defined network a container can answer to more names than its own.",
+            "Those extra names are network aliases: they belong to one attachment (container + network) and the "
+            "network's embedded DNS answers them.",
+            "An attachment's aliases are set when the container joins the network: when it is created, or when "
+            "it is disconnected and connected again.",
+        ),
+        _setup_ex03,
+        _check_ex03,
     ),
     Exercise(
-        "ex04", "predict the matrix",
+        "ex04",
+        "predict the matrix",
         "Four containers are spread over e4-net, e4-side and the default bridge (see lab.addresses()). "
         "Before measuring, predict who reaches whom BY NAME: fill prediction[(source, target)] = True/False "
         "for all 12 ordered pairs. Do not change the lab.",
         15,
-        ("List each container's networks (lab.addresses()). Names only resolve through a user-defined network "
-         "both share, or a --link.",
-         "Being on the default bridge together gives addresses, not names.",
-         "A container on two networks is a member of both; but membership is not transitive."),
-        _setup_ex04, _check_ex04, takes_answer=True,
+        (
+            "List each container's networks (lab.addresses()). Names only resolve through a user-defined network "
+            "both share, or a --link.",
+            "Being on the default bridge together gives addresses, not names.",
+            "A container on two networks is a member of both; but membership is not transitive.",
+        ),
+        _setup_ex04,
+        _check_ex04,
+        takes_answer=True,
     ),
     Exercise(
-        "ex05", "the one in the middle",
+        "ex05",
+        "the one in the middle",
         "e5-left, e5-mid and e5-right run on the default bridge. Rearrange them over two bridges of your own "
         "so that e5-mid reaches both others by name (and they reach it), while e5-left and e5-right cannot "
         "reach each other at all, neither by name nor by any address.",
         15,
-        ("Two user-defined networks give you two isolated bridges with names.",
-         "A container can be attached to more than one network.",
-         "The default bridge connects everything on it by address: nothing that must stay apart may remain there."),
-        _setup_ex05, _check_ex05,
+        (
+            "Two user-defined networks give you two isolated bridges with names.",
+            "A container can be attached to more than one network.",
+            "The default bridge connects everything on it by address: nothing that must stay apart may remain there.",
+        ),
+        _setup_ex05,
+        _check_ex05,
     ),
     Exercise(
-        "ex06", "isolate the database",
+        "ex06",
+        "isolate the database",
         "e6-web, e6-app and e6-db share e6-net. Keep e6-web <-> e6-app and e6-app <-> e6-db working by name, "
         "but make sure e6-web and e6-db cannot reach each other in any way.",
         15,
-        ("Reachability follows shared networks: what must e6-app share with each of the others?",
-         "A second network for the back end, and e6-db leaving the front one.",
-         "Running containers can join and leave networks without being recreated."),
-        _setup_ex06, _check_ex06,
+        (
+            "Reachability follows shared networks: what must e6-app share with each of the others?",
+            "A second network for the back end, and e6-db leaving the front one.",
+            "Running containers can join and leave networks without being recreated.",
+        ),
+        _setup_ex06,
+        _check_ex06,
     ),
     Exercise(
-        "ex07", "the host side of a veth pair",
+        "ex07",
+        "the host side of a veth pair",
         "e7-box runs on e7-net. Find the host-side veth interface paired with its eth0, and the Linux bridge "
         "that veth is plugged into. Answer with answer = {'veth': ..., 'bridge': ...}.",
         15,
-        ("In the container, ip link shows eth0@ifN: N is the index of the other end of the pair.",
-         "The other end lives in the host's network namespace. lab.interfaces() lists both ends; without it, "
-         "compare /sys/class/net/eth0/iflink inside with the host's interface indexes.",
-         "On the host, the veth's line says 'master <bridge>': docker0 for the default bridge, br-<id> for "
-         "a network of your own."),
-        _setup_ex07, _check_ex07, takes_answer=True,
+        (
+            "In the container, ip link shows eth0@ifN: N is the index of the other end of the pair.",
+            "The other end lives in the host's network namespace. lab.interfaces() lists both ends; without it, "
+            "compare /sys/class/net/eth0/iflink inside with the host's interface indexes.",
+            "On the host, the veth's line says 'master <bridge>': docker0 for the default bridge, br-<id> for "
+            "a network of your own.",
+        ),
+        _setup_ex07,
+        _check_ex07,
+        takes_answer=True,
     ),
     Exercise(
-        "ex08", "repair a broken lab",
+        "ex08",
+        "repair a broken lab",
         "e8-web, e8-db and e8-cache should all reach each other by name on e8-net, but the lab has three faults. "
         "Find them and repair them with the fewest changes. e8-db and e8-cache hold data: repair them in place, "
         "do not recreate them (e8-web is stateless and may be recreated).",
         20,
-        ("Look before you change: each container's state and networks (lab.addresses(), lab['e8-web']).",
-         "One container is not running, one is on the wrong network, one has no network at all.",
-         "Three faults, three changes: start, connect, and one container that must get a real network "
-         "(Docker cannot add a network to a container started with --network none)."),
-        _setup_ex08, _check_ex08,
+        (
+            "Look before you change: each container's state and networks (lab.addresses(), lab['e8-web']).",
+            "One container is not running, one is on the wrong network, one has no network at all.",
+            "Three faults, three changes: start, connect, and one container that must get a real network "
+            "(Docker cannot add a network to a container started with --network none).",
+        ),
+        _setup_ex08,
+        _check_ex08,
     ),
 ]
 

@@ -1,21 +1,22 @@
 """HTML views of labs and containers for JupyterLab (their ``_repr_html_``).
 
 The text forms stay the short, deterministic ``repr`` (nbval compares
-``text/plain``); these views read the engine when shown. An engine error is
-shown as its message instead of a traceback.
+``text/plain``). These views take data (:class:`~dockerlab.model.ContainerInfo`,
+the networks table) and read nothing: the lab reads the engine when shown, and
+an engine error is shown with :func:`error_html`, as its message instead of a
+traceback.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from dockerlab.errors import DockerlabError
+from dockerlab.model import ContainerInfo
 from dockerlab.plot import network_colour
-
-if TYPE_CHECKING:
-    from dockerlab.lab import ContainerHandle, Lab
 
 _STATUS_COLOURS = {"running": "#c7e9c0", "created": "#fdd0a2", "exited": "#fcbba1", "dead": "#fcbba1"}
 _STYLE = "border-collapse:collapse;margin:0.3em 0"
@@ -63,45 +64,41 @@ def status_badge(status: str) -> str:
     return f'<span style="background:{_STATUS_COLOURS.get(status, "#f0f0f0")};padding:0 0.4em">{_e(status)}</span>'
 
 
-def _error(what: str, e: DockerlabError) -> str:
+def error_html(what: str, e: DockerlabError) -> str:
+    """What is shown in place of a view when the engine could not be read."""
     return f'<div class="dockerlab-error"><b>{_e(what)}</b>: could not read the engine.<pre>{_e(e)}</pre></div>'
 
 
-def container_html(handle: ContainerHandle) -> str:
-    """One container: its status and a row per network attachment."""
-    try:
-        handle.reload()
-    except DockerlabError as e:
-        return _error(f"container {handle.name}", e)
+def container_html(info: ContainerInfo, lab: str) -> str:
+    """One container of lab ``lab``: its status and a row per network attachment."""
     rows = [
-        [network_chip(ep.network), _e(ep.ip or "-"), _e(ep.gateway or "-"), _e(ep.mac or "-"),
-         _e(", ".join(a for a in ep.aliases if not handle.id.startswith(a)) or "-")]
-        for ep in handle.endpoints.values()
-    ]  # fmt: skip
+        [
+            network_chip(ep.network),
+            _e(ep.ip or "-"),
+            _e(ep.gateway or "-"),
+            _e(ep.mac or "-"),
+            _e(", ".join(a for a in ep.aliases if not info.id.startswith(a)) or "-"),
+        ]
+        for ep in info.endpoints.values()
+    ]
     head = (
-        f"<b>container {_e(handle.name)}</b> {status_badge(handle.status)} "
-        f"<small>lab {_e(handle.lab.name)}, id {_e(handle.id[:12])}</small>"
+        f"<b>container {_e(info.name)}</b> {status_badge(info.status)} "
+        f"<small>lab {_e(lab)}, id {_e(info.id[:12])}</small>"
     )
     if not rows:
         return f'<div class="dockerlab-container">{head}<br>no network</div>'
-    return (
-        f'<div class="dockerlab-container">{head}'
-        f"{table(['network', 'ip', 'gateway', 'mac', 'aliases'], rows)}</div>"
-    )
+    return f'<div class="dockerlab-container">{head}{table(["network", "ip", "gateway", "mac", "aliases"], rows)}</div>'
 
 
-def lab_html(lab: Lab) -> str:
-    """A lab: its containers (status, addresses) and the networks they use."""
-    from dockerlab.lab import LAB_LABEL, ContainerHandle
+def lab_html(lab: str, label: str, infos: list[ContainerInfo], nets: pd.DataFrame) -> str:
+    """A lab: its containers (status, addresses) and the networks they use.
 
-    try:
-        handles = [ContainerHandle(lab, c.name, c.attrs) for c in lab._own_containers()]
-        nets = lab.networks()
-    except DockerlabError as e:
-        return _error(f"lab {lab.name}", e)
+    ``label`` is the label key that marks the lab's resources, ``nets`` the
+    table of :meth:`dockerlab.lab.Lab.networks`.
+    """
     used: dict[str, list[str]] = {}
     crows = []
-    for h in handles:
+    for h in infos:
         for net in h.networks:
             used.setdefault(net, []).append(h.name)
         addresses = "<br>".join(network_chip(n, f"{n} {ip}") for n, ip in h.ips.items())
@@ -114,13 +111,22 @@ def lab_html(lab: Lab) -> str:
             continue
         members = ", ".join(used.get(n["name"], [])) or "-"
         owner = "this lab" if n["lab"] else "Docker"
-        nrows.append([network_chip(n["name"]), _e(n["driver"]), _e(n["subnet"] or "-"), _e(n["gateway"] or "-"),
-                      _e("yes" if n["internal"] else "no"), _e(owner), _e(members)])  # fmt: skip
+        nrows.append(
+            [
+                network_chip(n["name"]),
+                _e(n["driver"]),
+                _e(n["subnet"] or "-"),
+                _e(n["gateway"] or "-"),
+                _e("yes" if n["internal"] else "no"),
+                _e(owner),
+                _e(members),
+            ]
+        )
     own = int(nets["lab"].sum()) if len(nets) else 0
     head = (
-        f"<b>Lab {_e(lab.name)}</b>: {len(handles)} container{'s' * (len(handles) != 1)}, "
+        f"<b>Lab {_e(lab)}</b>: {len(infos)} container{'s' * (len(infos) != 1)}, "
         f"{own} network{'s' * (own != 1)} of its own "
-        f"<small>(label {_e(LAB_LABEL)}={_e(lab.name)})</small>"
+        f"<small>(label {_e(label)}={_e(lab)})</small>"
     )
     parts = [f'<div class="dockerlab-lab">{head}']
     if crows:
@@ -128,7 +134,8 @@ def lab_html(lab: Lab) -> str:
     else:
         parts.append("<br>No containers yet: lab.run('c1') starts one.")
     if nrows:
-        parts.append(table(["network", "driver", "subnet", "gateway", "internal", "owner", "containers"],
-                           nrows, "networks"))  # fmt: skip
+        parts.append(
+            table(["network", "driver", "subnet", "gateway", "internal", "owner", "containers"], nrows, "networks")
+        )
     parts.append("</div>")
     return "".join(parts)

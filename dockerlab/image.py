@@ -22,10 +22,10 @@ from collections.abc import Callable
 import docker
 import docker.errors
 
-from dockerlab import __version__
 from dockerlab.engine import engine_call
 from dockerlab.errors import ImageBuildError, ImageMissing
 from dockerlab.services import INDEX_HTML
+from dockerlab.version import __version__
 
 REPOSITORY = "dockerlab/labbox"
 IMAGE = f"{REPOSITORY}:{__version__}"
@@ -33,9 +33,25 @@ IMAGE_LABEL = "dockerlab.image"
 
 #: Applets the lessons rely on; provisioning refuses a busybox without them.
 REQUIRED_APPLETS = (
-    "sh", "ping", "ip", "nslookup", "hostname", "cat", "nc", "httpd", "wget",
-    "timeout", "sleep", "ifconfig", "route", "grep", "sed", "awk", "ls", "echo",
-)  # fmt: skip
+    "sh",
+    "ping",
+    "ip",
+    "nslookup",
+    "hostname",
+    "cat",
+    "nc",
+    "httpd",
+    "wget",
+    "timeout",
+    "sleep",
+    "ifconfig",
+    "route",
+    "grep",
+    "sed",
+    "awk",
+    "ls",
+    "echo",
+)
 
 #: The container's main process: idle until told to stop, and stop at once on
 #: SIGTERM (a bare `sleep` as PID 1 ignores it, so `docker stop` would wait 10 s).
@@ -102,9 +118,17 @@ def rootfs_tar(binary: str, applets: list[str]) -> bytes:
     """Return a root filesystem tarball: busybox, a link per applet, /etc basics."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
-        for d, mode in (("bin", 0o755), ("etc", 0o755), ("tmp", 0o1777), ("proc", 0o555),
-                        ("sys", 0o555), ("dev", 0o755), ("root", 0o700), ("var", 0o755),
-                        ("var/www", 0o755)):  # fmt: skip
+        for d, mode in (
+            ("bin", 0o755),
+            ("etc", 0o755),
+            ("tmp", 0o1777),
+            ("proc", 0o555),
+            ("sys", 0o555),
+            ("dev", 0o755),
+            ("root", 0o700),
+            ("var", 0o755),
+            ("var/www", 0o755),
+        ):
             info = tarfile.TarInfo(d)
             info.type, info.mode = tarfile.DIRTYPE, mode
             tar.addfile(info)
@@ -141,7 +165,7 @@ def _import_rootfs(client: docker.DockerClient, binary: str, image: str, say: Pr
     say(f"building a root filesystem from {binary} ({len(applets)} applets)")
     data = rootfs_tar(binary, applets)
     changes = [
-        f"CMD [\"sh\", \"-c\", \"{IDLE}\"]",
+        f'CMD ["sh", "-c", "{IDLE}"]',
         "ENV PATH=/bin",
         f"LABEL {IMAGE_LABEL}=labbox dockerlab.version={__version__}",
     ]
@@ -164,8 +188,14 @@ def _applets(binary: str) -> list[str]:
 
 
 _ELF_MACHINES = {62: "x86_64", 183: "aarch64", 40: "armv7l", 3: "i386"}
-_ENGINE_ARCH = {"amd64": "x86_64", "x86_64": "x86_64", "arm64": "aarch64", "aarch64": "aarch64",
-                "arm": "armv7l", "386": "i386"}  # fmt: skip
+_ENGINE_ARCH = {
+    "amd64": "x86_64",
+    "x86_64": "x86_64",
+    "arm64": "aarch64",
+    "aarch64": "aarch64",
+    "arm": "armv7l",
+    "386": "i386",
+}
 
 
 def _check_static(client: docker.DockerClient, binary: str) -> None:
@@ -175,7 +205,7 @@ def _check_static(client: docker.DockerClient, binary: str) -> None:
         if head[:4] != b"\x7fELF" or head[4] != 2:
             raise ImageBuildError(f"{binary} is not a 64-bit ELF executable; install busybox-static.")
         machine = struct.unpack_from("<H", head, 18)[0]
-        phoff, = struct.unpack_from("<Q", head, 32)
+        (phoff,) = struct.unpack_from("<Q", head, 32)
         phentsize, phnum = struct.unpack_from("<HH", head, 54)
         for i in range(phnum):
             f.seek(phoff + i * phentsize)

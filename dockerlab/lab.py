@@ -11,7 +11,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import shlex
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,21 +21,27 @@ import docker.errors
 import networkx as nx
 import pandas as pd
 
+from dockerlab import backend, model, probe, topology, validate
 from dockerlab import html as views
 from dockerlab import image as labimage
-from dockerlab import probe, validate
-from dockerlab.engine import DEFAULT_TIMEOUT, connect, engine_call
+from dockerlab.display import Comparison
+from dockerlab.engine import DEFAULT_TIMEOUT, engine_call, remove_labelled
 from dockerlab.errors import (
+    DockerlabError,
     EngineError,
     EngineTimeout,
     InvalidInput,
     LinkUnsupported,
     NameConflict,
+    ProbeError,
     SubnetOverlap,
     UnknownContainer,
     UnknownNetwork,
 )
+from dockerlab.graphs import reachability_graph
+from dockerlab.model import Endpoint
 from dockerlab.progress import run_many
+from dockerlab.waits import poll, wait_until
 
 LAB_LABEL = "dockerlab.lab"
 SPEC_LABEL = "dockerlab.spec"
@@ -77,17 +82,6 @@ class ExecResult:
             p.text(f"\n(exit code {self.exit_code})")
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """One network attachment of a container."""
-
-    network: str
-    ip: str | None
-    gateway: str | None
-    mac: str | None
-    aliases: tuple[str, ...] = ()
-
-
 @dataclass
 class ContainerHandle:
     """A thin handle on one lab container; :meth:`reload` refreshes its state."""
@@ -102,6 +96,11 @@ class ContainerHandle:
         return self
 
     @property
+    def info(self) -> model.ContainerInfo:
+        """What ``docker inspect`` says of it, as plain data (what the views take)."""
+        return model.ContainerInfo.from_attrs(self.attrs)
+
+    @property
     def running(self) -> bool:
         """Whether the container is running."""
         return bool(self.attrs.get("State", {}).get("Running"))
@@ -109,7 +108,7 @@ class ContainerHandle:
     @property
     def status(self) -> str:
         """Docker's status word: created, running, exited..."""
-        return str(self.attrs.get("State", {}).get("Status", "unknown"))
+        return self.info.status
 
     @property
     def id(self) -> str:
@@ -118,13 +117,8 @@ class ContainerHandle:
 
     @property
     def endpoints(self) -> dict[str, Endpoint]:
-        """Network name -> :class:`Endpoint`, as the engine reports them."""
-        nets = self.attrs.get("NetworkSettings", {}).get("Networks") or {}
-        return {
-            net: Endpoint(net, ep.get("IPAddress") or None, ep.get("Gateway") or None,
-                          ep.get("MacAddress") or None, tuple(ep.get("Aliases") or ()))
-            for net, ep in nets.items()
-        }  # fmt: skip
+        """Network name -> :class:`~dockerlab.model.Endpoint`, as the engine reports them."""
+        return self.info.endpoints
 
     @property
     def networks(self) -> list[str]:
@@ -134,7 +128,7 @@ class ContainerHandle:
     @property
     def ips(self) -> dict[str, str]:
         """Network name -> IPv4 address, for the networks that give one."""
-        return {n: e.ip for n, e in self.endpoints.items() if e.ip}
+        return self.info.ips
 
     @property
     def ip(self) -> str | None:
@@ -150,7 +144,11 @@ class ContainerHandle:
         return f"<container {self.name} ({self.status}; {ips})>"
 
     def _repr_html_(self) -> str:
-        return views.container_html(self)
+        try:
+            self.reload()
+        except DockerlabError as e:
+            return views.error_html(f"container {self.name}", e)
+        return views.container_html(self.info, self.lab.name)
 
 
 class Lab:
@@ -171,8 +169,10 @@ class Lab:
     echo:
         Print each engine-changing command line as it runs.
     engine:
-        ``"docker"`` (a real engine) or ``"sim"``: dockerlab's in-memory
-        simulator (:mod:`dockerlab.sim`), one per process, shared by its labs.
+        ``"docker"`` (a real engine), ``"sim"`` (dockerlab's in-memory
+        simulator, one per process, shared by its labs) or ``"auto"`` (the
+        real engine when one answers, else the simulator; never under CI).
+        :mod:`dockerlab.backend` makes the choice.
     """
 
     def __init__(
@@ -186,8 +186,8 @@ class Lab:
         timeout: float = DEFAULT_TIMEOUT,
         engine: str = "docker",
     ) -> None:
-        if engine not in ("docker", "sim"):
-            raise InvalidInput(f"engine must be 'docker' or 'sim', not {engine!r}.")
+        if engine not in backend.ENGINES:
+            raise InvalidInput(f"engine must be one of {', '.join(backend.ENGINES)}, not {engine!r}.")
         self.engine = engine
         self.name = validate.lab_name(name)
         self.image = image
@@ -196,20 +196,24 @@ class Lab:
         self.timeout = timeout
         self.history: list[str] = []
         self._client = client
+        self._simulated = None if client is None else backend.is_simulated(client)
 
     # -- the engine ------------------------------------------------------------
 
     @property
     def client(self) -> docker.DockerClient:
-        """The Docker client, connected on first use."""
+        """The Docker client (or the simulator's stand-in), connected on first use."""
         if self._client is None:
-            if self.engine == "sim":
-                from dockerlab.sim import shared_client
-
-                self._client = shared_client()
-            else:
-                self._client = connect(self.timeout)
+            chosen = backend.choose(self.engine, self.timeout)
+            self._client, self._simulated = chosen.client, chosen.simulated
         return self._client
+
+    @property
+    def simulated(self) -> bool:
+        """Whether this lab runs on dockerlab's simulator rather than a real engine."""
+        if self._simulated is None:
+            _ = self.client
+        return bool(self._simulated)
 
     def _call(self, operation: str) -> Any:
         return engine_call(operation, self.timeout)
@@ -249,6 +253,51 @@ class Lab:
     def containers(self) -> list[str]:
         """Names of this lab's containers, sorted."""
         return [c.name for c in self._own_containers()]
+
+    def handles(self) -> list[ContainerHandle]:
+        """A handle on each of this lab's containers, sorted by name, from one ``docker ps``."""
+        return [ContainerHandle(self, c.name, c.attrs) for c in self._own_containers()]
+
+    def network_inspect(self) -> list[dict[str, Any]]:
+        """``docker network inspect`` data of every network on the engine (read only)."""
+        with self._call("docker network ls"):
+            return [n.attrs for n in self.client.networks.list()]
+
+    def hosts_files(self) -> dict[str, str | None]:
+        """The text of each container's ``/etc/hosts``, read in parallel; None where it cannot be read.
+
+        A stopped container gets None, and so does one the engine refuses to
+        enter (its ``--link`` target is down): the model says why.
+        """
+        return self._read_hosts(self._own_containers())
+
+    def _read_hosts(self, containers: list[Any]) -> dict[str, str | None]:
+        def read(c: Any) -> str | None:
+            if c.status != "running":
+                return None
+            try:
+                with self._call(f"docker exec {c.name} cat /etc/hosts"):
+                    code, out = c.exec_run(["cat", "/etc/hosts"])
+            except EngineError:
+                return None
+            return (out or b"").decode(errors="replace") if code == 0 else None
+
+        if self.simulated or len(containers) < 2:
+            texts = [read(c) for c in containers]
+        else:
+            with ThreadPoolExecutor(max_workers=min(16, len(containers))) as pool:
+                texts = list(pool.map(read, containers))
+        return {c.name: t for c, t in zip(containers, texts, strict=True)}
+
+    def state(self) -> model.State:
+        """The model's view of this lab: inspect data, every network, each running container's /etc/hosts.
+
+        Nothing is changed and no packet is sent; :meth:`predict` and
+        :meth:`explain` apply Docker's rules (:mod:`dockerlab.model`) to it.
+        """
+        containers = self._own_containers()
+        hosts = self._read_hosts(containers)
+        return model.state_from_inspect([c.attrs for c in containers], self.network_inspect(), hosts)
 
     @property
     def network_names(self) -> list[str]:
@@ -295,11 +344,11 @@ class Lab:
 
     def _require_network(self, name: str) -> str:
         validate.network_name(name)
-        if name in validate.PREDEFINED_NETWORKS:
+        if name in model.PREDEFINED_NETWORKS:
             return name
         n = self._find_network(name)
         if n is None or (n.attrs.get("Labels") or {}).get(LAB_LABEL) != self.name:
-            raise UnknownNetwork(name, self.name, [*validate.PREDEFINED_NETWORKS, *self.network_names])
+            raise UnknownNetwork(name, self.name, [*model.PREDEFINED_NETWORKS, *self.network_names])
         return name
 
     # -- lifecycle -----------------------------------------------------------
@@ -307,22 +356,13 @@ class Lab:
     def reset(self) -> None:
         """Remove this lab's containers and networks, and nothing else.
 
-        Safe to call twice; selects by label only.
+        Safe to call twice; selects by label only (:func:`dockerlab.engine.remove_labelled`).
         """
         self._do(f"docker ps -aq --filter label={self.label} | xargs -r docker rm -f")
-        for c in self._own_containers():
-            with self._call(f"docker rm -f {c.name}"):
-                try:
-                    c.remove(force=True)
-                except docker.errors.NotFound:
-                    pass
         self._do(f"docker network ls -q --filter label={self.label} | xargs -r docker network rm")
-        for n in self._own_networks():
-            with self._call(f"docker network rm {n.name}"):
-                try:
-                    n.remove()
-                except docker.errors.NotFound:
-                    pass
+        failures = remove_labelled(self.client, self.label, timeout=self.timeout)
+        if failures:
+            raise EngineError(f"Lab {self.name} could not remove everything: " + "; ".join(failures))
 
     def close(self) -> None:
         """Reset the lab and release the client."""
@@ -389,9 +429,13 @@ class Lab:
         self._do(shlex.join(cli))
         with self._call(f"docker network create {name}"):
             self.client.networks.create(
-                name, driver="bridge", ipam=ipam, internal=internal, options=options or None,
+                name,
+                driver="bridge",
+                ipam=ipam,
+                internal=internal,
+                options=options or None,
                 labels={LAB_LABEL: self.name, SPEC_LABEL: json.dumps(spec, sort_keys=True)},
-            )  # fmt: skip
+            )
         return name
 
     def remove_network(self, name: str) -> None:
@@ -407,18 +451,21 @@ class Lab:
     def networks(self) -> pd.DataFrame:
         """``docker network ls`` for this lesson: Docker's own networks and the lab's."""
         rows = []
-        with self._call("docker network ls"):
-            nets = self.client.networks.list()
-        for n in nets:
-            ours = (n.attrs.get("Labels") or {}).get(LAB_LABEL) == self.name
-            if not ours and n.name not in validate.PREDEFINED_NETWORKS:
+        for attrs in self.network_inspect():
+            ours = (attrs.get("Labels") or {}).get(LAB_LABEL) == self.name
+            if not ours and attrs.get("Name") not in model.PREDEFINED_NETWORKS:
                 continue
-            pools = (n.attrs.get("IPAM") or {}).get("Config") or [{}]
-            rows.append({
-                "name": n.name, "driver": n.attrs.get("Driver"),
-                "subnet": pools[0].get("Subnet"), "gateway": pools[0].get("Gateway"),
-                "internal": bool(n.attrs.get("Internal")), "lab": ours,
-            })  # fmt: skip
+            subnet, gateway = model.ipam(attrs)
+            rows.append(
+                {
+                    "name": attrs.get("Name"),
+                    "driver": attrs.get("Driver"),
+                    "subnet": subnet,
+                    "gateway": gateway,
+                    "internal": bool(attrs.get("Internal")),
+                    "lab": ours,
+                }
+            )
         order = {"bridge": 0, "host": 1, "none": 2}
         rows.sort(key=lambda r: (order.get(r["name"], 3), r["name"]))
         return pd.DataFrame(rows, columns=["name", "driver", "subnet", "gateway", "internal", "lab"])
@@ -433,11 +480,24 @@ class Lab:
         labimage.require(self.client, self.image)
         with self._call(f"docker run --rm --network host ... {shlex.join(argv)[:40]}"):
             out = self.client.containers.run(
-                self.image, argv, network_mode="host", remove=True,
-                read_only=True, cap_drop=["ALL"], security_opt=["no-new-privileges"],
+                self.image,
+                argv,
+                network_mode="host",
+                remove=True,
+                read_only=True,
+                cap_drop=["ALL"],
+                security_opt=["no-new-privileges"],
                 labels={LAB_LABEL: self.name, "dockerlab.helper": helper},
-            )  # fmt: skip
+            )
         return out.decode(errors="replace")
+
+    def host_snapshot(self, helper: str = "topology") -> str:
+        """The engine host's interfaces as :data:`dockerlab.topology.SNAPSHOT_SCRIPT` prints them.
+
+        Read from the engine's side by a short-lived, unprivileged lab
+        container on the host network (see :func:`dockerlab.topology.parse_snapshot`).
+        """
+        return self._host_run(["sh", "-c", topology.SNAPSHOT_SCRIPT], helper)
 
     def host_routes(self) -> list[tuple[str, str]]:
         """The engine host's IPv4 routes as (destination CIDR, device), read from the engine's side."""
@@ -463,14 +523,11 @@ class Lab:
         out this lab's networks.
         """
         taken: list[tuple[ipaddress.IPv4Network, str]] = []
-        with self._call("docker network ls"):
-            nets = self.client.networks.list()
-        for n in nets:
-            own = (n.attrs.get("Labels") or {}).get(LAB_LABEL) == self.name
-            for pool in (n.attrs.get("IPAM") or {}).get("Config") or []:
-                if pool.get("Subnet") and ":" not in pool["Subnet"]:
-                    net = ipaddress.ip_network(pool["Subnet"], strict=False)
-                    taken.append((net, "own" if own else f"Docker network {n.name!r} ({net})"))
+        for attrs in self.network_inspect():
+            own = (attrs.get("Labels") or {}).get(LAB_LABEL) == self.name
+            for subnet, _ in model.ipv4_pools(attrs):
+                net = ipaddress.ip_network(subnet, strict=False)
+                taken.append((net, "own" if own else f"Docker network {attrs.get('Name')!r} ({net})"))
         docker = {net for net, _ in taken}
         taken = [(net, what) for net, what in taken if not (ignore_own and what == "own")]
         for dest, dev in self.host_routes():
@@ -546,7 +603,7 @@ class Lab:
         net = validate.network_name(network) if network is not None else "bridge"
         if ip is not None:
             ip = str(validate.ipv4_address(ip, "ip"))
-        if (ip or alias_list) and net in validate.PREDEFINED_NETWORKS:
+        if (ip or alias_list) and net in model.PREDEFINED_NETWORKS:
             raise InvalidInput(
                 f"ip= and aliases= need a user-defined network (Docker refuses them on {net!r}): "
                 "create one with lab.network(...) and pass network=."
@@ -564,8 +621,14 @@ class Lab:
             self._require_container(target)
         if ip is not None:
             self._check_ip_in_network(net, ip)
-        spec = {"network": net, "links": link_map, "ip": ip, "aliases": alias_list,
-                "ports": {str(k): v for k, v in port_map.items()}, "command": argv}  # fmt: skip
+        spec = {
+            "network": net,
+            "links": link_map,
+            "ip": ip,
+            "aliases": alias_list,
+            "ports": {str(k): v for k, v in port_map.items()},
+            "command": argv,
+        }
 
         existing = self._find_container(name)
         if existing is not None:
@@ -598,9 +661,11 @@ class Lab:
         cli += ["--label", self.label, self.image, *(argv or [])]
 
         kwargs: dict[str, Any] = {
-            "name": name, "detach": True, "command": argv,
+            "name": name,
+            "detach": True,
+            "command": argv,
             "labels": {LAB_LABEL: self.name, SPEC_LABEL: json.dumps(spec, sort_keys=True)},
-        }  # fmt: skip
+        }
         if use_dns:
             kwargs["dns"] = [self.dns]
         if net in ("host", "none"):
@@ -608,9 +673,7 @@ class Lab:
         else:
             kwargs["network"] = net
             if ip or alias_list:
-                endpoint = self.client.api.create_endpoint_config(
-                    ipv4_address=ip, aliases=alias_list or None
-                )
+                endpoint = self.client.api.create_endpoint_config(ipv4_address=ip, aliases=alias_list or None)
                 kwargs["networking_config"] = {net: endpoint}
         if link_map:
             kwargs["links"] = dict(link_map)
@@ -659,9 +722,8 @@ class Lab:
     def _wait_ready(self, name: str) -> ContainerHandle:
         """Poll (bounded) until the container runs and has its addresses."""
         handle = ContainerHandle(self, name)
-        deadline = time.monotonic() + READY_SECONDS
-        delay = 0.02
-        while True:
+
+        def ready() -> ContainerHandle | None:
             handle.reload()
             wants_ip = [n for n in handle.networks if n not in ("host", "none")]
             if handle.running and all(handle.endpoints[n].ip for n in wants_ip):
@@ -672,10 +734,9 @@ class Lab:
                 raise EngineError(
                     f"Container {name} exited at once (status {handle.status}). Its last output: {logs!r}"
                 )
-            if time.monotonic() > deadline:
-                raise EngineTimeout(f"container {name} to be running", READY_SECONDS)
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+            return None
+
+        return wait_until(ready, READY_SECONDS, lambda: EngineTimeout(f"container {name} to be running", READY_SECONDS))
 
     def start(self, name: str) -> ContainerHandle:
         """Start a stopped container (``docker start``)."""
@@ -785,8 +846,9 @@ class Lab:
             if not handle.endpoints:
                 rows.append({"container": c.name, "network": None, "ip": None, "gateway": None, "mac": None})
             for ep in handle.endpoints.values():
-                rows.append({"container": c.name, "network": ep.network, "ip": ep.ip,
-                             "gateway": ep.gateway, "mac": ep.mac})  # fmt: skip
+                rows.append(
+                    {"container": c.name, "network": ep.network, "ip": ep.ip, "gateway": ep.gateway, "mac": ep.mac}
+                )
         return pd.DataFrame(rows, columns=["container", "network", "ip", "gateway", "mac"])
 
     # -- probes ----------------------------------------------------------------
@@ -819,27 +881,26 @@ class Lab:
             # The container went away during the probe: say so rather than 'error'.
             return [
                 probe.PingResult(source, r.target, False, None, "not-running", "stopped during the probe")
-                if r.reason == "error" else r
+                if r.reason == "error"
+                else r
                 for r in results
             ]
         return results
 
     def _is_running(self, name: str, settle: float = 2.0) -> bool:
         """Whether ``name`` runs; a container being killed gets ``settle`` seconds to show it."""
-        deadline = time.monotonic() + settle
-        while True:
+
+        def stopped() -> bool | None:
             c = self._find_container(name)
-            if c is None or c.status != "running":
-                return False
-            if time.monotonic() > deadline:
-                return True
-            time.sleep(0.05)
+            return True if c is None or c.status != "running" else None
+
+        return poll(stopped, settle, delay=0.05, max_delay=0.05) is None
 
     def _targets(self, by: By) -> tuple[list[str], dict[str, list[str]], dict[str, tuple[str, str | None]]]:
         """The lab's containers, each source's targets, and what each target stands for."""
         if by not in ("name", "ip"):
             raise InvalidInput(f"by must be 'name' or 'ip', not {by!r}.")
-        handles = [ContainerHandle(self, c.name, c.attrs) for c in self._own_containers()]
+        handles = self.handles()
         names = [h.name for h in handles]
         per_source: dict[str, list[str]] = {}
         meaning: dict[str, tuple[str, str | None]] = {}
@@ -887,62 +948,91 @@ class Lab:
 
     def graph(self, by: By = "name") -> nx.DiGraph:
         """A directed graph: nodes are containers, an edge ``src -> dst`` where reachable."""
-        from dockerlab.graphs import reachability_graph
-
         matrix = self.reachability(by)
-        info = {c.name: ContainerHandle(self, c.name, c.attrs) for c in self._own_containers()}
-        nodes = {n: {"networks": h.networks, "addresses": h.ips, "running": h.running} for n, h in info.items()}
-        return reachability_graph(matrix, nodes, by=by)
+        return reachability_graph(matrix, self.node_attributes(), by=by)
+
+    def node_attributes(self) -> dict[str, dict[str, Any]]:
+        """Each container's networks, addresses and state, as the graphs' nodes carry them."""
+        return {h.name: {"networks": h.networks, "addresses": h.ips, "running": h.running} for h in self.handles()}
 
     # -- under the hood --------------------------------------------------------
+
+    def snapshot(self) -> topology.Snapshot:
+        """Both ends of every veth pair of the running containers, read in parallel from the engine's side.
+
+        The containers' side with ``docker exec``, the host's with
+        :meth:`host_snapshot`; :func:`dockerlab.topology.assemble` matches them by index.
+        """
+        handles = self.handles()
+        running = [h for h in handles if h.running]
+        inside_ns = [h for h in running if "host" not in h.networks]
+        script = ["sh", "-c", topology.SNAPSHOT_SCRIPT]
+        with ThreadPoolExecutor(max_workers=min(8, len(inside_ns) + 1)) as pool:
+            host_job = pool.submit(self.host_snapshot)
+            jobs = {h.name: pool.submit(self.exec, h.name, script) for h in inside_ns}
+            host_text = host_job.result()
+            inside = {}
+            for name, job in jobs.items():
+                result = job.result()
+                if not result.ok:
+                    raise ProbeError(
+                        f"Could not list the interfaces of {name} (exit {result.exit_code}): {result.output}"
+                    )
+                inside[name] = result.output
+        wanted = {"bridge", *self.network_names, *(n for h in running for n in h.networks)}
+        return topology.assemble(host_text, inside, [h.attrs for h in running], self.network_inspect(), wanted)
 
     def interfaces(self) -> pd.DataFrame:
         """One row per interface of the running containers, with its veth peer and bridge.
 
-        See :func:`dockerlab.topology.interfaces`.
+        Columns: ``container``, ``interface`` (eth0, eth1...), ``ifindex``,
+        ``peer_ifindex`` (the ``N`` of ``eth0@ifN``), ``host_interface`` (the
+        host-side veth end), ``host_ifindex``, ``bridge`` (docker0, br-<id>),
+        ``network``, ``ip``, ``cidr``, ``mac``, and the ``ip link`` names
+        ``label`` (``eth0@if45``) and ``host_label`` (``veth8eb364e@if44``).
+        Containers on the host network share the host's interfaces and have no row.
         """
-        from dockerlab import topology
-
-        return topology.interfaces(self)
+        return self.snapshot().interfaces
 
     def topology(self) -> nx.Graph:
         """Containers, interfaces, veth ends, bridges and the host as a graph.
 
-        See :func:`dockerlab.topology.topology`.
+        See :func:`dockerlab.topology.build_graph`.
         """
-        from dockerlab import topology
-
-        return topology.topology(self)
+        return self.snapshot().graph()
 
     # -- predict and explain -------------------------------------------------
 
-    def explain(self, source: str, target: str, by: By = "name") -> Any:
+    def explain(self, source: str, target: str, by: By = "name") -> model.Explanation:
         """Why ``source`` can or cannot reach ``target``, from the engine's state alone (no packet sent).
 
-        Returns a :class:`dockerlab.explain.Explanation`: ``.reachable``, and a sentence as ``str()``.
+        Returns a :class:`dockerlab.model.Explanation`: ``.reachable``, and a sentence as ``str()``.
         """
-        from dockerlab import explain
-
-        return explain.explain(self, source, target, by)
+        self._require_container(source)
+        state = self.state()
+        if source not in state.boxes:
+            raise UnknownContainer(source, self.name, list(state.boxes))
+        return model.explain_state(state, source, target, by)
 
     def predict(self, by: By = "name") -> pd.DataFrame:
         """The matrix :meth:`reachability` would measure, predicted from state alone (no packet sent)."""
-        from dockerlab import explain
+        return model.predict_state(self.state(), by)
 
-        return explain.predict(self, by)
-
-    def compare(self, by: By = "name") -> Any:
-        """Predict, then measure: a :class:`dockerlab.explain.Comparison` with mismatches marked."""
-        from dockerlab import explain
-
-        return explain.compare(self, by)
+    def compare(self, by: By = "name") -> Comparison:
+        """Predict first (from state), then measure (real pings): a :class:`~dockerlab.display.Comparison`."""
+        predicted = self.predict(by)
+        return Comparison(predicted, self.reachability(by), by)
 
     def __repr__(self) -> str:
         return f"Lab({self.name!r})"
 
     def _repr_html_(self) -> str:
-        return views.lab_html(self)
+        try:
+            infos = [h.info for h in self.handles()]
+            nets = self.networks()
+        except DockerlabError as e:
+            return views.error_html(f"lab {self.name}", e)
+        return views.lab_html(self.name, LAB_LABEL, infos, nets)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.containers)
-

@@ -17,7 +17,6 @@ import base64
 import io
 import ipaddress
 import socket
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,11 +26,12 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import pandas as pd
 
-from dockerlab import display, plot, services, sim
+from dockerlab import backend, display, plot, services
 from dockerlab.engine import engine_call
 from dockerlab.errors import InvalidInput, NotReady
 from dockerlab.graphs import reachability_graph
 from dockerlab.lab import By, ExecResult, Lab
+from dockerlab.waits import wait_until
 
 if TYPE_CHECKING:
     import docker
@@ -60,11 +60,8 @@ class EngineReport:
 
     def __str__(self) -> str:
         if self.simulated:
-            return f"{sim.BANNER}\nengine: {self.version}, API {self.api_version}, {self.platform}"
-        return (
-            "A Docker engine answers.\n"
-            f"engine: Docker {self.version}, API {self.api_version}, {self.platform}"
-        )
+            return f"{backend.BANNER}\nengine: {self.version}, API {self.api_version}, {self.platform}"
+        return f"A Docker engine answers.\nengine: Docker {self.version}, API {self.api_version}, {self.platform}"
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(str(self))
@@ -77,9 +74,10 @@ def check_engine(client: docker.DockerClient | None = None) -> EngineReport:
     report says so; under CI=true :class:`~dockerlab.errors.EngineUnavailable`
     (with what to do) is raised instead.
     """
-    simulated = False
+    simulated = backend.is_simulated(client)
     if client is None:
-        client, simulated = sim.client_or_sim()
+        chosen = backend.choose("auto")
+        client, simulated = chosen.client, chosen.simulated
     with engine_call("docker version"):
         info = client.version()
     version = str(info.get("Version", "unknown"))
@@ -95,12 +93,9 @@ def start(lab_name: str = "article", *, client: docker.DockerClient | None = Non
     answers (and CI is not set) the lesson runs on dockerlab's simulator and
     says so first.
     """
-    if client is not None:
-        lab = Lab(lab_name, client=client)
-    else:
-        lab, simulated = sim.lab_or_sim(lab_name)
-        if simulated:
-            print(sim.BANNER)
+    lab = Lab(lab_name, client=client) if client is not None else Lab(lab_name, engine="auto")
+    if client is None and lab.simulated:
+        print(backend.BANNER)
     lab.provision()
     lab.reset()
     return lab
@@ -172,7 +167,7 @@ def draw(g: nx.DiGraph, title: str) -> Picture:
     """The reachability graph as a :class:`Picture` (the series' one layout and colours)."""
     fig, (ax,) = _figure(5.2, 3.6)
     plot.reachability(g, ax=ax, title=title)
-    return Picture(_png(fig), f"graph ({title}): {describe(g)[len('arrows: '):]}")
+    return Picture(_png(fig), f"graph ({title}): {describe(g)[len('arrows: ') :]}")
 
 
 @dataclass(frozen=True)
@@ -209,19 +204,10 @@ class ReachabilityView:
         )
 
 
-def node_attributes(lab: Lab) -> dict[str, dict[str, Any]]:
-    """Each container's networks, addresses and state, as the graphs' nodes carry them."""
-    out = {}
-    for name in lab.containers:
-        h = lab[name]
-        out[name] = {"networks": h.networks, "addresses": h.ips, "running": h.running}
-    return out
-
-
 def reachability(lab: Lab, by: By = "name", title: str | None = None) -> ReachabilityView:
     """Probe the lab once (every container pings every other) and return matrix and graph."""
     matrix = lab.reachability(by)
-    g = reachability_graph(matrix, node_attributes(lab), by=by)
+    g = reachability_graph(matrix, lab.node_attributes(), by=by)
     return ReachabilityView(matrix, g, title or ("by name" if by == "name" else "by IP"))
 
 
@@ -429,16 +415,17 @@ def wait_for_service(lab: Lab, client: str, service: str, port: int = SERVICE_PO
     A bounded poll (no fixed sleep); returns the first answer, or raises
     :class:`NotReady`.
     """
-    deadline = time.monotonic() + timeout
-    delay = 0.05
-    while True:
+    last: list[ExecResult] = []
+
+    def answered() -> ExecResult | None:
         result = lab.exec(client, ["nc", "-w", "1", service, str(int(port))])
-        if result.ok and result.output.strip():
-            return result
-        if time.monotonic() > deadline:
-            raise NotReady(f"{service}:{port}, asked from {client},", timeout, repr(result.output.strip()))
-        time.sleep(delay)
-        delay = min(delay * 2, 0.5)
+        last[:] = [result]
+        return result if result.ok and result.output.strip() else None
+
+    def fail() -> NotReady:
+        return NotReady(f"{service}:{port}, asked from {client},", timeout, repr(last[0].output.strip()))
+
+    return wait_until(answered, timeout, fail, delay=0.05)
 
 
 def free_port(preferred: int = APP_PORT) -> int:
@@ -483,16 +470,16 @@ def fetch(url: str, timeout: float = 10) -> Fetched:
     if parts.scheme != "http" or parts.hostname != "127.0.0.1":
         raise InvalidInput(f"fetch() only reads http://127.0.0.1:PORT/... (a published lab port), not {url!r}.")
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + timeout
-    delay = 0.05
-    while True:
+    errors: list[Exception] = []
+
+    def get() -> Fetched | None:
         try:
             with opener.open(url, timeout=3) as response:
                 return Fetched(url, int(response.status), response.read().decode(errors="replace"))
         except urllib.error.HTTPError as e:
             return Fetched(url, int(e.code), e.read().decode(errors="replace"))
         except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
-            if time.monotonic() > deadline:
-                raise NotReady(url, timeout, str(e)) from e
-        time.sleep(delay)
-        delay = min(delay * 2, 0.5)
+            errors[:] = [e]
+            return None
+
+    return wait_until(get, timeout, lambda: NotReady(url, timeout, str(errors[0])), delay=0.05)

@@ -8,10 +8,10 @@ link`` shows each end with its peer's interface index: ``eth0@if45`` in the
 container is the host's interface 45, ``veth8eb364e@if44`` on the host is the
 container's interface 44.
 
-Both sides are read from the engine's side: the containers with ``docker exec``,
-the host with a short-lived lab container in the host network namespace. Pairs
-are matched by index, never guessed from names. The parsing and matching
-below make no engine calls.
+Both sides are read from the engine's side (by :meth:`dockerlab.lab.Lab.snapshot`):
+the containers with ``docker exec``, the host with a short-lived lab container
+in the host network namespace. Pairs are matched by index, never guessed from
+names. This module makes no engine calls: it parses and matches what was read.
 
 >>> link = parse_ip_link("21: eth0@if22: <BROADCAST,UP> mtu 1500 qdisc noqueue \\\\"
 ...                      "    link/ether 02:42:ac:12:00:02 brd ff:ff:ff:ff:ff:ff")[0]
@@ -23,17 +23,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 import pandas as pd
 
 from dockerlab.errors import ProbeError
-
-if TYPE_CHECKING:
-    from dockerlab.lab import Lab
+from dockerlab.model import ContainerInfo, bridge_device, ipam
 
 #: One shell script for both sides: ``ip -o link``, the IPv4 addresses, and
 #: each interface's ifindex, iflink and bridge master from sysfs. It always
@@ -49,9 +46,20 @@ SNAPSHOT_SCRIPT = (
 )
 
 COLUMNS = [
-    "container", "interface", "ifindex", "peer_ifindex", "host_interface", "host_ifindex",
-    "bridge", "network", "ip", "cidr", "mac", "label", "host_label",
-]  # fmt: skip
+    "container",
+    "interface",
+    "ifindex",
+    "peer_ifindex",
+    "host_interface",
+    "host_ifindex",
+    "bridge",
+    "network",
+    "ip",
+    "cidr",
+    "mac",
+    "label",
+    "host_label",
+]
 
 _LINK = re.compile(r"^(\d+):\s+([^:@\s]+)(?:@([^:\s]+))?:\s+<([^>]*)>(.*)$")
 _ADDR = re.compile(r"^(\d+):\s+(\S+)\s+inet\s+(\d+\.\d+\.\d+\.\d+/\d+)")
@@ -115,11 +123,17 @@ def parse_ip_link(text: str) -> list[Link]:
         mac = re.search(r"link/\w+\s+([0-9a-fA-F:]{17})", rest)
         master = re.search(r"\bmaster\s+(\S+)", rest)
         mtu = re.search(r"\bmtu\s+(\d+)", rest)
-        links.append(Link(
-            ifindex=int(index), name=name, iflink=iflink, mac=mac.group(1).lower() if mac else None,
-            master=master.group(1) if master else None, flags=tuple(f for f in flags.split(",") if f),
-            mtu=int(mtu.group(1)) if mtu else None,
-        ))  # fmt: skip
+        links.append(
+            Link(
+                ifindex=int(index),
+                name=name,
+                iflink=iflink,
+                mac=mac.group(1).lower() if mac else None,
+                master=master.group(1) if master else None,
+                flags=tuple(f for f in flags.split(",") if f),
+                mtu=int(mtu.group(1)) if mtu else None,
+            )
+        )
     return links
 
 
@@ -184,25 +198,6 @@ def parse_snapshot(text: str) -> dict[str, Link]:
     return links
 
 
-def bridge_device(network: dict[str, Any]) -> str | None:
-    """The Linux bridge device of a Docker bridge network, from its ``docker network inspect`` data.
-
-    >>> bridge_device({"Name": "bridge", "Id": "d8ed927d466f0011", "Driver": "bridge",
-    ...                "Options": {"com.docker.network.bridge.name": "docker0"}})
-    'docker0'
-    >>> bridge_device({"Name": "myBridge", "Id": "526249e3017fd8a4c0", "Driver": "bridge", "Options": {}})
-    'br-526249e3017f'
-    """
-    if network.get("Driver") != "bridge":
-        return None
-    named = (network.get("Options") or {}).get("com.docker.network.bridge.name")
-    if named:
-        return str(named)
-    if network.get("Name") == "bridge":
-        return "docker0"
-    return "br-" + str(network.get("Id", ""))[:12]
-
-
 def pair_rows(
     container: str,
     inside: dict[str, Link],
@@ -233,13 +228,23 @@ def pair_rows(
         bridge = peer.master if peer is not None else None
         network = networks_by_bridge.get(bridge or "") or (networks_by_mac or {}).get(link.mac or "")
         cidr = link.addresses[0] if link.addresses else None
-        rows.append({
-            "container": container, "interface": link.name, "ifindex": link.ifindex,
-            "peer_ifindex": link.iflink if link.iflink != link.ifindex else None,
-            "host_interface": peer.name if peer else None, "host_ifindex": peer.ifindex if peer else None,
-            "bridge": bridge, "network": network, "ip": cidr.split("/")[0] if cidr else None, "cidr": cidr,
-            "mac": link.mac, "label": link.label, "host_label": peer.label if peer else None,
-        })  # fmt: skip
+        rows.append(
+            {
+                "container": container,
+                "interface": link.name,
+                "ifindex": link.ifindex,
+                "peer_ifindex": link.iflink if link.iflink != link.ifindex else None,
+                "host_interface": peer.name if peer else None,
+                "host_ifindex": peer.ifindex if peer else None,
+                "bridge": bridge,
+                "network": network,
+                "ip": cidr.split("/")[0] if cidr else None,
+                "cidr": cidr,
+                "mac": link.mac,
+                "label": link.label,
+                "host_label": peer.label if peer else None,
+            }
+        )
     return rows
 
 
@@ -286,8 +291,16 @@ def build_graph(
     g = nx.Graph()
     g.add_node("host", kind="host", label="host", interfaces=tuple(host_interfaces))
     for b in bridges:
-        g.add_node(node_id("bridge", b.device), kind="bridge", label=b.device, device=b.device,
-                   network=b.network, network_id=b.network_id, subnet=b.subnet, gateway=b.gateway)  # fmt: skip
+        g.add_node(
+            node_id("bridge", b.device),
+            kind="bridge",
+            label=b.device,
+            device=b.device,
+            network=b.network,
+            network_id=b.network_id,
+            subnet=b.subnet,
+            gateway=b.gateway,
+        )
         g.add_edge(node_id("bridge", b.device), "host", relation="bridge on the host", network=b.network)
     for name, attrs in (containers or {}).items():
         g.add_node(node_id("container", name), kind="container", label=name, name=name, **attrs)
@@ -298,105 +311,117 @@ def build_graph(
         if c not in g:
             g.add_node(c, kind="container", label=row.container, name=row.container)
         i = node_id("interface", row.container, row.interface)
-        g.add_node(i, kind="interface", label=row.label, container=row.container, interface=row.interface,
-                   ifindex=int(row.ifindex), ip=row.ip, cidr=row.cidr, mac=row.mac, network=row.network)  # fmt: skip
+        g.add_node(
+            i,
+            kind="interface",
+            label=row.label,
+            container=row.container,
+            interface=row.interface,
+            ifindex=int(row.ifindex),
+            ip=row.ip,
+            cidr=row.cidr,
+            mac=row.mac,
+            network=row.network,
+        )
         g.add_edge(c, i, relation="has interface", network=row.network)
         if row.host_interface is None or pd.isna(row.host_interface):
             continue
         v = node_id("veth", row.host_interface)
-        g.add_node(v, kind="veth", label=row.host_label, interface=row.host_interface,
-                   ifindex=int(row.host_ifindex), network=row.network, bridge=row.bridge)  # fmt: skip
+        g.add_node(
+            v,
+            kind="veth",
+            label=row.host_label,
+            interface=row.host_interface,
+            ifindex=int(row.host_ifindex),
+            network=row.network,
+            bridge=row.bridge,
+        )
         g.add_edge(i, v, relation="veth pair", network=row.network)
         if row.bridge:
             b = node_id("bridge", row.bridge)
             if b not in g:
-                g.add_node(b, kind="bridge", label=row.bridge, device=row.bridge, network=row.network,
-                           network_id=None, subnet=None, gateway=None)  # fmt: skip
+                g.add_node(
+                    b,
+                    kind="bridge",
+                    label=row.bridge,
+                    device=row.bridge,
+                    network=row.network,
+                    network_id=None,
+                    subnet=None,
+                    gateway=None,
+                )
                 g.add_edge(b, "host", relation="bridge on the host", network=row.network)
             g.add_edge(v, b, relation="enslaved to", network=row.network)
     return g
 
 
-# -- reading the engine --------------------------------------------------------
+# -- assembling what was read ---------------------------------------------------
 
 
 @dataclass
 class Snapshot:
-    """What :func:`snapshot` read: the interface table, the bridges, the containers, the host."""
+    """Both sides of a lab's veth pairs: the interface table, the bridges, the containers, the host."""
 
     interfaces: pd.DataFrame
     bridges: list[Bridge]
     containers: dict[str, dict[str, Any]]
     host_interfaces: tuple[str, ...]
 
+    def graph(self) -> nx.Graph:
+        """The topology graph (see :func:`build_graph`)."""
+        return build_graph(self.interfaces, self.bridges, self.containers, self.host_interfaces)
 
-def _bridges(lab: Lab, host: dict[str, Link], wanted: set[str]) -> list[Bridge]:
-    """The bridge networks the lab uses or owns (and Docker's default one), mapped to devices."""
-    with lab._call("docker network ls"):
-        nets = lab.client.networks.list()
+
+def bridges(host: dict[str, Link], networks: list[dict[str, Any]], wanted: set[str]) -> list[Bridge]:
+    """The bridge networks named in ``wanted`` (from ``docker network inspect`` data), mapped to devices.
+
+    A bridge's gateway is the address its device holds on the host, where the host shows one.
+    """
     found = []
-    for n in nets:
-        device = bridge_device(n.attrs)
-        if device is None or n.name not in wanted:
+    for attrs in networks:
+        device = bridge_device(attrs)
+        if device is None or attrs.get("Name") not in wanted:
             continue
-        pools = [p for p in (n.attrs.get("IPAM") or {}).get("Config") or [] if ":" not in p.get("Subnet", ":")]
-        subnet = pools[0].get("Subnet") if pools else None
-        gateway = pools[0].get("Gateway") if pools else None
+        subnet, gateway = ipam(attrs)
         on_host = host.get(device)
         if on_host is not None and subnet:  # the bridge's own address is the gateway
             net = ipaddress.ip_network(subnet, strict=False)
             own = [a for a in on_host.addresses if ipaddress.ip_interface(a).ip in net]
             gateway = own[0].split("/")[0] if own else gateway
-        found.append(Bridge(device, n.name, n.id, subnet, gateway))
+        found.append(Bridge(device, str(attrs.get("Name")), str(attrs.get("Id", "")), subnet, gateway))
     order = {"bridge": 0}
     return sorted(found, key=lambda b: (order.get(b.network, 1), b.network))
 
 
-def snapshot(lab: Lab) -> Snapshot:
-    """Read both ends of every veth pair of the lab's running containers, in parallel."""
-    from dockerlab.lab import ContainerHandle
+def assemble(
+    host_text: str,
+    inside_texts: dict[str, str],
+    containers: list[dict[str, Any]],
+    networks: list[dict[str, Any]],
+    wanted: set[str],
+) -> Snapshot:
+    """Match what :data:`SNAPSHOT_SCRIPT` printed on the host and in each container.
 
-    handles = [ContainerHandle(lab, c.name, c.attrs) for c in lab._own_containers()]
-    running = [h for h in handles if h.running]
-    inside_ns = [h for h in running if "host" not in h.networks]
-    with ThreadPoolExecutor(max_workers=min(8, len(inside_ns) + 1)) as pool:
-        host_job = pool.submit(lab._host_run, ["sh", "-c", SNAPSHOT_SCRIPT], "topology")
-        jobs = {h.name: pool.submit(lab.exec, h.name, ["sh", "-c", SNAPSHOT_SCRIPT]) for h in inside_ns}
-        host = parse_snapshot(host_job.result())
-        inside = {}
-        for name, job in jobs.items():
-            result = job.result()
-            if not result.ok:
-                raise ProbeError(f"Could not list the interfaces of {name} (exit {result.exit_code}): {result.output}")
-            inside[name] = parse_snapshot(result.output)
-    wanted = {"bridge", *lab.network_names, *(n for h in running for n in h.networks)}
-    bridges = _bridges(lab, host, wanted)
-    by_bridge = {b.device: b.network for b in bridges}
-    rows = []
-    for h in inside_ns:
-        by_mac = {ep.mac.lower(): net for net, ep in h.endpoints.items() if ep.mac}
-        rows += pair_rows(h.name, inside[h.name], host, by_bridge, by_mac)
-    containers = {h.name: {"network_mode": "host" if "host" in h.networks else "none" if "none" in h.networks
-                           else "bridge", "networks": tuple(h.networks)} for h in running}  # fmt: skip
-    plain = tuple(name for name, link in sorted(host.items(), key=lambda kv: kv[1].ifindex)
-                  if not link.is_bridge and link.iflink == link.ifindex and "UP" in link.flags)  # fmt: skip
-    return Snapshot(frame(rows), bridges, containers, plain)
-
-
-def interfaces(lab: Lab) -> pd.DataFrame:
-    """One row per interface of the lab's running containers (``lo`` left out).
-
-    Columns: ``container``, ``interface`` (eth0, eth1...), ``ifindex``,
-    ``peer_ifindex`` (the ``N`` of ``eth0@ifN``), ``host_interface`` (the
-    host-side veth end), ``host_ifindex``, ``bridge`` (docker0, br-<id>),
-    ``network``, ``ip``, ``cidr``, ``mac``, and the ``ip link`` names
-    ``label`` (``eth0@if45``) and ``host_label`` (``veth8eb364e@if44``).
-    Containers on the host network share the host's interfaces and have no row.
+    ``inside_texts`` maps a container name to its output, ``containers`` is
+    the running containers' ``docker inspect`` data, ``networks`` every
+    network's ``docker network inspect`` data, and ``wanted`` the networks
+    whose bridges to show.
     """
-    return snapshot(lab).interfaces
-
-
-def topology(lab: Lab) -> nx.Graph:
-    """The lab's containers, interfaces, veth ends, bridges and host as a graph (see :func:`build_graph`)."""
-    snap = snapshot(lab)
-    return build_graph(snap.interfaces, snap.bridges, snap.containers, snap.host_interfaces)
+    host = parse_snapshot(host_text)
+    infos = [ContainerInfo.from_attrs(a) for a in containers]
+    found = bridges(host, networks, wanted)
+    by_bridge = {b.device: b.network for b in found}
+    rows = []
+    for info in infos:
+        if info.name not in inside_texts:
+            continue
+        by_mac = {ep.mac.lower(): net for net, ep in info.endpoints.items() if ep.mac}
+        rows += pair_rows(info.name, parse_snapshot(inside_texts[info.name]), host, by_bridge, by_mac)
+    modes = {i.name: "host" if "host" in i.networks else "none" if "none" in i.networks else "bridge" for i in infos}
+    described = {i.name: {"network_mode": modes[i.name], "networks": tuple(i.networks)} for i in infos}
+    plain = tuple(
+        name
+        for name, link in sorted(host.items(), key=lambda kv: kv[1].ifindex)
+        if not link.is_bridge and link.iflink == link.ifindex and "UP" in link.flags
+    )
+    return Snapshot(frame(rows), found, described, plain)

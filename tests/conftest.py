@@ -35,11 +35,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def engine():
     """A client for the engine (the simulator under DOCKERLAB_ENGINE=sim), with the lab image provisioned."""
-    from dockerlab import image
-    from dockerlab.engine import connect
+    from dockerlab import backend, image
 
     try:
-        client = connect()
+        client = backend.choose().client
         client.ping()
     except EngineUnavailable as e:
         if IN_CI:

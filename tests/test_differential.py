@@ -32,8 +32,8 @@ from hypothesis import HealthCheck, Phase, event, given, note, reject, settings
 from hypothesis import strategies as st
 
 from dockerlab.errors import DockerlabError
-from dockerlab.explain import predict_state, state_of
 from dockerlab.lab import LAB_LABEL, Lab
+from dockerlab.model import predict_state
 from dockerlab.sim import SimClient
 
 MAX_EXAMPLES = int(os.environ.get("DOCKERLAB_DIFF_EXAMPLES", "100"))
@@ -50,14 +50,16 @@ index = st.integers(0, 15)
 network_op = st.tuples(st.just("network"), st.integers(0, NETWORKS - 1), st.booleans())
 run_op = st.tuples(st.just("run"), index, st.lists(index, max_size=2))
 container_op = st.one_of(
-    run_op, run_op, run_op,
+    run_op,
+    run_op,
+    run_op,
     st.tuples(st.just("connect"), index, index),
     st.tuples(st.just("disconnect"), index, index),
     st.tuples(st.just("restart"), index),
     st.tuples(st.just("stop"), index),
     st.tuples(st.just("start"), index),
     st.tuples(st.just("remove"), index),
-)  # fmt: skip
+)
 sequences = st.tuples(
     st.lists(network_op, max_size=NETWORKS),
     st.lists(run_op, min_size=2, max_size=5),
@@ -136,8 +138,11 @@ def foreign(engine: Any, label: str) -> tuple[frozenset[str], frozenset[str]]:
             if pool.get("Subnet") and ":" not in pool["Subnet"]:
                 subnets.add(pool["Subnet"])
     bridge = engine.networks.get("bridge")
-    ips = {ep["IPv4Address"].split("/")[0] for ep in (bridge.attrs.get("Containers") or {}).values()
-           if ep.get("IPv4Address") and not ep.get("Name", "").startswith("d-")}  # fmt: skip
+    ips = {
+        ep["IPv4Address"].split("/")[0]
+        for ep in (bridge.attrs.get("Containers") or {}).values()
+        if ep.get("IPv4Address") and not ep.get("Name", "").startswith("d-")
+    }
     return frozenset(subnets), frozenset(ips)
 
 
@@ -162,9 +167,9 @@ def sim_like(engine: Any, real: Lab) -> Lab:
     client = SimClient(engine_version=engine.version()["Version"])
     subnets, ips = foreign(engine, real.name)
     for s in subnets:
-        client.reserve(subnet=s)
-    client.reserve(bridge_ips=sorted(ips))
-    client.set_pool_index(last_pool)
+        client.engine.occupy(s)
+    client.engine.occupy_bridge_addresses(sorted(ips))
+    client.engine.continue_pools_after(last_pool)
     return Lab(real.name, client=client, echo=False)
 
 
@@ -195,9 +200,14 @@ def test_sim_matches_engine(engine, make_lab, names: Names) -> None:
     real = make_lab("d")
     counts = {"compared": 0, "discarded": 0}
 
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
-              phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(sequences)
     def check(ops: tuple[list, list, list]) -> None:
         clear(engine, real)
@@ -230,7 +240,7 @@ def test_sim_matches_engine(engine, make_lab, names: Names) -> None:
             problems.append(f"history: real {real.history[start:]}, sim {sim.history}")
         if addresses(real) != addresses(sim):
             problems.append(f"addresses: real {sorted(addresses(real))}, sim {sorted(addresses(sim))}")
-        state = state_of(real)  # read once, predicted both ways
+        state = real.state()  # read once, predicted both ways
         for by in ("name", "ip"):
             if not same(measured[by], sim.reachability(by)):
                 problems.append(f"reachability by {by}:\nreal\n{measured[by]}\nsim\n{sim.reachability(by)}")

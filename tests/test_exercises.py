@@ -85,8 +85,11 @@ def test_exercise_notebooks_are_not_collected_by_nbval(pytestconfig):
 
     out = subprocess.run(
         [sys.executable, "-m", "pytest", "notebooks/exercises", "--collect-only", "-q", "-p", "no:cacheprovider"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert ".ipynb" not in out.stdout and "source/" not in out.stdout, out.stdout
 
 
@@ -116,8 +119,9 @@ class SharedKernel:
     def __init__(self, cwd: Path) -> None:
         from nbclient import NotebookClient
 
-        self.client = NotebookClient(nbformat.v4.new_notebook(), kernel_name="python3", timeout=120,
-                                     resources={"metadata": {"path": str(cwd)}})  # fmt: skip
+        self.client = NotebookClient(
+            nbformat.v4.new_notebook(), kernel_name="python3", timeout=120, resources={"metadata": {"path": str(cwd)}}
+        )
 
     def run(self, path: Path) -> list[str]:
         """Execute every code cell; return the text output of each check cell."""
@@ -222,7 +226,7 @@ def test_prediction_check_names_the_wrong_cells(make_lab):
     result = exercises.check("ex04", lab, answer=everyone)
     assert not result.passed
     assert "you predicted e4-a reaches e4-d by name" in result.feedback
-    assert "default bridge, which has no embedded DNS" in result.feedback
+    assert "the default bridge has no embedded DNS" in result.feedback
     assert "you predicted e4-a reaches e4-b" not in result.feedback  # that cell is right
 
 
