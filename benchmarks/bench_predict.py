@@ -52,8 +52,10 @@ def main() -> None:
         times = timed(lambda by=by: lab.predict(by))
         best, median = min(times), statistics.median(times)
         shape = lab.predict(by).shape
-        print(f"predict(by={by!r}) {shape[0]}x{shape[1]}: best {best:.1f} ms, median {median:.1f} ms, "
-              f"median/budget {median / BUDGET_MS:.2f} (budget {BUDGET_MS:.0f} ms)")
+        print(
+            f"predict(by={by!r}) {shape[0]}x{shape[1]}: best {best:.1f} ms, median {median:.1f} ms, "
+            f"median/budget {median / BUDGET_MS:.2f} (budget {BUDGET_MS:.0f} ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ def sequential(lab: Lab, by: str) -> tuple[float, int]:
         for dst, h in handles.items():
             if dst == src:
                 continue
-            for target in ([dst] if by == "name" else list(h.ips.values())):
+            for target in [dst] if by == "name" else list(h.ips.values()):
                 reached += lab.ping(src, target).ok
     return time.perf_counter() - start, reached
 

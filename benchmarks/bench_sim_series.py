@@ -84,13 +84,17 @@ def main(argv: list[str]) -> None:
         results = list(pool.map(run, paths))
     wall = time.perf_counter() - t0
     bad = [p.name for p, (_, status) in zip(paths, results, strict=True) if not status.startswith("ok")]
-    print(f"2. the whole series, {workers} kernels at a time: {wall:.2f} s wall, total/budget {wall / BUDGET_S:.2f}"
-          f"{'  FAILED: ' + ', '.join(bad) if bad else ''}")
+    print(
+        f"2. the whole series, {workers} kernels at a time: {wall:.2f} s wall, total/budget {wall / BUDGET_S:.2f}"
+        f"{'  FAILED: ' + ', '.join(bad) if bad else ''}"
+    )
 
     ok = [p for p in paths if p.name not in failed]
     elapsed, status = run_in_one_kernel(ok)
-    print(f"3. every cell in one kernel ({len(ok)} notebooks): {elapsed:.2f} s, {status}, "
-          f"total/budget {elapsed / BUDGET_S:.2f}")
+    print(
+        f"3. every cell in one kernel ({len(ok)} notebooks): {elapsed:.2f} s, {status}, "
+        f"total/budget {elapsed / BUDGET_S:.2f}"
+    )
 
 
 if __name__ == "__main__":

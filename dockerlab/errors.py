@@ -56,8 +56,7 @@ class UnknownContainer(DockerlabError, LookupError):
     def __init__(self, name: str, lab: str, known: list[str]) -> None:
         have = ", ".join(sorted(known)) or "none yet"
         super().__init__(
-            f"Lab {lab!r} has no container named {name!r} (it has: {have}). "
-            f"Create it with lab.run({name!r})."
+            f"Lab {lab!r} has no container named {name!r} (it has: {have}). Create it with lab.run({name!r})."
         )
 
 
@@ -67,8 +66,7 @@ class UnknownNetwork(DockerlabError, LookupError):
     def __init__(self, name: str, lab: str, known: list[str]) -> None:
         have = ", ".join(sorted(known))
         super().__init__(
-            f"Lab {lab!r} has no network named {name!r} (usable here: {have}). "
-            f"Create it with lab.network({name!r})."
+            f"Lab {lab!r} has no network named {name!r} (usable here: {have}). Create it with lab.network({name!r})."
         )
 
 

@@ -29,7 +29,7 @@ def reachability_graph(matrix: pd.DataFrame, nodes: dict[str, dict[str, Any]], b
         for col, value in row.items():
             if value is pd.NA or not bool(value):
                 continue
-            dst, net = (col if isinstance(col, tuple) else (col, None))
+            dst, net = col if isinstance(col, tuple) else (col, None)
             if dst == src:
                 continue
             if g.has_edge(src, dst):

@@ -51,8 +51,9 @@ def network_colours(networks: list[str]) -> dict[str | None, str]:
         colour = network_colour(net)
         if net not in FIXED_COLOURS and colour in used and len(used) < len(PALETTE) + len(FIXED_COLOURS):
             start = PALETTE.index(colour)
-            colour = next((c for i in range(len(PALETTE)) if (c := PALETTE[(start + i) % len(PALETTE)]) not in used),
-                          colour)  # fmt: skip
+            colour = next(
+                (c for i in range(len(PALETTE)) if (c := PALETTE[(start + i) % len(PALETTE)]) not in used), colour
+            )
         colours[net] = colour
         used.add(colour)
     return colours
@@ -87,19 +88,27 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
     nx.draw_networkx_nodes(g, pos, ax=ax, node_color=fill, edgecolors=ring, linewidths=4, node_size=1600)
     # Names go under their node, so long ones (tomcat1-docker0) stay readable.
     below = {n: (x, y - 0.32) for n, (x, y) in pos.items()}
-    nx.draw_networkx_labels(g, below, ax=ax, font_size=9, font_color="#222222", verticalalignment="top",
-                            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1})  # fmt: skip
+    nx.draw_networkx_labels(
+        g,
+        below,
+        ax=ax,
+        font_size=9,
+        font_color="#222222",
+        verticalalignment="top",
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
+    )
     one_way = [(u, v) for u, v in g.edges if not g.has_edge(v, u)]
     two_way = [(u, v) for u, v in g.edges if g.has_edge(v, u)]
     common: dict[str, Any] = {"ax": ax, "node_size": 1600, "arrows": True, "arrowsize": 18, "width": 2}
-    nx.draw_networkx_edges(g, pos, edgelist=two_way, edge_color="#333333",
-                           connectionstyle="arc3,rad=0.12", **common)  # fmt: skip
-    nx.draw_networkx_edges(g, pos, edgelist=one_way, edge_color="#c44e52", style="dashed",
-                           connectionstyle="arc3,rad=0.12", **common)  # fmt: skip
-    handles = [Line2D([], [], marker="o", ls="", ms=12, color=colours[x], label=x)
-               for x in networks_seen]  # fmt: skip
-    handles += [Line2D([], [], color="#333333", lw=2, label="reaches (both ways)"),
-                Line2D([], [], color="#c44e52", lw=2, ls="--", label="reaches (one way)")]  # fmt: skip
+    nx.draw_networkx_edges(g, pos, edgelist=two_way, edge_color="#333333", connectionstyle="arc3,rad=0.12", **common)
+    nx.draw_networkx_edges(
+        g, pos, edgelist=one_way, edge_color="#c44e52", style="dashed", connectionstyle="arc3,rad=0.12", **common
+    )
+    handles = [Line2D([], [], marker="o", ls="", ms=12, color=colours[x], label=x) for x in networks_seen]
+    handles += [
+        Line2D([], [], color="#333333", lw=2, label="reaches (both ways)"),
+        Line2D([], [], color="#c44e52", lw=2, ls="--", label="reaches (one way)"),
+    ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     by = g.graph.get("by", "name")
     ax.set_title(title or f"who reaches whom (by {by})", fontsize=10)
@@ -264,8 +273,16 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
             continue
         ax.plot([x1, x2], [y1, y2], zorder=1, **style)
         if kinds == {"interface", "veth"}:
-            ax.text((x1 + x2) / 2 + 0.06, (y1 + y2) / 2, "veth pair", fontsize=6.5, color="#555555",
-                    ha="left", va="center", zorder=2)  # fmt: skip
+            ax.text(
+                (x1 + x2) / 2 + 0.06,
+                (y1 + y2) / 2,
+                "veth pair",
+                fontsize=6.5,
+                color="#555555",
+                ha="left",
+                va="center",
+                zorder=2,
+            )
 
     for n, d in g.nodes(data=True):
         k, net_c = d.get("kind"), colour(n)
@@ -286,21 +303,41 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
             box.update(fc="#eeeeee", ec="#8c8c8c", boxstyle="square,pad=0.5")
         x, y = pos[n]
         family = "monospace" if k in ("interface", "veth") else None
-        ax.text(x, y, _topology_text(d), ha="center", va="center", fontsize=8, color=text_colour,
-                fontweight=weight, bbox=box, zorder=3, family=family)  # fmt: skip
+        ax.text(
+            x,
+            y,
+            _topology_text(d),
+            ha="center",
+            va="center",
+            fontsize=8,
+            color=text_colour,
+            fontweight=weight,
+            bbox=box,
+            zorder=3,
+            family=family,
+        )
 
     left = min(xs) - 1.3
     for _, y, caption in TOPOLOGY_LAYERS:
         ax.text(left, y, caption, fontsize=7.5, style="italic", color="#666666", ha="left", va="center")
     ax.set_xlim(left - 0.1, max(xs) + 0.75)
     ax.set_ylim(-0.55, 4.5)
-    nets = sorted({d["network"] for _, d in g.nodes(data=True) if d.get("kind") == "bridge" and d.get("network")},
-                  key=lambda x: (x != "bridge", x))  # fmt: skip
+    nets = sorted(
+        {d["network"] for _, d in g.nodes(data=True) if d.get("kind") == "bridge" and d.get("network")},
+        key=lambda x: (x != "bridge", x),
+    )
     devices = {d["network"]: d.get("label") for _, d in g.nodes(data=True) if d.get("kind") == "bridge"}
     handles = [Line2D([], [], color=colours[x], lw=4, label=f"{x} ({devices.get(x)})") for x in nets]
     if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
-                  title="network (bridge)", title_fontsize=8)  # fmt: skip
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1.0, 1.0),
+            frameon=False,
+            fontsize=8,
+            title="network (bridge)",
+            title_fontsize=8,
+        )
     ax.set_title(title or "under the hood: veth pairs and bridges", fontsize=10)
     ax.set_axis_off()
     return ax

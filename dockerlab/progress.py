@@ -159,9 +159,7 @@ def wanted() -> bool:
     return in_jupyter() or sys.stderr.isatty()
 
 
-def run_many(
-    lab: Any, names: list[str], *, progress: bool | ProgressBar | None = None, **kwargs: Any
-) -> list[Any]:
+def run_many(lab: Any, names: list[str], *, progress: bool | ProgressBar | None = None, **kwargs: Any) -> list[Any]:
     """Run several containers alike (``lab.run(name, **kwargs)`` each), showing a progress bar.
 
     Returns the :class:`~dockerlab.lab.ContainerHandle` of each, in order.

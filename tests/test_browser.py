@@ -135,17 +135,32 @@ def jupyter_lab(tmp_path, engine) -> Iterator[tuple[str, Path]]:
     port, token = _free_port(), os.urandom(16).hex()
     env = {
         **os.environ,
-        "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+        "JUPYTER_CONFIG_DIR": str(config),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
         "IPYTHONDIR": str(tmp_path / "ipython"),
-    }  # fmt: skip
+    }
     log = (tmp_path / "jupyter.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", *(["--allow-root"] if os.geteuid() == 0 else [])],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+    )
     labs_before = _labs(engine)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -222,7 +237,7 @@ def test_notebook_01_runs_in_jupyterlab_in_chromium(jupyter_lab):
                         return failed || done;
                     }""",
                     timeout=RUN_SECONDS * 1000,
-                )  # fmt: skip
+                )
             finally:
                 page.screenshot(path=str(ARTIFACTS / "jupyterlab-end.png"))
                 (ARTIFACTS / "browser-console.log").write_text("\n".join(console))

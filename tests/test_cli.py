@@ -36,9 +36,12 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 def run_module(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run ``python -m dockerlab argv`` in a subprocess with extra environment variables."""
     return subprocess.run(
-        [sys.executable, "-m", "dockerlab", *argv], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "dockerlab", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, **env},
-    )  # fmt: skip
+    )
 
 
 # -- parsing, help and exit codes (no engine) ----------------------------------
@@ -60,9 +63,16 @@ def test_top_level_help_lists_subcommands_and_exit_codes(capsys):
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["clean"], ["clean", "somelab", "--all"], ["matrix"], ["matrix", "somelab", "--by", "mac"],
-     ["status", "not a name"], ["frobnicate"]],
-)  # fmt: skip
+    [
+        [],
+        ["clean"],
+        ["clean", "somelab", "--all"],
+        ["matrix"],
+        ["matrix", "somelab", "--by", "mac"],
+        ["status", "not a name"],
+        ["frobnicate"],
+    ],
+)
 def test_usage_errors_exit_2(capsys, argv):
     code, _, err = run_cli(capsys, *argv)
     assert code == cli.USAGE == 2
@@ -143,17 +153,21 @@ def _fake_resource(kind: str, name: str, labels: dict[str, str], removed: list[s
 def test_clean_all_removes_every_labelled_resource_and_nothing_else(capsys):
     removed: list[str] = []
     client = SimpleNamespace(
-        containers=_FakeCollection([
-            _fake_resource("container", "c1", {LAB_LABEL: "a"}, removed),
-            _fake_resource("container", "c2", {LAB_LABEL: "b", "x": "y"}, removed),
-            _fake_resource("container", "theirs", {"com.example": "1"}, removed),
-        ]),
-        networks=_FakeCollection([
-            _fake_resource("network", "n1", {LAB_LABEL: "a"}, removed),
-            _fake_resource("network", "busy", {LAB_LABEL: "b"}, removed, fail=True),
-            _fake_resource("network", "their-net", {}, removed),
-        ]),
-    )  # fmt: skip
+        containers=_FakeCollection(
+            [
+                _fake_resource("container", "c1", {LAB_LABEL: "a"}, removed),
+                _fake_resource("container", "c2", {LAB_LABEL: "b", "x": "y"}, removed),
+                _fake_resource("container", "theirs", {"com.example": "1"}, removed),
+            ]
+        ),
+        networks=_FakeCollection(
+            [
+                _fake_resource("network", "n1", {LAB_LABEL: "a"}, removed),
+                _fake_resource("network", "busy", {LAB_LABEL: "b"}, removed, fail=True),
+                _fake_resource("network", "their-net", {}, removed),
+            ]
+        ),
+    )
     code = cli.cmd_clean(client, SimpleNamespace(all=True, dry_run=False), print)
     out = capsys.readouterr().out
     assert removed == ["container c1", "container c2", "network n1"]

@@ -198,9 +198,10 @@ def test_engine_refusing_link_explains_the_replacement(lab, uniq, monkeypatch):
     def refuse(self, *args, **kwargs):
         response = type("R", (), {"status_code": 400, "reason": "Bad Request", "url": "/containers/create"})()
         raise docker.errors.APIError(
-            "400 Client Error", response=response,
+            "400 Client Error",
+            response=response,
             explanation="legacy links are not supported on the default bridge network",
-        )  # fmt: skip
+        )
 
     monkeypatch.setattr(ContainerCollection, "create", refuse)
     with pytest.raises(LinkUnsupported, match="user-defined network"):

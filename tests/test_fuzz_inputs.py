@@ -38,28 +38,36 @@ names = st.one_of(
     st.text(max_size=70),
     st.from_regex(NAME_RULE, fullmatch=True),
     st.sampled_from(["bridge", "host", "none", "-x", "a b", "tomcat1", "ü", ""]),
-    st.integers(), st.none(),
-)  # fmt: skip
+    st.integers(),
+    st.none(),
+)
 octet = st.integers(-5, 300)
 cidrs = st.one_of(
     st.builds(lambda a, b, c, d, p: f"{a}.{b}.{c}.{d}/{p}", octet, octet, octet, octet, st.integers(-1, 40)),
     st.builds(lambda a, b: f"{a}/{b}", st.text(max_size=15), st.text(max_size=3)),
     st.sampled_from(["192.168.0.0/16", "192.168.0.1/16", "10.0.0.0", "fd00::/64", "0.0.0.0/0"]),
-    st.none(), st.integers(),
-)  # fmt: skip
+    st.none(),
+    st.integers(),
+)
 gateways = st.one_of(
     st.builds(lambda a, b, c, d: f"{a}.{b}.{c}.{d}", octet, octet, octet, octet),
     st.sampled_from(["192.168.0.1", "192.168.0.0", "::1", "gateway"]),
-    st.none(), st.text(max_size=12),
-)  # fmt: skip
+    st.none(),
+    st.text(max_size=12),
+)
 ports = st.one_of(
     st.dictionaries(st.one_of(st.integers(-10, 70000), st.text(max_size=4)), st.integers(-10, 70000), max_size=3),
-    st.lists(st.integers()), st.text(max_size=5), st.none(),
-)  # fmt: skip
+    st.lists(st.integers()),
+    st.text(max_size=5),
+    st.none(),
+)
 links = st.one_of(
-    st.lists(names, max_size=3), st.dictionaries(st.text(max_size=10), st.text(max_size=10), max_size=2),
-    st.text(max_size=8), st.integers(), st.none(),
-)  # fmt: skip
+    st.lists(names, max_size=3),
+    st.dictionaries(st.text(max_size=10), st.text(max_size=10), max_size=2),
+    st.text(max_size=8),
+    st.integers(),
+    st.none(),
+)
 
 
 def outcome(call):
@@ -85,9 +93,7 @@ def test_network_input(name, subnet, gateway):
     if not valid_name(name) or name in ("bridge", "host", "none"):
         assert result == "refused"
     if result == "engine":
-        assert subnet is None or gateway is None or (
-            ipaddress.ip_address(gateway) in ipaddress.ip_network(subnet)
-        )  # fmt: skip
+        assert subnet is None or gateway is None or (ipaddress.ip_address(gateway) in ipaddress.ip_network(subnet))
 
 
 @settings(max_examples=EXAMPLES, deadline=None)

@@ -89,9 +89,17 @@ def test_table_text_does_not_pad_so_varying_values_keep_their_shape():
 
 
 def pair_row(**changes) -> dict:
-    row = {"container": "tomcat1", "interface": "eth0", "ifindex": 44, "peer_ifindex": 45,
-           "host_interface": "veth8eb364e", "host_ifindex": 45, "bridge": "docker0",
-           "label": "eth0@if45", "host_label": "veth8eb364e@if44"}  # fmt: skip
+    row = {
+        "container": "tomcat1",
+        "interface": "eth0",
+        "ifindex": 44,
+        "peer_ifindex": 45,
+        "host_interface": "veth8eb364e",
+        "host_ifindex": 45,
+        "bridge": "docker0",
+        "label": "eth0@if45",
+        "host_label": "veth8eb364e@if44",
+    }
     row.update(changes)
     return row
 

@@ -38,8 +38,9 @@ def code_sources() -> list[tuple[str, str]]:
 
 
 #: Loopback, "any", and the private ranges lab subnets come from (RFC 1918).
-LAB_RANGES = [ipaddress.ip_network(n) for n in ("127.0.0.0/8", "0.0.0.0/32", "10.0.0.0/8", "172.16.0.0/12",
-                                               "192.168.0.0/16")]  # fmt: skip
+LAB_RANGES = [
+    ipaddress.ip_network(n) for n in ("127.0.0.0/8", "0.0.0.0/32", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+]
 
 
 def allowed_address(text: str) -> bool:
@@ -80,7 +81,7 @@ def test_probe_commands_name_no_outside_host():
 def test_scanner_catches_an_outside_target():
     outside_host = ".".join(["www", "outside", "invalid"])  # built here so the scan of this file stays clean
     outside_ip = ".".join(["203", "0", "113", "9"])
-    sample = f"lab.exec(\"a\", \"ping -c 1 {outside_host}\"); url = \"{'http'}://{outside_ip}/x\""
+    sample = f'lab.exec("a", "ping -c 1 {outside_host}"); url = "{"http"}://{outside_ip}/x"'
     assert HOST_WORDS.findall(sample) == [outside_host]
     assert URL.findall(sample) == [outside_ip]
     assert not allowed_address(outside_ip) and allowed_address("172.17.0.2")

@@ -56,6 +56,9 @@ def test_notebook_runs_on_the_simulator_with_the_real_engine_lesson(path, monkey
 
 def lesson_lines(text: str) -> list[str]:
     """The lines that carry the lesson: matrix rows, and what the app's page said (host port masked)."""
-    keep = [line for line in text.splitlines() if "✓" in line or "✗" in line or PAGE in line or "got:" in line
-            or SERVICE_GREETING in line or COMPARE in line]  # fmt: skip
+    keep = [
+        line
+        for line in text.splitlines()
+        if "✓" in line or "✗" in line or PAGE in line or "got:" in line or SERVICE_GREETING in line or COMPARE in line
+    ]
     return [re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", line) for line in keep]

@@ -29,19 +29,27 @@ from dockerlab.topology import (
 
 BRD = "brd ff:ff:ff:ff:ff:ff"
 # Recorded from the lab image (busybox ip -o link): continuation lines are joined with "\\".
-BUSYBOX_LINK = "\n".join([
-    "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\\"
-    "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00",
-    "21: eth0@if22: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue \\"
-    f"    link/ether 02:42:ac:12:00:02 {BRD}",
-    "43: eth1@if44: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1450 qdisc noqueue \\"
-    f"    link/ether 02:42:AC:13:00:03 {BRD}",
-])  # fmt: skip
-HOST_LINK = "\n".join([
-    f"5: docker0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue \\    link/ether 02:42:43:56:7b:1c {BRD}",
-    "22: veth3edce40@if21: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue master docker0 \\"
-    f"    link/ether 62:61:d4:5d:1e:18 {BRD}",
-]) + "\n"  # fmt: skip
+BUSYBOX_LINK = "\n".join(
+    [
+        "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\\"
+        "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00",
+        "21: eth0@if22: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue \\"
+        f"    link/ether 02:42:ac:12:00:02 {BRD}",
+        "43: eth1@if44: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1450 qdisc noqueue \\"
+        f"    link/ether 02:42:AC:13:00:03 {BRD}",
+    ]
+)
+HOST_LINK = (
+    "\n".join(
+        [
+            "5: docker0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue \\"
+            f"    link/ether 02:42:43:56:7b:1c {BRD}",
+            "22: veth3edce40@if21: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue master docker0 \\"
+            f"    link/ether 62:61:d4:5d:1e:18 {BRD}",
+        ]
+    )
+    + "\n"
+)
 IPROUTE2_LINK = (
     "44: veth1da801b@if43: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master br-526249e3017f "
     "state UP mode DEFAULT group default \\    link/ether 82:60:7e:59:23:35 brd ff:ff:ff:ff:ff:ff link-netnsid 2"
@@ -106,8 +114,17 @@ def test_parse_snapshot_prefers_sysfs_numbers_and_flags_bridges():
 
 
 def test_bridge_device_names():
-    assert bridge_device({"Name": "bridge", "Id": "d8ed927d466f" + "0" * 52, "Driver": "bridge",
-                          "Options": {"com.docker.network.bridge.name": "docker0"}}) == "docker0"  # fmt: skip
+    assert (
+        bridge_device(
+            {
+                "Name": "bridge",
+                "Id": "d8ed927d466f" + "0" * 52,
+                "Driver": "bridge",
+                "Options": {"com.docker.network.bridge.name": "docker0"},
+            }
+        )
+        == "docker0"
+    )
     net_id = "526249e3017fd8a4c0" + "1" * 46
     assert bridge_device({"Name": "myBridge", "Id": net_id, "Driver": "bridge", "Options": {}}) == "br-526249e3017f"
     named = {"Name": "x", "Id": net_id, "Driver": "bridge", "Options": {"com.docker.network.bridge.name": "lab0"}}
@@ -150,8 +167,10 @@ def _fake_graph() -> nx.Graph:
     }
     nets = {"docker0": "bridge", "br-aaaaaaaaaaaa": "back"}
     rows = [r for name, links in inside.items() for r in pair_rows(name, links, host, nets)]
-    bridges = [Bridge("docker0", "bridge", "d8", "172.17.0.0/16", "172.17.0.1"),
-               Bridge("br-aaaaaaaaaaaa", "back", "aa", "10.9.0.0/24", "10.9.0.1")]  # fmt: skip
+    bridges = [
+        Bridge("docker0", "bridge", "d8", "172.17.0.0/16", "172.17.0.1"),
+        Bridge("br-aaaaaaaaaaaa", "back", "aa", "10.9.0.0/24", "10.9.0.1"),
+    ]
     containers = {n: {"network_mode": "bridge"} for n in inside} | {"d": {"network_mode": "none"}}
     return build_graph(frame(rows), bridges, containers, ("lo", "eth0"))
 
@@ -203,9 +222,15 @@ def _host_sysfs(engine, lab: Lab, veths: list[str]) -> dict[str, tuple[int, int,
         f"echo {v} $(cat {sysfs}/{v}/ifindex) $(cat {sysfs}/{v}/iflink) $(readlink {sysfs}/{v}/master)" for v in veths
     )
     out = engine.containers.run(
-        lab.image, ["sh", "-c", script + "; true"], network_mode="host", remove=True, read_only=True,
-        cap_drop=["ALL"], security_opt=["no-new-privileges"], labels={LAB_LABEL: lab.name},
-    ).decode()  # fmt: skip
+        lab.image,
+        ["sh", "-c", script + "; true"],
+        network_mode="host",
+        remove=True,
+        read_only=True,
+        cap_drop=["ALL"],
+        security_opt=["no-new-privileges"],
+        labels={LAB_LABEL: lab.name},
+    ).decode()
     found = {}
     for line in out.splitlines():
         parts = line.split()

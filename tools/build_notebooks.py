@@ -82,8 +82,13 @@ def build(source: Path, execute: bool = True) -> Path:
     nb.cells = parse(source.read_text(encoding="utf-8"))
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     if execute:
-        client = NotebookClient(nb, timeout=180, kernel_name="python3", record_timing=False,
-                                resources={"metadata": {"path": str(NOTEBOOKS)}})
+        client = NotebookClient(
+            nb,
+            timeout=180,
+            kernel_name="python3",
+            record_timing=False,
+            resources={"metadata": {"path": str(NOTEBOOKS)}},
+        )
         client.execute()
     out = NOTEBOOKS / (source.stem + ".ipynb")
     nbformat.validate(nb)
