@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import shlex
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -197,6 +198,7 @@ class Lab:
         self.history: list[str] = []
         self._client = client
         self._simulated = None if client is None else backend.is_simulated(client)
+        self._release: model.Release | None = None
 
     # -- the engine ------------------------------------------------------------
 
@@ -207,6 +209,18 @@ class Lab:
             chosen = backend.choose(self.engine, self.timeout)
             self._client, self._simulated = chosen.client, chosen.simulated
         return self._client
+
+    @property
+    def release(self) -> model.Release:
+        """The engine's release, for the rules that differ between releases (asked once)."""
+        if self._release is None:
+            with self._call("docker version"):
+                version = str(self.client.version().get("Version", ""))
+            try:
+                self._release = model.Release.of(version)
+            except ValueError:  # an engine that does not say: the rules of the default release
+                self._release = model.Release.of()
+        return self._release
 
     @property
     def simulated(self) -> bool:
@@ -297,7 +311,7 @@ class Lab:
         """
         containers = self._own_containers()
         hosts = self._read_hosts(containers)
-        return model.state_from_inspect([c.attrs for c in containers], self.network_inspect(), hosts)
+        return model.state_from_inspect([c.attrs for c in containers], self.network_inspect(), hosts, self.release)
 
     @property
     def network_names(self) -> list[str]:
@@ -587,19 +601,27 @@ class Lab:
         aliases: list[str] | None = None,
         ports: dict[int, int] | None = None,
         command: str | list[str] | None = None,
+        hostname: str | None = None,
+        add_hosts: dict[str, str] | None = None,
     ) -> ContainerHandle:
         """Start a container that keeps running (``docker run -d``).
 
-        ``network`` defaults to Docker's default bridge; ``links`` are legacy
-        ``--link`` (a list, or a dict name -> alias); ``ports`` publishes
-        ``{container_port: host_port}`` on the host's loopback only. Running
-        the same call again reuses the container; a different spec recreates it.
+        ``network`` defaults to Docker's default bridge. ``links`` are ``--link``
+        (a list of names or container ids, or a dict target -> alias): on the
+        default bridge, a line in this container's /etc/hosts; on a
+        user-defined network, a private alias only this container resolves.
+        ``ports`` publishes ``{container_port: host_port}`` on the host's
+        loopback only; ``hostname`` is ``--hostname``; ``add_hosts`` (name ->
+        address) are ``--add-host`` lines in /etc/hosts. Running the same call
+        again reuses the container; a different spec recreates it.
         """
         validate.container_name(name)
         link_map = validate.links(links)
         alias_list = validate.aliases(aliases)
         port_map = validate.ports(ports)
         argv = validate.command(command)
+        host_name = validate.hostname(hostname) if hostname is not None else None
+        extra_hosts = validate.add_hosts(add_hosts)
         net = validate.network_name(network) if network is not None else "bridge"
         if ip is not None:
             ip = str(validate.ipv4_address(ip, "ip"))
@@ -608,17 +630,16 @@ class Lab:
                 f"ip= and aliases= need a user-defined network (Docker refuses them on {net!r}): "
                 "create one with lab.network(...) and pass network=."
             )
-        if link_map and net != "bridge":
+        if link_map and net in ("host", "none"):
             raise InvalidInput(
-                f"--link belongs to Docker's default bridge; {name} would be on {net!r}. On a user-defined "
-                "network names already resolve both ways through the embedded DNS; for another name, "
-                "give the target aliases=[...] on that network."
+                f"--link needs a network: {name} would run with --network {net}, which Docker refuses with links "
+                f'("conflicting options"). Run it on the default bridge or a user-defined network.'
             )
+        self._require_network(net)
+        # docker-py sends links sorted by target, and of two with one alias the engine keeps the first sent.
+        link_map = dict(sorted((self._link_target(target), alias) for target, alias in link_map.items()))
         if name in link_map:
             raise InvalidInput(f"{name} cannot link to itself.")
-        self._require_network(net)
-        for target in link_map:
-            self._require_container(target)
         if ip is not None:
             self._check_ip_in_network(net, ip)
         spec = {
@@ -628,6 +649,8 @@ class Lab:
             "aliases": alias_list,
             "ports": {str(k): v for k, v in port_map.items()},
             "command": argv,
+            "hostname": host_name,
+            "add_hosts": extra_hosts,
         }
 
         existing = self._find_container(name)
@@ -653,6 +676,10 @@ class Lab:
             cli += ["--network-alias", a]
         for target, alias in link_map.items():
             cli += ["--link", target if alias == target else f"{target}:{alias}"]
+        if host_name:
+            cli += ["--hostname", host_name]
+        for host, address in extra_hosts.items():
+            cli += ["--add-host", f"{host}:{address}"]
         for inner, outer in port_map.items():
             cli += ["-p", f"127.0.0.1:{outer}:{inner}"]
         use_dns = self.dns is not None and net != "host"
@@ -668,14 +695,23 @@ class Lab:
         }
         if use_dns:
             kwargs["dns"] = [self.dns]
+        if host_name:
+            kwargs["hostname"] = host_name
+        if extra_hosts:
+            kwargs["extra_hosts"] = dict(extra_hosts)
+        # The CLI puts --link into HostConfig.Links on the default bridge and into the endpoint's
+        # Links on a user-defined network (the engine ignores HostConfig.Links there).
+        user_links = link_map if net != "bridge" else {}
         if net in ("host", "none"):
             kwargs["network_mode"] = net
         else:
             kwargs["network"] = net
-            if ip or alias_list:
-                endpoint = self.client.api.create_endpoint_config(ipv4_address=ip, aliases=alias_list or None)
+            if ip or alias_list or user_links:
+                endpoint = self.client.api.create_endpoint_config(
+                    ipv4_address=ip, aliases=alias_list or None, links=user_links or None
+                )
                 kwargs["networking_config"] = {net: endpoint}
-        if link_map:
+        if link_map and net == "bridge":
             kwargs["links"] = dict(link_map)
         if port_map:
             kwargs["ports"] = {f"{inner}/tcp": ("127.0.0.1", outer) for inner, outer in port_map.items()}
@@ -708,7 +744,33 @@ class Lab:
         """:meth:`run` each name with the same ``kwargs``, with a progress bar (see dockerlab.progress.run_many)."""
         return run_many(self, names, progress=progress, **kwargs)
 
+    def _link_target(self, key: str) -> str:
+        """The lab container a ``--link`` names, by name or by (the start of) its id: its name.
+
+        Docker refuses a link to a container on the host network; so does this, before the engine.
+        """
+        if re.fullmatch(r"[0-9a-f]{12,64}", key) and self._find_container(key) is None:
+            found = [h for h in self.handles() if h.id.startswith(key)]
+            if len(found) != 1:
+                raise UnknownContainer(key, self.name, self.containers)
+            target = found[0]
+        else:
+            target = ContainerHandle(self, key, self._require_container(key).attrs)
+        if "host" in target.networks:
+            raise InvalidInput(
+                f"{target.name} runs on the host network, and Docker refuses --link to such a container "
+                '("conflicting options: host type networking can\'t be used with links"): it has no address '
+                "of its own to write into /etc/hosts. Reach it at the host's addresses instead."
+            )
+        return key if key != target.name and key == target.id[: len(key)] else target.name
+
     def _check_ip_in_network(self, net: str, ip: str) -> None:
+        if net in model.PREDEFINED_NETWORKS:
+            raise InvalidInput(
+                f'Docker refuses a fixed address on its own network {net!r} ("user specified IP address is '
+                'supported on user defined networks only"): create one with lab.network(name, subnet=...) and '
+                "use that."
+            )
         n = self._find_network(net)
         spec = json.loads((n.attrs.get("Labels") or {}).get(SPEC_LABEL, "{}")) if n else {}
         if not spec.get("subnet"):
@@ -774,7 +836,11 @@ class Lab:
     def connect(
         self, network: str, container: str, *, ip: str | None = None, aliases: list[str] | None = None
     ) -> ContainerHandle:
-        """Attach a container to one more network (``docker network connect NETWORK CONTAINER``)."""
+        """Attach a container to one more network (``docker network connect NETWORK CONTAINER``).
+
+        A stopped container may be connected too: it gets its address on the
+        new network when it starts.
+        """
         net = self._require_network(network)
         alias_list = validate.aliases(aliases)
         if ip is not None:
@@ -782,10 +848,18 @@ class Lab:
             self._check_ip_in_network(net, ip)
         if net in ("host", "none"):
             raise InvalidInput(f"Docker cannot connect a container to {net!r} after it was created.")
+        if alias_list and net in model.PREDEFINED_NETWORKS:
+            raise InvalidInput(
+                f'Docker refuses aliases on its own network {net!r} ("network-scoped alias is supported only for '
+                'containers in user defined networks"): connect to a network made with lab.network(...).'
+            )
         c = self._require_container(container)
         handle = ContainerHandle(self, container).reload()
         if net in handle.networks:
-            self._say(f"({container} is already on {net})")
+            self._say(
+                f"({container} is already on {net}: nothing to do. `docker network connect` itself would refuse: "
+                f"endpoint with name {container} already exists in network {net})"
+            )
             return handle
         if "none" in handle.networks or "host" in handle.networks:
             raise InvalidInput(
@@ -799,7 +873,7 @@ class Lab:
         self._do(shlex.join([*cli, net, container]))
         with self._call(f"docker network connect {net} {container}"):
             self.client.api.connect_container_to_network(c.id, net, ipv4_address=ip, aliases=alias_list or None)
-        return self._wait_ready(container)
+        return self._wait_ready(container) if handle.running else handle.reload()
 
     def disconnect(self, network: str, container: str) -> ContainerHandle:
         """Detach a container from a network (``docker network disconnect``)."""
@@ -855,10 +929,15 @@ class Lab:
 
     def ping(self, source: str, target: str) -> probe.PingResult:
         """Ping ``target`` (a container name, a name to resolve, or an IP) once from ``source``."""
-        if not isinstance(target, str) or not target or any(ch.isspace() for ch in target):
-            raise InvalidInput(f"target must be a name or an IP address, not {target!r}.")
+        return self.ping_many(source, [target])[0]
+
+    def ping_many(self, source: str, targets: list[str]) -> list[probe.PingResult]:
+        """Ping each of ``targets`` (names or IPs) once from ``source``, all at once: one ``docker exec``."""
+        for target in targets:
+            if not isinstance(target, str) or not target or any(ch.isspace() for ch in target):
+                raise InvalidInput(f"target must be a name or an IP address, not {target!r}.")
         self._require_container(source)
-        return self._probe_from(source, [target])[0]
+        return self._probe_from(source, list(targets))
 
     def _probe_from(self, source: str, targets: list[str]) -> list[probe.PingResult]:
         if not targets:

@@ -68,6 +68,11 @@ def network_name(value: object, *, creating: bool = False) -> str:
     exist already and cannot be created.
     """
     name = _name("network", value)
+    if creating and name == "default":
+        raise InvalidInput(
+            "'default' is reserved: Docker refuses to create a network with that name (\"operation is not "
+            'permitted on predefined default network"), since it means the default bridge. Pick another name.'
+        )
     if creating and name in PREDEFINED_NETWORKS:
         raise InvalidInput(
             f"{name!r} is one of Docker's own networks (bridge, host, none): it exists already. "
@@ -158,7 +163,48 @@ def links(value: object) -> dict[str, str]:
         pairs = [(v, v) for v in value]
     else:
         raise InvalidInput(f"links must be a list of names or a dict name -> alias, not {type(value).__name__}.")
-    return {container_name(k): _name("link alias", a) for k, a in pairs}
+    return {_link_target(k): _link_target(a) if a == k else _name("link alias", a) for k, a in pairs}
+
+
+_CONTAINER_ID = re.compile(r"[0-9a-f]{12,64}")
+_HOST_LABEL = re.compile(r"[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
+
+
+def _link_target(value: object) -> str:
+    """A container name, or a container id (12 to 64 hexadecimal digits), as ``--link`` takes them."""
+    if isinstance(value, str) and _CONTAINER_ID.fullmatch(value):
+        return value
+    return container_name(value)
+
+
+def hostname(value: object) -> str:
+    """Return ``value`` if it is a valid ``--hostname`` (RFC 1123: dot-separated labels of letters,
+    digits and inner hyphens).
+
+    >>> hostname("fred"), hostname("db.lab")
+    ('fred', 'db.lab')
+    """
+    if not isinstance(value, str) or not value or len(value) > 253:
+        raise InvalidInput(f"A hostname must be a non-empty string of at most 253 characters, not {value!r}.")
+    if not all(_HOST_LABEL.fullmatch(label) for label in value.split(".")):
+        raise InvalidInput(
+            f"Invalid hostname {value!r}: use letters, digits and '-' (not first or last), in labels "
+            "separated by '.', for example 'db' or 'db.lab'."
+        )
+    return value
+
+
+def add_hosts(value: object) -> dict[str, str]:
+    """Normalise ``--add-host`` entries: a dict name -> IPv4 address.
+
+    >>> add_hosts({"db.lab": "10.1.2.3"})
+    {'db.lab': '10.1.2.3'}
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidInput(f"add_hosts must be a dict name -> address such as {{'db': '10.1.2.3'}}, not {value!r}.")
+    return {hostname(k): str(ipv4_address(v, f"add_hosts[{k!r}]")) for k, v in value.items()}
 
 
 def aliases(value: object) -> list[str]:

@@ -1,13 +1,18 @@
 """The simulator is faithful: random operation sequences run on the real engine and on the sim.
 
 Hypothesis generates sequences (networks with and without explicit subnets;
-containers on them, with links; connect, disconnect, stop, start, restart,
-remove; up to 8 containers and 3 networks). An operation picks its container
+containers on them, with links, on the default bridge and on user-defined
+networks, some under a shared alias; connect, disconnect, stop, start,
+restart, remove, of running and of stopped containers; up to 8 containers
+and 3 networks). An operation picks its container
 and network among those that exist at that point, so nearly all of them act. Each runs on one reused real lab and on a
 fresh simulator, and the test requires the same outcome for every operation
 (done, or refused with the same error type), identical addresses per
-(container, network), and identical reachability by name and by IP. On the
-same examples, :meth:`Lab.predict` must equal what the real engine measured.
+(container, network), and identical reachability by name and by IP, and
+the same answers to pings of what the matrices leave out: every bridge's
+gateway, ``name.network`` names and the shared link alias. On the same
+examples, :meth:`Lab.predict` (and the model, for those extra pings) must
+equal what the real engine measured.
 
 The simulator is told what the rest of the engine holds (other users'
 networks and default-bridge addresses) and where Docker's rotating pool
@@ -48,7 +53,9 @@ pytestmark = pytest.mark.integration
 # so that nearly every generated operation does something.
 index = st.integers(0, 15)
 network_op = st.tuples(st.just("network"), st.integers(0, NETWORKS - 1), st.booleans())
-run_op = st.tuples(st.just("run"), index, st.lists(index, max_size=2))
+#: a run: its network, and its links (target, whether under the shared alias ALIAS)
+run_op = st.tuples(st.just("run"), index, st.lists(st.tuples(index, st.booleans()), max_size=2))
+ALIAS = "up"
 container_op = st.one_of(
     run_op,
     run_op,
@@ -95,7 +102,10 @@ class Book:
             free = [c for c in self.names.containers if c not in self.containers]
             if not free:
                 return None
-            links = sorted({self.containers[k % len(self.containers)] for k in args[1]}) if self.containers else []
+            links: dict[str, str] = {}
+            for k, aliased in args[1] if self.containers else []:
+                target = self.containers[k % len(self.containers)]
+                links.setdefault(target, ALIAS if aliased else target)
             return ("run", free[0], self.networks[args[0] % len(self.networks)], links)
         if not self.containers:
             return None
@@ -126,6 +136,22 @@ def apply(lab: Lab, op: tuple) -> str:
     except DockerlabError as e:
         return type(e).__name__
     return "ok"
+
+
+def extra_targets(lab: Lab, state: Any) -> list[str]:
+    """What the matrices leave out: the bridges' gateways, each container as name.network, the shared alias."""
+    targets = sorted(state.gateways)
+    for box in state.boxes.values():
+        targets += [f"{box.name}.{net}" for net in box.ips if state.net(net).has_dns]
+    return [*targets, ALIAS]
+
+
+def extra_pings(lab: Lab, targets: list[str]) -> dict[tuple[str, str], bool]:
+    """Ping ``targets`` from every running container (one exec each, all at once): (source, target) -> ok."""
+    sources = [h.name for h in lab.handles() if h.running]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda s: lab.ping_many(s, targets), sources))
+    return {(r.source, r.target): r.ok for batch in results for r in batch}
 
 
 def foreign(engine: Any, label: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -231,22 +257,36 @@ def test_sim_matches_engine(engine, make_lab, names: Names) -> None:
                 event(f"does {kind}")
         if any(op[0] == "run" and op[3] for op in done):
             event("does run with --link")
+        if any(op[0] == "run" and op[3] and op[2] != "bridge" for op in done):
+            event("does run with --link on a user-defined network")
+        if any(op[0] == "run" and ALIAS in op[3].values() for op in done):
+            event("links under the shared alias")
         if any(op[0] == "network" and op[2] is None for op in done):
             event("creates a network without a subnet")
-        with ThreadPoolExecutor(max_workers=2) as pool:  # both probes at once: their waits overlap
-            measured = dict(zip(("name", "ip"), pool.map(real.reachability, ("name", "ip")), strict=True))
+        state = real.state()  # read once, predicted both ways
+        targets = extra_targets(real, state)
+        with ThreadPoolExecutor(max_workers=3) as pool:  # all the probes at once: their waits overlap
+            by_name, by_ip = pool.submit(real.reachability, "name"), pool.submit(real.reachability, "ip")
+            extra = pool.submit(extra_pings, real, targets)
+            measured, real_extra = {"name": by_name.result(), "ip": by_ip.result()}, extra.result()
         problems = [f"{op}: real {r}, sim {s}" for op, r, s in outcomes if r != s]
         if real.history[start:] != sim.history:
             problems.append(f"history: real {real.history[start:]}, sim {sim.history}")
         if addresses(real) != addresses(sim):
             problems.append(f"addresses: real {sorted(addresses(real))}, sim {sorted(addresses(sim))}")
-        state = real.state()  # read once, predicted both ways
         for by in ("name", "ip"):
             if not same(measured[by], sim.reachability(by)):
                 problems.append(f"reachability by {by}:\nreal\n{measured[by]}\nsim\n{sim.reachability(by)}")
             predicted = predict_state(state, by)
             if not same(predicted, measured[by]):
                 problems.append(f"predict by {by} on the engine:\npredicted\n{predicted}\nmeasured\n{measured[by]}")
+        sim_extra = extra_pings(sim, targets)
+        model_extra = {(s, t): state.ping_code(state.boxes[s], t)[0] == "ok" for s, t in real_extra}
+        event(f"extra pings: {len(real_extra)}")
+        for key in sorted(set(real_extra) | set(sim_extra)):
+            real_ok, sim_ok, model_ok = real_extra.get(key), sim_extra.get(key), model_extra.get(key)
+            if not real_ok == sim_ok == model_ok:
+                problems.append(f"ping {key[0]} -> {key[1]}: real {real_ok}, sim {sim_ok}, model {model_ok}")
         seen.add(foreign(engine, real.name))
         if problems and len(seen) > 1:
             counts["discarded"] += 1

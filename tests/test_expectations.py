@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from dockerlab import backend
 from dockerlab.lab import Lab
 from dockerlab.sim import SimClient
 
@@ -269,7 +270,7 @@ def test_measured_and_predicted_reachability_match_docker(
 ) -> None:
     """The engine's pings and the lab's prediction both give the hand-written table."""
     built = build(situation)
-    engine = "simulator" if getattr(client, "simulated", False) else "engine"
+    engine = "simulator" if backend.is_simulated(client) else "engine"
     for by, expected in (("name", situation.by_name), ("ip", situation.by_ip)):
         measured = built.table(built.lab.reachability(by), by)
         assert measured == expected, (

@@ -178,7 +178,9 @@ def test_a_taken_host_port_is_a_userland_proxy_error_and_takes_nothing() -> None
     )
     assert raised.value.explanation.endswith(f"127.0.0.1:{taken_port}: bind: address already in use")
     with socket.socket() as again:  # the port published before the failure was closed
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT of other tests' connections
         again.bind(("127.0.0.1", free_port))
+        again.listen()
     other = client.containers.create(IMAGE, name="other")
     other.start()
     other.reload()

@@ -53,7 +53,7 @@ def predict_state(state: State, by: str = "name") -> pd.DataFrame:
         reach = state.reachable_ips(b)
         if by == "name":
             resolve = state.names_for(b)
-            values[i] = [resolve.get(t) in reach for t in targets]
+            values[i] = [resolve.get(t.lower()) in reach for t in targets]
         else:
             values[i] = [t in reach for t in targets]
     array = pd.arrays.BooleanArray
@@ -117,8 +117,21 @@ def _why_unresolved(state: State, b: Box, target: str) -> str:
 
 def _why_route(state: State, b: Box, ip: str, code: str) -> str:
     owner = state.owner.get(ip)
-    if code == "unreachable":
+    if code == "unreachable" and not b.ips:
         return f"{b.name} has no network but lo (network none or disconnected): Network is unreachable"
+    if code == "unreachable":
+        return (
+            f"{b.name} is on --internal networks only ({_nets_text(state, b)}), and from Engine 25 an internal "
+            f"network has no default route, so {ip}, outside its subnets: Network is unreachable"
+        )
+    if ip in state.gateways and owner is None:
+        net = state.net(state.gateways[ip])
+        if code == "ok":
+            return (
+                f"{ip} is the gateway of {net.label}: an address of the host itself, and every container "
+                "with a network reaches the host (Docker isolates bridges from each other, not from the host)"
+            )
+        return f"{ip} is the gateway of {net.label}, an address of the host, but no packet leaves {b.name}"
     if owner is None:
         return f"no running container has {ip} any more (a stale /etc/hosts entry): no reply"
     who, net = owner
@@ -158,12 +171,18 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
         return Explanation(source, target, by, False, "not-running", None, text)
     refused = state.exec_refused(b)
     if refused:
-        dead = next(t for t in b.links if t not in state.boxes or "bridge" not in state.boxes[t].ips)
-        why = (
-            "is not running"
-            if dead not in state.boxes or not state.boxes[dead].running
-            else ("is no longer on the default bridge")
-        )
+        linked = {t: state.link_target(b, t) for t in b.links}
+        dead = next(t for t, box in linked.items() if box is None or not box.running or "bridge" not in box.ips)
+        box = linked[dead]
+        if box is None and dead in state.boxes:
+            why = (
+                "was removed: the container called that now is a newer one, and a link stays bound to the "
+                "container it was made with"
+            )
+        elif box is None or not box.running:
+            why = "is not running"
+        else:
+            why = "is no longer on the default bridge"
         text = (
             f"{source} links to {dead} (--link), which {why}, so the engine refuses to enter "
             f"{source} at all ({refused}); fix {dead}, or recreate {source} without the link: "
@@ -178,29 +197,57 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
             "no container names, so dockerlab does not probe names from it (not probed)"
         )
         return Explanation(source, target, by, None, "not-probed", None, text)
-    ip = b.hosts.get(target)
+    hosts = {name.lower(): ip for name, ip in reversed(list(b.hosts.items()))}
+    ip = hosts.get(target.lower())
+    private = state.private_alias(b, target)
     if ip is not None:
-        linked = target in b.links.values() or target in b.links
+        linked = any(target.lower() in (t.lower(), a.lower()) for t, a in b.links.items())
         how = f"{source} finds {target} in its /etc/hosts" + (" (written by --link)" if linked else "") + f" -> {ip}"
     else:
-        resolve = state.names_for(b)
-        ip = resolve.get(target)
+        ip = state.names_for(b).get(target.lower())
         if ip is None:
-            return Explanation(
-                source, target, by, False, "unresolved", None, _why_unresolved(state, b, target) + ": NOT reachable"
-            )
+            why = _why_unresolved(state, b, target)
+            if private is not None:
+                net, linked_to = private
+                why = (
+                    f"{source} cannot resolve {target}: it is {source}'s private alias for {linked_to} on "
+                    f"{net} (--link on a user-defined network), and {linked_to} is not running there"
+                )
+            return Explanation(source, target, by, False, "unresolved", None, why + ": NOT reachable")
         net = state.owner.get(ip, ("", "?"))[1]
-        how = (
-            f"{source} asks Docker's embedded DNS ({EMBEDDED_DNS}), which knows {target} on "
-            f"user-defined network {net} -> {ip}"
-        )
+        if private is not None:
+            net, linked_to = private
+            how = (
+                f"{source} was created with --link {linked_to}:{target} on user-defined network {net}: a link on a "
+                f"user-defined network is a private alias, which Docker's embedded DNS ({EMBEDDED_DNS}) answers "
+                f"for {source} only -> {ip}"
+            )
+        elif target.lower().endswith(f".{net}".lower()):
+            how = (
+                f"{source} asks Docker's embedded DNS ({EMBEDDED_DNS}), which knows every container of "
+                f"user-defined network {net} as <name>.{net} too -> {ip}"
+            )
+        else:
+            how = (
+                f"{source} asks Docker's embedded DNS ({EMBEDDED_DNS}), which knows {target} on "
+                f"user-defined network {net} -> {ip}"
+            )
     owner = state.owner.get(ip)
-    if owner and owner[0] != target:
+    named = {target.lower(), *(a.lower() for t, a in b.links.items() if owner and t == owner[0])}
+    if owner and owner[0].lower() not in named and private is None and not _names_owner(state, owner, target):
         how += f" (an old address: {ip} now belongs to {owner[0]})"
     code = state.route_code(b, ip)
     verdict = "reachable" if code == "ok" else "NOT reachable"
     text = f"{how}; {_why_route(state, b, ip, code)}: {verdict}"
     return Explanation(source, target, by, code == "ok", code, ip, text)
+
+
+def _names_owner(state: State, owner: tuple[str, str], name: str) -> bool:
+    """Whether ``name`` is one of the names Docker's embedded DNS gives ``owner`` (container, network)."""
+    who, net = owner
+    aliases = state.boxes[who].endpoints.get(net, (None, ()))[1] if who in state.boxes else ()
+    known = {n.lower() for n in (who, *aliases)}
+    return name.lower() in known | {f"{n}.{net}".lower() for n in known}
 
 
 def _explain_ip(state: State, b: Box, target: str) -> Explanation:

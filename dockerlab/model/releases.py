@@ -78,6 +78,41 @@ class Release:
         return _HOSTS_HEAD
 
     @property
+    def internal_has_no_default_route(self) -> bool:
+        """From 25, a container on ``--internal`` networks only has no default route.
+
+        An address outside their subnets then fails at once ("Network is
+        unreachable") instead of timing out.
+        """
+        return self.numbers >= (25,)
+
+    @property
+    def disconnect_keeps_other_hosts_lines(self) -> bool:
+        """From 28, ``network disconnect`` removes only that network's line of the container's ``/etc/hosts``.
+
+        Before, it removes every line with the container's own name, the line
+        for a network it stays on included (moby's TestEtcHostsDisconnect).
+        """
+        return self.numbers >= (28,)
+
+    @property
+    def dns_names_in_inspect(self) -> bool:
+        """From 25 (API 1.44), each endpoint in ``docker inspect`` lists ``DNSNames``: the container's name,
+        its aliases, its short id and its hostname."""
+        return self.numbers >= (25,)
+
+    @property
+    def aliases_as_submitted(self) -> bool:
+        """From 26 (API 1.45), an endpoint's ``Aliases`` are only those given; before, Docker added the short
+        id (and ``--hostname``, if any)."""
+        return self.numbers >= (26,)
+
+    @property
+    def default_bridge_reports_gateway(self) -> bool:
+        """``docker network inspect bridge`` shows the gateway in IPAM (observed on 28, not on 20.10)."""
+        return self.numbers >= (28,)
+
+    @property
     def unknown_name_answered(self) -> bool:
         """From 26, the embedded DNS answers an unknown name at once (``bad address``).
 

@@ -36,6 +36,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dockerlab.model.releases import Release
+
 #: ``HostConfig.NetworkMode`` values meaning Docker's default bridge (where --link works).
 BRIDGE_MODES = ("bridge", "default")
 #: Docker's own networks: they exist on every engine and cannot be created or removed.
@@ -106,15 +108,37 @@ def parse_hosts(text: str) -> dict[str, str]:
 
 
 def parse_links(links: list[str] | None) -> dict[str, str]:
-    """``HostConfig.Links`` (``['/mysql1:/tomcat1/db']``) as target -> alias.
+    """Links as target -> alias: ``HostConfig.Links`` (``['/mysql1:/tomcat1/db']``) on the default
+    bridge, or an endpoint's ``Links`` (``['first:foo']``) on a user-defined network.
 
-    >>> parse_links(["/mysql1:/tomcat1/db"])
-    {'mysql1': 'db'}
+    >>> parse_links(["/mysql1:/tomcat1/db"]), parse_links(["first:foo", "third"])
+    ({'mysql1': 'db'}, {'first': 'foo', 'third': 'third'})
     """
     out = {}
     for spec in links or []:
         target, _, path = spec.partition(":")
-        out[target.strip("/")] = path.rsplit("/", 1)[-1]
+        out[target.strip("/")] = path.rsplit("/", 1)[-1] or target.strip("/")
+    return out
+
+
+def created_key(stamp: object) -> tuple[str, int]:
+    """An order for Docker's ``Created`` timestamps (UTC, up to nine fraction digits).
+
+    >>> created_key("2026-11-29T11:51:04.02Z") < created_key("2026-11-29T11:51:04.1Z")
+    True
+    """
+    text = str(stamp or "")
+    head, _, rest = text.partition(".")
+    digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]
+    return head[:19], int((digits + "0" * 9)[:9])
+
+
+def _alias_map(links: list[str]) -> dict[str, str]:
+    """An endpoint's ``Links`` (``['first:foo']``) as alias -> target, the last link of an alias holding."""
+    out: dict[str, str] = {}
+    for spec in links:
+        target, _, alias = spec.partition(":")
+        out[(alias or target).lower()] = target
     return out
 
 
@@ -129,6 +153,17 @@ def is_ipv4(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def endpoint_aliases(endpoint: dict[str, Any], name: str) -> tuple[str, ...]:
+    """The names an endpoint answers to besides the container's own: ``Aliases``, and from Engine 25
+    ``DNSNames`` (which from 26 alone holds the short id and the hostname).
+
+    >>> endpoint_aliases({"Aliases": ["db"], "DNSNames": ["web", "db", "0a1b2c3d4e5f"]}, "web")
+    ('db', '0a1b2c3d4e5f')
+    """
+    names = [*(endpoint.get("Aliases") or ()), *(endpoint.get("DNSNames") or ())]
+    return tuple(n for n in dict.fromkeys(names) if n != name)
 
 
 @dataclass(frozen=True)
@@ -156,18 +191,19 @@ class ContainerInfo:
     def from_attrs(cls, attrs: dict[str, Any]) -> ContainerInfo:
         """Parse ``docker inspect`` data."""
         nets = (attrs.get("NetworkSettings") or {}).get("Networks") or {}
+        name = str(attrs.get("Name", "")).lstrip("/")
         endpoints = {
             net: Endpoint(
                 net,
                 ep.get("IPAddress") or None,
                 ep.get("Gateway") or None,
                 ep.get("MacAddress") or None,
-                tuple(ep.get("Aliases") or ()),
+                endpoint_aliases(ep, name),
             )
             for net, ep in nets.items()
         }
         return cls(
-            str(attrs.get("Name", "")).lstrip("/"),
+            name,
             str(attrs.get("Id", "")),
             str((attrs.get("State") or {}).get("Status", "unknown")),
             endpoints,
@@ -231,6 +267,11 @@ class Box:
     endpoints: dict[str, tuple[str | None, tuple[str, ...]]]  # network -> (ip, aliases)
     links: dict[str, str] = field(default_factory=dict)  # target -> alias (legacy links in effect)
     hosts: dict[str, str] = field(default_factory=dict)  # name -> ip, from /etc/hosts
+    gateways: dict[str, str] = field(default_factory=dict)  # network -> its gateway, as the endpoint reports it
+    #: user-defined network -> {alias: target}: ``--link`` there is an alias only this container resolves
+    #: (the engine keeps them in a map: of two links with one alias, the last one holds)
+    net_links: dict[str, dict[str, str]] = field(default_factory=dict)
+    created: tuple[str, int] = ("", 0)  # when it was created (see created_key)
 
     @property
     def ips(self) -> dict[str, str]:
@@ -245,6 +286,10 @@ def net_from_attrs(attrs: dict[str, Any]) -> Net:
     opts = attrs.get("Options") or {}
     kind = {"host": "host", "null": "none"}.get(driver, "default" if name == "bridge" else "user")
     subnet, gateway = ipam(attrs)
+    if kind == "default" and subnet and not gateway:
+        # A default dockerd (no --bip) gives docker0 the subnet's first address, and before
+        # Engine 28 does not report it here.
+        gateway = str(next(ipaddress.ip_network(subnet, strict=False).hosts()))
     icc = opts.get("com.docker.network.bridge.enable_icc", "true") != "false"
     return Net(name, kind, subnet, gateway, bool(attrs.get("Internal")), icc, bridge_device(attrs) or "")
 
@@ -254,37 +299,56 @@ def box_from_attrs(attrs: dict[str, Any], hosts_text: str | None) -> Box:
     state = attrs.get("State") or {}
     mode = str((attrs.get("HostConfig") or {}).get("NetworkMode") or "default")
     nets = (attrs.get("NetworkSettings") or {}).get("Networks") or {}
-    endpoints = {n: (ep.get("IPAddress") or None, tuple(ep.get("Aliases") or ())) for n, ep in nets.items()}
+    own = str(attrs.get("Name", "")).lstrip("/")
+    endpoints = {n: (ep.get("IPAddress") or None, endpoint_aliases(ep, own)) for n, ep in nets.items()}
     links = parse_links((attrs.get("HostConfig") or {}).get("Links")) if mode in BRIDGE_MODES else {}
     hosts = parse_hosts(hosts_text) if hosts_text else {}
-    return Box(str(attrs.get("Name", "")).lstrip("/"), bool(state.get("Running")), mode, endpoints, links, hosts)
+    gateways = {n: ep["Gateway"] for n, ep in nets.items() if ep.get("Gateway")}
+    net_links = {n: _alias_map(ep.get("Links")) for n, ep in nets.items() if ep.get("Links")}
+    name = str(attrs.get("Name", "")).lstrip("/")
+    created = created_key(attrs.get("Created"))
+    return Box(name, bool(state.get("Running")), mode, endpoints, links, hosts, gateways, net_links, created)
 
 
 def state_from_inspect(
-    containers: Iterable[dict[str, Any]], networks: Iterable[dict[str, Any]], hosts: dict[str, str | None]
+    containers: Iterable[dict[str, Any]],
+    networks: Iterable[dict[str, Any]],
+    hosts: dict[str, str | None],
+    release: Release | None = None,
 ) -> State:
     """The :class:`State` of ``docker inspect`` data, ``docker network inspect`` data, and
-    each running container's ``/etc/hosts`` text by container name."""
+    each running container's ``/etc/hosts`` text by container name, on engine ``release``."""
     boxes = [box_from_attrs(a, hosts.get(str(a.get("Name", "")).lstrip("/"))) for a in containers]
-    return State(boxes, [net_from_attrs(n) for n in networks])
+    return State(boxes, [net_from_attrs(n) for n in networks], release)
 
 
 # -- the rules ----------------------------------------------------------------------
 
 
 class State:
-    """Containers and networks, with the indexes the rules need."""
+    """Containers and networks, with the indexes the rules need.
 
-    def __init__(self, boxes: list[Box], nets: list[Net]) -> None:
+    ``release`` is the engine's (:class:`~dockerlab.model.releases.Release`),
+    for the rules that differ between releases; by default the one the
+    simulator follows.
+    """
+
+    def __init__(self, boxes: list[Box], nets: list[Net], release: Release | None = None) -> None:
+        self.release = release or Release.of()
         self.boxes = {b.name: b for b in sorted(boxes, key=lambda b: b.name)}
         self.nets = {n.name: n for n in nets}
         #: address -> (container, network), running containers only
         self.owner: dict[str, tuple[str, str]] = {}
         #: network -> addresses on it
         self.on_net: dict[str, list[str]] = {}
-        #: user-defined network -> {name or alias: address} (what its embedded DNS answers)
+        #: user-defined network -> {name or alias, lower case: address} (what its embedded DNS answers);
+        #: each also as ``name.network``
         self.dns: dict[str, dict[str, str]] = {}
+        #: the bridges' gateways: addresses of the host itself -> the network
+        self.gateways: dict[str, str] = {n.gateway: n.name for n in nets if n.gateway and n.kind in ("default", "user")}
         for b in self.boxes.values():
+            for net, gateway in b.gateways.items():
+                self.gateways.setdefault(gateway, net)
             if not b.running:
                 continue
             for net, (ip, aliases) in b.endpoints.items():
@@ -295,39 +359,89 @@ class State:
                 if self.net(net).has_dns:
                     names = self.dns.setdefault(net, {})
                     for n in (b.name, *aliases):
-                        names.setdefault(n, ip)
+                        names.setdefault(n.lower(), ip)
+                        names.setdefault(f"{n}.{net}".lower(), ip)
         self._reach: dict[str, frozenset[str]] = {}
 
     def net(self, name: str) -> Net:
         """The network called ``name`` (an unknown one is taken for a user-defined bridge)."""
         return self.nets.get(name) or Net(name, "user")
 
+    def link_target(self, b: Box, target: str) -> Box | None:
+        """The container ``b``'s ``--link`` to ``target`` points at, if it still exists.
+
+        A link is bound to the container it was made with, not to its name:
+        a container created later under the same name is another one.
+        """
+        t = self.boxes.get(target)
+        return t if t is not None and t.created <= b.created else None
+
     def exec_refused(self, b: Box) -> str | None:
         """Why the engine refuses to start or ``docker exec`` into ``b`` (a link target down), if it does."""
         for target, alias in b.links.items():
-            t = self.boxes.get(target)
+            t = self.link_target(b, target)
             if t is None or not t.running:
                 return f"Cannot link to a non running container: /{target} AS /{b.name}/{alias}"
             if "bridge" not in t.ips:
                 return f"Cannot link to /{target}, as it does not belong to the default network"
         return None
 
+    def only_internal(self, b: Box) -> bool:
+        """Whether every network ``b`` has an address on is ``--internal``."""
+        return bool(b.ips) and all(self.net(n).internal for n in b.ips)
+
+    def on_link(self, b: Box, ip: str) -> bool:
+        """Whether ``ip`` is inside the subnet of one of ``b``'s networks."""
+        address = ipaddress.ip_address(ip)
+        subnets = [self.net(n).subnet for n in b.ips]
+        return any(s is not None and address in ipaddress.ip_network(s, strict=False) for s in subnets)
+
+    def no_route(self, b: Box, ip: str) -> bool:
+        """Whether ``b`` has no route to ``ip``: no network but lo, or (from Engine 25) internal networks only
+        and ``ip`` outside their subnets."""
+        if b.mode == "host":
+            return False
+        if not b.ips:
+            return True
+        return self.release.internal_has_no_default_route and self.only_internal(b) and not self.on_link(b, ip)
+
     def has_dns(self, b: Box) -> bool:
         """Whether ``b`` asks Docker's embedded DNS: it has an address on a network that has one."""
         return any(self.net(n).has_dns and ip for n, (ip, _) in b.endpoints.items())
 
     def dns_names(self, b: Box) -> dict[str, str]:
-        """What Docker's embedded DNS answers ``b``: the names and aliases on its user-defined networks."""
+        """What Docker's embedded DNS answers ``b`` (names in lower case): the names and aliases on its
+        user-defined networks, each also as ``name.network``, and its private ``--link`` aliases there."""
         found: dict[str, str] = {}
-        if self.has_dns(b):
-            for net, (ip, _) in reversed(list(b.endpoints.items())):
-                if ip and net in self.dns:
-                    found.update(self.dns[net])
+        if not self.has_dns(b):
+            return found
+        for net, (ip, _) in reversed(list(b.endpoints.items())):
+            if ip and net in self.dns:
+                found.update(self.dns[net])
+        for net, links in b.net_links.items():
+            if not b.ips.get(net):
+                continue
+            for alias, target in links.items():
+                t = self.boxes.get(target)
+                if t is not None and t.running and t.ips.get(net):
+                    found[alias] = t.ips[net]
+                else:
+                    found.pop(alias, None)  # the alias names a container not there: it does not resolve
         return found
 
     def names_for(self, b: Box) -> dict[str, str]:
-        """Every name ``b`` can resolve, with its address: embedded DNS, overridden by /etc/hosts."""
-        return {**self.dns_names(b), **b.hosts}
+        """Every name ``b`` can resolve (lower case), with its address: embedded DNS, overridden by /etc/hosts.
+
+        Both lookups ignore case, as DNS and the C library do.
+        """
+        return {**self.dns_names(b), **{name.lower(): ip for name, ip in reversed(list(b.hosts.items()))}}
+
+    def private_alias(self, b: Box, name: str) -> tuple[str, str] | None:
+        """``(network, target)`` when ``name`` is a ``--link`` alias ``b`` made on a user-defined network."""
+        for net, links in b.net_links.items():
+            if name.lower() in links:
+                return net, links[name.lower()]
+        return None
 
     def reachable_ips(self, b: Box) -> frozenset[str]:
         """The addresses a ping from ``b`` gets a reply from."""
@@ -337,6 +451,7 @@ class State:
         if b.running and self.exec_refused(b) is None:
             if b.mode == "host":
                 out.update(self.owner)
+                out.update(self.gateways)
             else:
                 for net, (ip, _) in b.endpoints.items():
                     if not ip:
@@ -345,6 +460,8 @@ class State:
                         out.update(self.on_net.get(net, ()))
                     else:
                         out.add(ip)
+                # The gateways are the host's own addresses: every container with a network reaches them.
+                out.update(g for g in self.gateways if b.ips and not self.no_route(b, g))
         result = frozenset(out)
         self._reach[b.name] = result
         return result
@@ -357,7 +474,7 @@ class State:
             return "error"
         if ip in self.reachable_ips(b):
             return "ok"
-        if b.mode != "host" and not b.ips:
+        if self.no_route(b, ip):
             return "unreachable"
         return "timeout"
 
@@ -367,7 +484,7 @@ class State:
             return "not-running", None
         if self.exec_refused(b):
             return "error", None
-        ip = target if is_ipv4(target) else self.names_for(b).get(target)
+        ip = target if is_ipv4(target) else self.names_for(b).get(target.lower())
         if ip is None:
             return "unresolved", None
         return self.route_code(b, ip), ip
@@ -388,6 +505,8 @@ __all__ = [
     "State",
     "box_from_attrs",
     "bridge_device",
+    "created_key",
+    "endpoint_aliases",
     "ipam",
     "ipv4_pools",
     "is_ipv4",

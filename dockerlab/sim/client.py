@@ -113,6 +113,12 @@ class _Network:
         self.attrs = self.client.engine.net(self.name).attrs()
 
 
+def _split_link(link: str) -> tuple[str, str]:
+    """``"first:foo"`` -> ``("first", "foo")``; ``"first"`` -> ``("first", "first")``."""
+    target, _, alias = link.partition(":")
+    return target, alias or target
+
+
 class _Containers:
     """``client.containers``."""
 
@@ -132,7 +138,11 @@ class _Containers:
     def create(self, image: str, command: list[str] | str | None = None, **kw: Any) -> _Container:
         argv = command.split() if isinstance(command, str) else (list(command) if command else None)
         endpoints = {
-            str(net): ((ep.get("IPAMConfig") or {}).get("IPv4Address"), list(ep.get("Aliases") or []))
+            str(net): (
+                (ep.get("IPAMConfig") or {}).get("IPv4Address"),
+                list(ep.get("Aliases") or []),
+                dict(_split_link(link) for link in ep.get("Links") or []),
+            )
             for net, ep in (kw.get("networking_config") or {}).items()
             if ep
         }
@@ -149,8 +159,10 @@ class _Containers:
                 dns=kw.get("dns"),
                 mode=kw.get("network_mode") or kw.get("network") or "default",
                 endpoints=endpoints,
-                links={str(k): str(v) for k, v in (kw.get("links") or {}).items()},
+                links={str(k): str(v) for k, v in sorted((kw.get("links") or {}).items())},  # as docker-py sends them
                 ports=ports,
+                hostname=kw.get("hostname"),
+                extra_hosts={str(k): str(v) for k, v in (kw.get("extra_hosts") or {}).items()},
             )
             return _Container(self.client, box)
 
@@ -235,9 +247,16 @@ class _Api:
         self.client = client
 
     def create_endpoint_config(
-        self, ipv4_address: str | None = None, aliases: list[str] | None = None, **kw: Any
+        self,
+        ipv4_address: str | None = None,
+        aliases: list[str] | None = None,
+        links: dict[str, str] | None = None,
+        **kw: Any,
     ) -> dict[str, Any]:
-        return {"IPAMConfig": {"IPv4Address": ipv4_address} if ipv4_address else None, "Aliases": aliases}
+        config = {"IPAMConfig": {"IPv4Address": ipv4_address} if ipv4_address else None, "Aliases": aliases}
+        if links:  # as docker-py writes them
+            config["Links"] = [f"{target}:{alias}" if alias else target for target, alias in sorted(links.items())]
+        return config
 
     @_docker_errors()
     def connect_container_to_network(

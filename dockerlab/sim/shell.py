@@ -75,7 +75,7 @@ class Shell:
         if prog == "cat" and len(args) == 1:
             files = {
                 "/etc/hosts": self.engine.hosts_text(box),
-                "/etc/hostname": box.short_id + "\n",
+                "/etc/hostname": box.hostname + "\n",
                 "/etc/resolv.conf": self.resolv(box),
             }
             if args[0] in files:
@@ -104,7 +104,7 @@ class Shell:
         if prog == "nc" and len(args) >= 2 and args[-1].isdigit() and not {"-l", "-ll", "-e"} & set(args):
             return self.tcp(box, args[-2], int(args[-1]))
         if prog == "hostname":
-            return 0, box.short_id + "\n"
+            return 0, box.hostname + "\n"
         if prog == "echo":
             return 0, " ".join(args) + "\n"
         if prog == "true":

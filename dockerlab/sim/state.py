@@ -30,8 +30,10 @@ import ipaddress
 import itertools
 import re
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from dockerlab import services
@@ -54,6 +56,8 @@ PREDEFINED_POOLS = [f"172.{i}.0.0/16" for i in range(17, 32)] + [
 ]
 #: The default bridge's subnet and gateway.
 DEFAULT_BRIDGE = ("172.17.0.0/16", "172.17.0.1")
+#: The simulated host's own /etc/hosts, which a container on the host network shares.
+HOST_HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n10.254.0.2\tdockerlab-sim\n"
 
 
 class SimError(Exception):
@@ -111,8 +115,10 @@ class SimNet:
         options: dict[str, str] | None = None,
         labels: dict[str, str] | None = None,
         hidden: bool = False,
+        release: Release | None = None,
     ) -> None:
         self.id = uuid.uuid4().hex + uuid.uuid4().hex[:32]
+        self.engine_release = release or Release.of()
         self.name = name
         self.driver = driver
         self.subnet = ipaddress.ip_network(subnet) if subnet else None
@@ -160,6 +166,8 @@ class SimNet:
     def attrs(self) -> dict[str, Any]:
         """``docker network inspect`` data."""
         config = [{"Subnet": str(self.subnet), "Gateway": self.gateway}] if self.subnet else []
+        if self.name == "bridge" and not self.engine_release.default_bridge_reports_gateway:
+            config = [{"Subnet": str(self.subnet)}]  # before 28 a default dockerd reports no gateway here
         options = dict(self.options)
         if self.name == "bridge":
             options.update(
@@ -198,8 +206,17 @@ class SimBox:
         links: dict[str, str],
         configs: dict[str, dict[str, Any]],
         ports: dict[int, int],
+        *,
+        created: str = "",
+        link_ids: dict[str, str] | None = None,
+        hostname: str | None = None,
+        extra_hosts: list[tuple[str, str]] | None = None,
     ) -> None:
         self.id = uuid.uuid4().hex + uuid.uuid4().hex
+        self.created = created
+        self.link_ids = dict(link_ids or {})  # link target name -> the id of the container it was made with
+        self.given_hostname = hostname
+        self.extra_hosts = list(extra_hosts or [])
         self.name = name
         self.image = image
         self.command = command
@@ -207,7 +224,7 @@ class SimBox:
         self.dns = dns
         self.mode = mode
         self.links = links
-        self.configs = configs  # network -> {"ip": fixed address or None, "aliases": [...]}
+        self.configs = configs  # network -> {"ip": fixed address or None, "aliases": [...], "links": {...}}
         self.status = "created"
         self.ips: dict[str, str] = {}
         self.ifindex: dict[str, int] = {}
@@ -224,8 +241,13 @@ class SimBox:
 
     @property
     def short_id(self) -> str:
-        """The first 12 characters of the id (the hostname)."""
+        """The first 12 characters of the id."""
         return self.id[:12]
+
+    @property
+    def hostname(self) -> str:
+        """``--hostname``, or the short id."""
+        return self.given_hostname or self.short_id
 
 
 #: Opens one published port of a starting container: ``(container, container port, host port)``;
@@ -261,9 +283,16 @@ class SimEngine:
         self.publish: Publisher | None = None
         self._start_index = 0
         self._ifindex = itertools.count(100, 2)
+        self._created = itertools.count(int(time.time() * 1e6))
         self._version = 0
         self._state: tuple[int, State] | None = None
-        bridge = SimNet("bridge", "bridge", *DEFAULT_BRIDGE, options={"com.docker.network.bridge.enable_icc": "true"})
+        bridge = SimNet(
+            "bridge",
+            "bridge",
+            *DEFAULT_BRIDGE,
+            options={"com.docker.network.bridge.enable_icc": "true"},
+            release=self.release,
+        )
         bridge.ifindex = 3
         for net in (bridge, SimNet("host", "host", None, None), SimNet("none", "null", None, None)):
             self.nets[net.name] = net
@@ -350,6 +379,8 @@ class SimEngine:
     ) -> SimNet:
         """``docker network create --driver bridge``: ``subnet`` or the next free default pool."""
         with self.lock:
+            if name == "default":
+                raise SimError("operation is not permitted on predefined default network", 403)
             if name in self.nets:
                 raise SimError(f"network with name {name} already exists", 409)
             if subnet:
@@ -358,7 +389,9 @@ class SimEngine:
                     raise SimError("Pool overlaps with other one on this address space", 403)
             else:
                 subnet = self._next_pool()
-            net = SimNet(name, "bridge", subnet, gateway, internal=internal, options=options, labels=labels)
+            net = SimNet(
+                name, "bridge", subnet, gateway, internal=internal, options=options, labels=labels, release=self.release
+            )
             net.ifindex = next(self._ifindex)
             self.nets[name] = net
             self.changed()
@@ -439,6 +472,8 @@ class SimEngine:
         endpoints: dict[str, tuple[str | None, list[str]]] | None = None,
         links: dict[str, str] | None = None,
         ports: dict[int, int] | None = None,
+        hostname: str | None = None,
+        extra_hosts: dict[str, str] | None = None,
     ) -> SimBox:
         """``docker create``.
 
@@ -454,12 +489,18 @@ class SimEngine:
             ``HostConfig.NetworkMode``: ``"default"`` (the default bridge), a
             network's name, ``"host"`` or ``"none"``.
         endpoints : dict
-            Network -> (fixed IPv4 address or None, aliases); only the entry of
-            the network ``mode`` names is used, as by the engine.
+            Network -> (fixed IPv4 address or None, aliases[, links]); only the
+            entry of the network ``mode`` names is used, as by the engine.
+            ``links`` (target -> alias) are the endpoint's: ``--link`` on a
+            user-defined network.
         links : dict
-            ``--link`` target -> alias.
+            ``HostConfig.Links``: target (name or id) -> alias; in effect on
+            the default bridge only. Of two links with the same alias, the
+            first is kept.
         ports : dict
             Container port -> host port on 127.0.0.1.
+        hostname, extra_hosts
+            ``--hostname`` and ``--add-host`` (name -> address).
         """
         with self.lock:
             name = name or f"sim_{uuid.uuid4().hex[:8]}"
@@ -475,15 +516,56 @@ class SimEngine:
                 )
             self.image(image)
             net_name = "bridge" if mode == "default" else mode
-            self.net(net_name)
-            ip, aliases = (endpoints or {}).get(net_name) or (None, [])
-            configs: dict[str, dict[str, Any]] = {net_name: {"ip": ip, "aliases": list(aliases)}}
+            net = self.net(net_name)
+            ip, aliases, *rest = (endpoints or {}).get(net_name) or (None, [])
+            if aliases and net.name in PREDEFINED_NETWORKS:
+                raise SimError("network-scoped alias is supported only for containers in user defined networks", 400)
+            net_links = dict(rest[0]) if rest and rest[0] else {}
+            configs: dict[str, dict[str, Any]] = {net_name: {"ip": ip, "aliases": list(aliases), "links": net_links}}
+            kept: dict[str, str] = {}
+            link_ids: dict[str, str] = {}
+            for key, alias in (links or {}).items():
+                target = self._link_target(key)
+                if alias not in kept.values() and target.name not in kept:
+                    kept[target.name], link_ids[target.name] = alias, target.id
             box = SimBox(
-                name, image, command, dict(labels or {}), dns, mode, dict(links or {}), configs, dict(ports or {})
+                name,
+                image,
+                command,
+                dict(labels or {}),
+                dns,
+                mode,
+                kept,
+                configs,
+                dict(ports or {}),
+                created=self._timestamp(),
+                link_ids=link_ids,
+                hostname=hostname,
+                extra_hosts=list((extra_hosts or {}).items()),
             )
             self.boxes[box.id] = box
             self.changed()
             return box
+
+    def _link_target(self, key: str) -> SimBox:
+        """The container a ``--link`` names (by name or id); Docker's errors for one it cannot link to."""
+        try:
+            target = self.box(key)
+        except SimError:
+            raise SimError(f"Could not get container for {key}", 404) from None
+        if target.mode == "host":
+            raise SimError(
+                "conflicting options: host type networking can't be used with links. "
+                "This would result in undefined behavior",
+                400,
+            )
+        return target
+
+    def _timestamp(self) -> str:
+        """A ``Created`` timestamp, later than every earlier one of this engine."""
+        micros = next(self._created)
+        stamp = datetime.fromtimestamp(micros // 1_000_000, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        return f"{stamp}.{micros % 1_000_000:06d}000Z"
 
     def exec_refused(self, box: SimBox) -> str | None:
         """Why the engine refuses to start or enter ``box``: a link target down or off the default bridge."""
@@ -517,19 +599,18 @@ class SimEngine:
             box.ips = {net.name: ip for net, ip in taken}
             box.ifindex = {net.name: next(self._ifindex) for net, _ in taken}
             box.embedded_dns = any(self.nets[n].model().has_dns for n in box.ips)
-            box.hosts = []
+            box.hosts = [[ip, name, "extra"] for name, ip in box.extra_hosts]
             for target, alias in box.links.items() if box.mode in BRIDGE_MODES else ():
-                t = self.by_name(target)
-                assert t is not None
-                names = f"{alias} {t.short_id}" + ("" if alias == target else f" {target}")
-                box.hosts.append([t.ips["bridge"], names, f"link:{target}"])
+                t = self.boxes[box.link_ids[target]]
+                names = f"{alias} {t.hostname}" + ("" if alias == target else f" {target}")
+                box.hosts.append([t.ips["bridge"], names, f"link:{t.id}"])
             for net, ip in taken:
-                box.hosts.append([ip, box.short_id, f"own:{net.name}"])
+                box.hosts.append([ip, box.hostname, f"own:{net.name}"])
             # Parents linking to this container see its new address (libnetwork's parent updates).
             if "bridge" in box.ips:
                 for parent in self.boxes.values():
                     for line in parent.hosts:
-                        if line[2] == f"link:{box.name}" and parent.running:
+                        if line[2] == f"link:{box.id}" and parent.running:
                             line[0] = box.ips["bridge"]
             self.changed()
 
@@ -593,14 +674,16 @@ class SimEngine:
                 )
             if net.name in box.configs:
                 raise SimError(f"endpoint with name {box.name} already exists in network {net.name}", 403)
+            if list(aliases) and net.name in PREDEFINED_NETWORKS:
+                raise SimError("network-scoped alias is supported only for containers in user defined networks", 400)
             if box.running and net.subnet is not None:
                 address = net.take(ip)
                 box.ips[net.name] = address
                 box.ifindex[net.name] = next(self._ifindex)
-                box.hosts.append([address, box.short_id, f"own:{net.name}"])
+                box.hosts.append([address, box.hostname, f"own:{net.name}"])
                 if net.model().has_dns:
                     box.embedded_dns = True
-            box.configs[net.name] = {"ip": ip, "aliases": list(aliases)}
+            box.configs[net.name] = {"ip": ip, "aliases": list(aliases), "links": {}}
             self.changed()
 
     def disconnect(self, box: SimBox, net_key: str) -> None:
@@ -614,6 +697,10 @@ class SimEngine:
             if net.name in box.ips:
                 net.release(box.ips.pop(net.name))
                 box.ifindex.pop(net.name, None)
+                if self.release.disconnect_keeps_other_hosts_lines:
+                    box.hosts = [line for line in box.hosts if line[2] != f"own:{net.name}"]
+                else:  # every line with the container's own name goes, the other networks' too
+                    box.hosts = [line for line in box.hosts if not line[2].startswith("own:")]
             del box.configs[net.name]
             self.changed()
 
@@ -627,20 +714,28 @@ class SimEngine:
             net = self.nets.get(net_name)
             ip = box.ips.get(net_name, "")
             user = net is not None and net.model().kind == "user"
+            added = [box.short_id, *([box.given_hostname] if box.given_hostname else [])]
+            aliases = list(cfg["aliases"]) if self.release.aliases_as_submitted else [*cfg["aliases"], *added]
+            links = cfg.get("links") or {}
+            # From 25 an --internal network gives no default route, and inspect shows no gateway.
+            no_route = net is not None and net.internal and self.release.internal_has_no_default_route
             networks[net_name] = {
                 "IPAMConfig": {"IPv4Address": cfg["ip"]} if cfg["ip"] else None,
-                "Links": None,
-                "Aliases": [*cfg["aliases"], box.short_id] if user else None,
+                "Links": [f"{t}:{a}" for t, a in links.items()] if user and links else None,
+                "Aliases": (aliases or None) if user else None,
                 "NetworkID": net.id if net else "",
                 "EndpointID": uuid.uuid5(uuid.NAMESPACE_OID, box.id + net_name).hex if ip else "",
-                "Gateway": (net.gateway or "") if ip and net else "",
+                "Gateway": (net.gateway or "") if ip and net and not no_route else "",
                 "IPAddress": ip,
                 "IPPrefixLen": net.subnet.prefixlen if ip and net and net.subnet else 0,
                 "MacAddress": mac_address(ip) if ip else "",
             }
+            if self.release.dns_names_in_inspect:
+                networks[net_name]["DNSNames"] = [box.name, *cfg["aliases"], *added] if user else None
         mode_links = [f"/{t}:/{box.name}/{a}" for t, a in box.links.items()] or None
         return {
             "Id": box.id,
+            "Created": box.created,
             "Name": "/" + box.name,
             "Image": box.image,
             "State": {
@@ -651,11 +746,12 @@ class SimEngine:
                 "ExitCode": 0,
                 "Error": "",
             },
-            "Config": {"Hostname": box.short_id, "Image": box.image, "Cmd": box.command, "Labels": dict(box.labels)},
+            "Config": {"Hostname": box.hostname, "Image": box.image, "Cmd": box.command, "Labels": dict(box.labels)},
             "HostConfig": {
                 "NetworkMode": box.mode,
                 "Links": mode_links,
                 "Dns": box.dns,
+                "ExtraHosts": [f"{name}:{ip}" for name, ip in box.extra_hosts] or None,
                 "PortBindings": {
                     f"{i}/tcp": [{"HostIp": "127.0.0.1", "HostPort": str(o)}] for i, o in box.ports.items()
                 }
@@ -671,7 +767,12 @@ class SimEngine:
         }
 
     def hosts_text(self, box: SimBox) -> str:
-        """``box``'s /etc/hosts: the release's head, its links, its own addresses."""
+        """``box``'s /etc/hosts: the release's head, ``--add-host`` lines, its links, its own addresses.
+
+        A container on the host network shares the host's file.
+        """
+        if box.mode == "host":
+            return HOST_HOSTS
         lines = [*self.release.hosts_head, *(f"{ip}\t{names}" for ip, names, _ in box.hosts)]
         return "\n".join(lines) + "\n"
 
@@ -685,7 +786,7 @@ class SimEngine:
                 attrs = self.container_attrs(b)
                 boxes.append(box_from_attrs(attrs, self.hosts_text(b) if b.running else None))
             nets = [n.model() for n in self.nets.values() if not n.hidden]
-            state = State(boxes, nets)
+            state = State(boxes, nets, self.release)
             self._state = (self._version, state)
             return state
 
