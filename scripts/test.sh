@@ -24,6 +24,8 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test,notebooks]"
+# JupyterLab's quiet defaults, as scripts/tutorial.sh installs them (the browser test checks them).
+install -D -m 644 scripts/jupyterlab/overrides.json .venv/share/jupyter/lab/settings/overrides.json
 # The lab image, built offline (never pulled).
 .venv/bin/python -c "
 from dockerlab.engine import connect

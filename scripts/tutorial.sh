@@ -11,6 +11,9 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[notebooks]"
+# JupyterLab opens quietly: no "official Jupyter news?" prompt and no update check (default
+# settings for this environment, which a learner's own settings still override).
+install -D -m 644 scripts/jupyterlab/overrides.json .venv/share/jupyter/lab/settings/overrides.json
 # No news, update checks or extension listings: JupyterLab contacts nothing but this machine.
 options=(--notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --LabApp.news_url=None
          --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --LabApp.extension_manager=readonly)
