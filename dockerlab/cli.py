@@ -262,6 +262,64 @@ def check_socket() -> Finding:
     return Finding("ok", f"socket {path}: this user may read and write it")
 
 
+def is_docker_desktop(info: dict[str, Any]) -> bool:
+    """Whether ``docker info`` describes Docker Desktop's engine (``OperatingSystem`` "Docker Desktop").
+
+    >>> is_docker_desktop({"OperatingSystem": "Docker Desktop", "Name": "docker-desktop"})
+    True
+    >>> is_docker_desktop({"OperatingSystem": "Debian GNU/Linux 12 (bookworm)"})
+    False
+    """
+    return str(info.get("OperatingSystem") or "").strip().startswith("Docker Desktop")
+
+
+def is_rootless(info: dict[str, Any]) -> bool:
+    """Whether ``docker info`` describes a rootless engine (``name=rootless`` among its ``SecurityOptions``).
+
+    >>> is_rootless({"SecurityOptions": ["name=seccomp,profile=builtin", "name=rootless", "name=cgroupns"]})
+    True
+    >>> is_rootless({"SecurityOptions": ["name=apparmor", "name=seccomp,profile=default"]}), is_rootless({})
+    (False, False)
+    """
+    for option in info.get("SecurityOptions") or []:
+        if any(part.strip() in ("name=rootless", "rootless") for part in str(option).split(",")):
+            return True
+    return False
+
+
+def check_engine_kind(info: dict[str, Any]) -> list[Finding]:
+    """Notes on what differs from an engine running as root on this computer, read from ``docker info``.
+
+    Docker Desktop runs the engine in a VM; a rootless engine runs inside
+    rootlesskit's namespaces. Either way the host-side views of the lessons
+    show something else than this computer's own network. None for a usual engine.
+    """
+    findings = []
+    if is_docker_desktop(info):
+        vm = info.get("Name") or "docker-desktop"
+        findings.append(
+            Finding(
+                "note",
+                f"Docker Desktop (engine host {vm}): the engine runs in a Linux VM, not on this computer",
+                "the host-side views (notebook 04's interfaces: docker0, the veth pairs, the routes) show the VM's "
+                "interfaces, not this computer's; container addresses are not reachable from the Mac or Windows "
+                "host, only published ports are (lab.run(name, ports={container_port: host_port}))",
+            )
+        )
+    if is_rootless(info):
+        findings.append(
+            Finding(
+                "note",
+                "rootless engine: dockerd runs as an unprivileged user inside rootlesskit's namespaces",
+                "the engine's networks (docker0, the bridges, the veth pairs) live inside rootlesskit's network "
+                "namespace, so the host-side views (notebook 04's interfaces) show that namespace, not the host's; "
+                "published ports are opened on the host by rootlesskit's port driver (its default, builtin driver "
+                "does not pass the client's source address on to the container)",
+            )
+        )
+    return findings
+
+
 def check_leftovers(labs: dict[str, LabResources], now: float | None = None) -> list[Finding]:
     """Labs where nothing has run for :data:`IDLE_SECONDS` are left over; others are noted."""
     now = time.time() if now is None else now
@@ -364,6 +422,10 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
         return NO_ENGINE
     where = os.environ.get("DOCKER_HOST") or f"unix://{DEFAULT_SOCKET}"
     findings.append(Finding("ok", f"engine {version} answers at {where}"))
+    if callable(getattr(client, "info", None)):  # dockerlab's simulator has no `docker info`
+        with engine_call("docker info"):
+            info = client.info()
+        findings += check_engine_kind(info if isinstance(info, dict) else {})
     present = labimage.image_present(client)
     if present:
         findings.append(Finding("ok", f"lab image {labimage.IMAGE} is present"))
@@ -424,7 +486,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check that everything the tutorial needs is in place; print each "
         "problem with its fix. Exit 0 when all is well, 1 when a problem is found, "
         "3 when no engine answers. A lab where nothing has run for "
-        f"{IDLE_SECONDS:g} s counts as left over.",
+        f"{IDLE_SECONDS:g} s counts as left over. On Docker Desktop or a rootless engine it "
+        "notes what the lessons' host-side views show there.",
     )
     p.set_defaults(run=None)
 

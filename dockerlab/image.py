@@ -7,6 +7,10 @@ link per applet, about 2 MB) imported into the engine, the same thing as::
 
 Where the official ``busybox`` image is already on the engine it is used as
 the base instead. dockerlab never pulls: provisioning is explicit.
+
+The binary must be built for the engine's architecture (an amd64 busybox
+does not run on an arm64 engine): :func:`check_binary` reads its ELF header
+and refuses a mismatch, naming both, before the engine imports anything.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import struct
 import subprocess
 import tarfile
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import docker
 import docker.errors
@@ -154,7 +159,7 @@ def rootfs_tar(binary: str, applets: list[str]) -> bytes:
 
 
 def _import_rootfs(client: docker.DockerClient, binary: str, image: str, say: Progress) -> str:
-    _check_static(client, binary)
+    check_binary(client, binary, image)
     applets = _applets(binary)
     missing = [a for a in REQUIRED_APPLETS if a not in applets]
     if missing:
@@ -187,38 +192,171 @@ def _applets(binary: str) -> list[str]:
     return [a for a in out.stdout.split() if a.replace("-", "").replace(".", "").isalnum() or a == "["]
 
 
-_ELF_MACHINES = {62: "x86_64", 183: "aarch64", 40: "armv7l", 3: "i386"}
-_ENGINE_ARCH = {
-    "amd64": "x86_64",
-    "x86_64": "x86_64",
-    "arm64": "aarch64",
-    "aarch64": "aarch64",
-    "arm": "armv7l",
-    "386": "i386",
+#: ELF ``e_machine`` -> Go's architecture name (``GOARCH``, what ``docker version`` reports as ``Arch``).
+#: mips and ppc64 also depend on the class (32/64-bit) and byte order: see :attr:`ElfBinary.arch`.
+ELF_MACHINES = {
+    0x03: "386",
+    0x08: "mips",
+    0x15: "ppc64",
+    0x16: "s390x",
+    0x28: "arm",
+    0x3E: "amd64",
+    0xB7: "arm64",
+    0xF3: "riscv64",
+    0x102: "loong64",
 }
 
+#: Kernel names (``uname -m``, ``docker info``'s ``Architecture``) and Debian's -> Go's.
+_ARCH_ALIASES = {
+    "x86_64": "amd64",
+    "x86-64": "amd64",
+    "x64": "amd64",
+    "aarch64": "arm64",
+    "i386": "386",
+    "i486": "386",
+    "i586": "386",
+    "i686": "386",
+    "x86": "386",
+    "armhf": "arm",
+    "armel": "arm",
+    "ppc64el": "ppc64le",
+    "mipsel": "mipsle",
+    "mips64el": "mips64le",
+    "loongarch64": "loong64",
+}
 
-def _check_static(client: docker.DockerClient, binary: str) -> None:
-    """Refuse a dynamically linked busybox or one built for another architecture."""
-    with open(binary, "rb") as f:
-        head = f.read(64)
-        if head[:4] != b"\x7fELF" or head[4] != 2:
-            raise ImageBuildError(f"{binary} is not a 64-bit ELF executable; install busybox-static.")
-        machine = struct.unpack_from("<H", head, 18)[0]
-        (phoff,) = struct.unpack_from("<Q", head, 32)
-        phentsize, phnum = struct.unpack_from("<HH", head, 54)
-        for i in range(phnum):
-            f.seek(phoff + i * phentsize)
-            if struct.unpack("<I", f.read(4))[0] == 3:  # PT_INTERP: needs a dynamic loader
-                raise ImageBuildError(
-                    f"{binary} is dynamically linked and would not run alone in an image: "
-                    "install Debian's busybox-static (its /bin/busybox is static)."
-                )
+#: Go's names -> Debian's, for the package to install.
+_DEBIAN_ARCH = {"386": "i386", "arm": "armhf", "ppc64le": "ppc64el", "mipsle": "mipsel", "mips64le": "mips64el"}
+
+_PT_INTERP = 3  # a program header asking for a dynamic loader
+
+
+def go_arch(name: str) -> str:
+    """Normalise an architecture name to Go's (``GOARCH``), as ``docker version`` reports it.
+
+    >>> go_arch("x86_64"), go_arch("aarch64"), go_arch("armv7l"), go_arch("i686"), go_arch("arm64")
+    ('amd64', 'arm64', 'arm', '386', 'arm64')
+    """
+    name = name.strip().lower()
+    if name.startswith("armv"):  # armv6l, armv7l; armv8l is a 32-bit userland on a 64-bit ARM kernel
+        return "arm"
+    return _ARCH_ALIASES.get(name, name)
+
+
+@dataclass(frozen=True)
+class ElfBinary:
+    """What an ELF file's header says about it.
+
+    Parameters
+    ----------
+    path:
+        The file.
+    machine:
+        Its ``e_machine`` (0x3E x86-64, 0xB7 AArch64, ...).
+    bits:
+        32 or 64 (``EI_CLASS``).
+    little_endian:
+        Its byte order (``EI_DATA``).
+    dynamic:
+        Whether a program header asks for a dynamic loader (``PT_INTERP``).
+    """
+
+    path: str
+    machine: int
+    bits: int
+    little_endian: bool
+    dynamic: bool
+
+    @property
+    def arch(self) -> str:
+        """Go's name for its architecture (``amd64``, ``arm64``, ...), or ``ELF machine 0x..`` when unknown.
+
+        >>> ElfBinary("busybox", 0x08, 64, True, False).arch, ElfBinary("busybox", 0x15, 64, True, False).arch
+        ('mips64le', 'ppc64le')
+        """
+        name = ELF_MACHINES.get(self.machine)
+        if name is None:
+            return f"ELF machine {self.machine:#x}"
+        if name == "mips":
+            name = ("mips64" if self.bits == 64 else "mips") + ("le" if self.little_endian else "")
+        elif name == "ppc64" and self.little_endian:
+            name = "ppc64le"
+        return name
+
+
+def read_elf(path: str) -> ElfBinary:
+    """Read the ELF header (and program headers) of ``path``; no engine is involved.
+
+    Raises :class:`ImageBuildError` when ``path`` cannot be read or is not an ELF file.
+    """
+    not_elf = ImageBuildError(
+        f"{path} is not an ELF executable, so it cannot be the busybox of a Linux image (a wrapper script, "
+        "or a macOS or Windows program, will not do). Install Debian's busybox-static, or pass the path of a "
+        "static busybox built for the engine's architecture: `dockerlab image --busybox PATH`."
+    )
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+            if len(head) < 52 or head[:4] != b"\x7fELF" or head[4] not in (1, 2) or head[5] not in (1, 2):
+                raise not_elf
+            bits, order = (64 if head[4] == 2 else 32), ("<" if head[5] == 1 else ">")
+            (machine,) = struct.unpack_from(order + "H", head, 18)
+            if bits == 64:
+                if len(head) < 64:
+                    raise not_elf
+                (phoff,) = struct.unpack_from(order + "Q", head, 32)
+                phentsize, phnum = struct.unpack_from(order + "HH", head, 54)
+            else:
+                (phoff,) = struct.unpack_from(order + "I", head, 28)
+                phentsize, phnum = struct.unpack_from(order + "HH", head, 42)
+            dynamic = False
+            for i in range(phnum):
+                f.seek(phoff + i * phentsize)
+                raw = f.read(4)
+                if len(raw) == 4 and struct.unpack(order + "I", raw)[0] == _PT_INTERP:
+                    dynamic = True
+                    break
+    except OSError as e:
+        raise ImageBuildError(f"Cannot read {path}: {e}. Pass a readable static busybox.") from e
+    return ElfBinary(path, machine, bits, head[5] == 1, dynamic)
+
+
+def engine_arch(client: docker.DockerClient) -> str:
+    """The engine's architecture in Go's names.
+
+    ``docker version``'s ``Arch`` (``amd64``), else ``docker info``'s
+    ``Architecture`` (``x86_64``); "" when neither says.
+    """
     with engine_call("docker version"):
-        engine_arch = _ENGINE_ARCH.get(str(client.version().get("Arch", "")), "")
-    ours = _ELF_MACHINES.get(machine, f"machine {machine}")
-    if engine_arch and engine_arch != ours:
+        arch = str(client.version().get("Arch") or "")
+    if not arch and callable(getattr(client, "info", None)):
+        with engine_call("docker info"):
+            arch = str(client.info().get("Architecture") or "")
+    return go_arch(arch) if arch else ""
+
+
+def check_binary(client: docker.DockerClient, binary: str, image: str = IMAGE) -> ElfBinary:
+    """Refuse a busybox for another architecture than the engine's, or a dynamically linked one.
+
+    Only reads the file and asks the engine its version (and, if that lacks
+    the architecture, its info): nothing is imported or run before this passes.
+    """
+    elf = read_elf(binary)
+    engine = engine_arch(client)
+    if engine and elf.arch != engine:
+        deb = _DEBIAN_ARCH.get(engine, engine)
         raise ImageBuildError(
-            f"{binary} is built for {ours} but the engine runs {engine_arch}: "
-            "provision on a machine of the engine's architecture, or `docker pull busybox`."
+            f"{binary} is a busybox for {elf.arch}, but the engine runs on {engine}: an image built from it "
+            f"would not run there. Either build from a static busybox for {engine}: Debian's busybox-static "
+            f"package for {deb} (`apt-get download busybox-static:{deb}` once `dpkg --add-architecture {deb}` "
+            "and `apt-get update` have run, then `dpkg-deb -x busybox-static_*.deb DIR`), with "
+            "`dockerlab image --busybox PATH` (lab.provision(busybox=PATH) in a notebook), PATH being the busybox "
+            "under DIR; or use a busybox image already on the engine (`docker image ls busybox`): "
+            f"`docker tag busybox:latest {image}`."
         )
+    if elf.dynamic:
+        raise ImageBuildError(
+            f"{binary} is dynamically linked and would not run alone in an image: "
+            "install Debian's busybox-static (its busybox is static)."
+        )
+    return elf
