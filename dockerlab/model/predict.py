@@ -266,7 +266,9 @@ def _explain_ip(state: State, b: Box, target: str) -> Explanation:
     for ip in addresses:
         code = state.route_code(b, ip)
         verdict = "reachable" if code == "ok" else "NOT reachable"
-        text = f"{b.name} -> {ip}: {_why_route(state, b, ip, code)}: {verdict}"
+        owner = state.owner.get(ip)
+        whose = f" ({owner[0]}'s address now, on {owner[1]})" if owner and is_ipv4(target) else ""
+        text = f"{b.name} -> {ip}{whose}: {_why_route(state, b, ip, code)}: {verdict}"
         parts.append(Explanation(b.name, ip, "ip", code == "ok", code, ip, text))
     if len(parts) == 1:
         p = parts[0]

@@ -29,6 +29,19 @@ mysql1 = lab.run("mysql1")
 before = lab["mysql1"].ip
 print("mysql1 has", before)
 
+# %% [markdown]
+# First, the quiet case: restart `mysql1` while nothing else happens. Decide before you run the cell: will it
+# come back with the same address or a new one?
+
+# %%
+lab.restart("mysql1")
+lesson.AddressChange("mysql1", before, lab["mysql1"].ip)
+
+# %% [markdown]
+# The same one. The engine frees a container's address when it stops and hands out the **lowest free
+# address** of the network when it starts, and nobody took `mysql1`'s in between. That is why hard-coded
+# addresses often seem to work. Now the busy case:
+
 # %%
 lab.remove("mysql1")
 newcomer = lab.run("newcomer")  # another container starts while mysql1 is gone
@@ -39,7 +52,17 @@ lesson.AddressChange("mysql1", before, lab["mysql1"].ip)
 
 # %% [markdown]
 # The address changed (the printed ones are live values from the engine: yours may differ, the change will
-# not). Anything that still points at the old address now reaches the newcomer, or nothing at all.
+# not). The newcomer holds the old address now, so anything that still points at it reaches the **wrong
+# container**, and gets an answer:
+
+# %%
+lab.ping("tomcat1", before)
+
+# %%
+lab.explain("tomcat1", before, by="ip")
+
+# %% [markdown]
+# That is the real danger of hard-coded addresses: not a failure, but a reply from the wrong machine.
 # We no longer need the newcomer:
 
 # %%

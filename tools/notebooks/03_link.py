@@ -40,6 +40,23 @@ lab.ping("tomcat1", "mysql1")
 lab.ping("mysql1", "tomcat1")
 
 # %% [markdown]
+# ## One way for names, not for packets
+#
+# Is it the packets that go one way? Before you run the next cell, decide: can `mysql1` ping `tomcat1` **by
+# its address**?
+
+# %%
+lab.ping("mysql1", tomcat1.ip)
+
+# %% [markdown]
+# It can. Both containers are on the default bridge, and packets flow both ways there, link or not (notebook
+# 01). What is one-way is only the **name lookup**: `tomcat1` knows the name `mysql1`, `mysql1` knows no name
+# for `tomcat1`. The article's 单向通信 is one-way *naming*. By address, the matrix is full:
+
+# %%
+lesson.reachability(lab, "ip")
+
+# %% [markdown]
 # ## What `--link` did: one line in `/etc/hosts`
 #
 # The article looks into `tomcat1`'s `/etc/hosts` (如果你查看tomcat1 容器的 /etc/hosts 文件，发现 --link 就是增加了名字解析):

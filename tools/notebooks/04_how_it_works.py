@@ -120,7 +120,8 @@ lab.exec("noneview", "ip -o link")
 
 # %% [markdown]
 # And `hostview`, on `host`, sees the host's interfaces, `docker0` included (as shown above), plus one
-# `veth...` end for each container on a bridge. It has no `eth0` of its own and no address of its own.
+# `veth...` end for each container on a bridge. It has no `eth0` and no address *of its own*: the host's
+# `eth0` and addresses it showed above are the host's, which it shares.
 #
 # ## Who reaches whom, by IP
 #

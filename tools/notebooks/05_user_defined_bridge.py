@@ -90,9 +90,12 @@ lab.exec("tomcat1", "cat /etc/hosts")
 lab.exec("tomcat1", "cat /etc/resolv.conf")
 
 # %% [markdown]
-# The name server is **`127.0.0.11`**: Docker's **embedded DNS server**, which the engine runs inside every
-# container attached to a user-defined network. It knows the name (and aliases) of every container on the
-# container's networks, and answers with their current addresses. (Names it does not know, it forwards to
+# The name server is **`127.0.0.11`**: Docker's **embedded DNS server**. It is one resolver, part of the
+# engine (`dockerd`), not a program inside the container: the engine makes it listen on `127.0.0.11` in the
+# network namespace of each container attached to a user-defined network. (A *network namespace* is a
+# container's own set of interfaces, addresses and routes; notebook 04 shows it.) It knows the name (and
+# aliases) of every container on the container's networks, and answers with their current addresses.
+# `options ndots:0` tells the resolver to try every name as given first, even one without a dot. (Names it does not know, it forwards to
 # the servers the container was given; for the lab's containers that is `127.0.0.1`, where nothing
 # answers, so unknown names fail inside the lab. Engines from 26 on also write comments into the file,
 # such as `# ExtServers: [127.0.0.1]`, the servers it forwards to.) `nslookup` asks it directly

@@ -102,7 +102,9 @@ lesson.fetch(f"http://127.0.0.1:{port}/cgi-bin/db")
 
 # %% [markdown]
 # The address changed, the name did not, and the app still works: the embedded DNS answers with the new
-# address. With `--link` (notebook 03), `tomcat1` could not even have survived `mysql1` being removed.
+# address. With `--link` (notebook 03) a redeploy breaks `tomcat1` instead: it keeps running, with a stale
+# line in `/etc/hosts`, but its link stays bound to the removed `mysql1`, so the engine refuses every new
+# `docker exec` in it, and a restart, until `tomcat1` is recreated.
 #
 # ## Who reaches whom
 
