@@ -127,3 +127,106 @@ class Comparison:
             f'<table class="dockerlab-compare"><caption>{caption}</caption><thead><tr><th></th>{head}</tr>'
             f"</thead><tbody>{''.join(rows)}</tbody></table>"
         )
+
+
+class Guess:
+    """A learner's own prediction, scored against the measurement cell by cell.
+
+    ``mine`` maps ``(source, target)`` container names to True (reaches) or
+    False; pairs left out are shown as not predicted. By IP, a target counts
+    as reached when any of its addresses answers.
+
+    >>> m = pd.DataFrame({"a": [pd.NA, True], "b": [False, pd.NA]}, index=["a", "b"], dtype="boolean")
+    >>> print(Guess({("a", "b"): True, ("b", "a"): True}, m, "name"))
+    your prediction by name: 1 of 2 right; the wrong cells are marked !
+         a  b
+      a  ·  ✗!
+      b  ✓  ·
+    you said a reaches b by name; measured: it does not
+    """
+
+    def __init__(self, mine: dict[tuple[str, str], bool], measured: pd.DataFrame, by: str) -> None:
+        self.mine = dict(mine)
+        self.by = by
+        self.measured = _by_container(measured) if by == "ip" else measured
+        self.wrong = [(s, t) for (s, t), v in self.mine.items() if self._measured(s, t) is not None and
+                      bool(v) != self._measured(s, t)]  # fmt: skip
+
+    def _measured(self, source: str, target: str) -> bool | None:
+        if source not in self.measured.index or target not in self.measured.columns:
+            return None
+        value = self.measured.loc[source, target]
+        return None if value is pd.NA or value is None else bool(value)
+
+    @property
+    def right(self) -> int:
+        """How many predicted cells came true."""
+        return sum(1 for s, t in self.mine if self._measured(s, t) is not None) - len(self.wrong)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every predicted cell came true."""
+        return not self.wrong
+
+    def _cell(self, source: str, target: str) -> str:
+        value = self._measured(source, target)
+        if value is None:
+            return SELF
+        mark = REACH if value else NO_REACH
+        if (source, target) in self.wrong:
+            return mark + "!"
+        return mark + ("" if (source, target) in self.mine else "?")
+
+    def __str__(self) -> str:
+        scored = self.right + len(self.wrong)
+        head = f"your prediction by {self.by}: {self.right} of {scored} right"
+        head += "" if self.ok else "; the wrong cells are marked !"
+        if any((s, t) not in self.mine for s in self.measured.index for t in self.measured.columns if s != t):
+            head += " (? = not predicted)"
+        names = [str(c) for c in self.measured.columns]
+        width = max([len(n) for n in names] + [2]) + 1
+        side = max([len(str(s)) for s in self.measured.index] + [1])
+        lines = [" " * (side + 4) + "".join(n.ljust(width) for n in names).rstrip()]
+        for source in self.measured.index:
+            cells = "".join(self._cell(str(source), n).ljust(width) for n in names)
+            lines.append(f"  {str(source).ljust(side)}  {cells}".rstrip())
+        how = "by name" if self.by == "name" else "at an address"
+        for source, target in self.wrong:
+            said = "reaches" if self.mine[(source, target)] else "does not reach"
+            got = "it does" if self._measured(source, target) else "it does not"
+            lines.append(f"you said {source} {said} {target} {how}; measured: {got}")
+        return "\n".join([head, *lines])
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        colours = {"!": _RED, "?": _GREY}
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.measured.columns)
+        rows = []
+        for source in self.measured.index:
+            tds = []
+            for target in self.measured.columns:
+                cell = self._cell(str(source), str(target))
+                colour = colours.get(cell[-1], _GREY if cell == SELF else _GREEN)
+                tds.append(f'<td style="text-align:center;background:{colour}">{html.escape(cell)}</td>')
+            rows.append(f"<tr><th>{html.escape(str(source))}</th>{''.join(tds)}</tr>")
+        lines = str(self).splitlines()
+        caption = html.escape(lines[0])
+        notes = "".join(f"<li>{html.escape(line)}</li>" for line in lines if line.startswith("you said"))
+        return (
+            f'<div class="dockerlab-guess"><table><caption>{caption}</caption><thead><tr><th></th>{head}</tr>'
+            f"</thead><tbody>{''.join(rows)}</tbody></table>" + (f"<ul>{notes}</ul>" if notes else "") + "</div>"
+        )
+
+
+def _by_container(matrix: pd.DataFrame) -> pd.DataFrame:
+    """An IP matrix (columns: container, network) as a container matrix: reached at any address."""
+    containers = list(dict.fromkeys(c[0] if isinstance(c, tuple) else c for c in matrix.columns))
+    out = pd.DataFrame(index=matrix.index, columns=containers, dtype="boolean")
+    for target in containers:
+        cols = [c for c in matrix.columns if (c[0] if isinstance(c, tuple) else c) == target]
+        for source in matrix.index:
+            values = [matrix.loc[source, c] for c in cols]
+            known = [bool(v) for v in values if v is not pd.NA and v is not None]
+            out.loc[source, target] = any(known) if known else pd.NA
+    return out

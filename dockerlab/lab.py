@@ -25,7 +25,7 @@ import pandas as pd
 from dockerlab import backend, model, probe, topology, validate
 from dockerlab import html as views
 from dockerlab import image as labimage
-from dockerlab.display import Comparison
+from dockerlab.display import Comparison, Guess
 from dockerlab.engine import DEFAULT_TIMEOUT, engine_call, remove_labelled
 from dockerlab.errors import (
     DockerlabError,
@@ -1097,10 +1097,20 @@ class Lab:
         """The matrix :meth:`reachability` would measure, predicted from state alone (no packet sent)."""
         return model.predict_state(self.state(), by)
 
-    def compare(self, by: By = "name") -> Comparison:
-        """Predict first (from state), then measure (real pings): a :class:`~dockerlab.display.Comparison`."""
-        predicted = self.predict(by)
-        return Comparison(predicted, self.reachability(by), by)
+    def compare(self, by: By = "name", *, mine: dict[tuple[str, str], bool] | None = None) -> Comparison | Guess:
+        """Predict first, then measure (real pings), and put both side by side.
+
+        Without ``mine``, the prediction is dockerlab's, from the engine's
+        state (a :class:`~dockerlab.display.Comparison`). With ``mine``, it is
+        yours: ``{("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}``,
+        scored cell by cell (a :class:`~dockerlab.display.Guess`). Your pairs
+        are checked before anything is measured.
+        """
+        if mine is None:
+            predicted = self.predict(by)
+            return Comparison(predicted, self.reachability(by), by)
+        guess = validate.prediction(mine, self.containers)
+        return Guess(guess, self.reachability(by), by)
 
     def __repr__(self) -> str:
         return f"Lab({self.name!r})"

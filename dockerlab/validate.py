@@ -247,3 +247,29 @@ def command(value: object) -> list[str] | None:
     if not isinstance(value, Sequence) or not value or not all(isinstance(v, str) for v in value):
         raise InvalidInput(f"command must be a non-empty list of strings, for example ['httpd', '-f'], not {value!r}.")
     return list(value)
+
+
+def prediction(value: object, containers: Sequence[str]) -> dict[tuple[str, str], bool]:
+    """Check a learner's prediction: ``{(source, target): True or False}`` over the lab's containers.
+
+    >>> prediction({("web", "db"): True}, ["db", "web"])
+    {('web', 'db'): True}
+    """
+    example = "{('tomcat1', 'mysql1'): True, ('mysql1', 'tomcat1'): False}"
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidInput(f"Your prediction is a dict of (source, target) -> True or False, such as {example}.")
+    out = {}
+    for key, reaches in value.items():
+        if not (isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key)):
+            raise InvalidInput(f"{key!r} is not a (source, target) pair of container names, as in {example}.")
+        unknown = [k for k in key if k not in containers]
+        if unknown:
+            raise InvalidInput(
+                f"{', '.join(unknown)} is not a container of this lab (it has {', '.join(containers) or 'none'})."
+            )
+        if key[0] == key[1]:
+            raise InvalidInput(f"{key!r}: a container is not asked whether it reaches itself.")
+        if not isinstance(reaches, bool):
+            raise InvalidInput(f"The prediction for {key!r} must be True or False, not {reaches!r}.")
+        out[key] = reaches
+    return out

@@ -90,6 +90,20 @@ lab.ping("tomcat1", mysql1_ip)
 lab.ping("mysql1", tomcat1_ip)
 
 # %% [markdown]
+# ## Your prediction
+#
+# Both containers are on the default bridge. Does each reach the other at its address? Commit to an answer
+# before you measure: edit `mine` (`True`: reaches, `False`: does not) and
+# run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one wrong
+# cell, so that you can see what a miss looks like.)
+
+# %%
+mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}
+
+# %%
+lab.compare("ip", mine=mine)
+
+# %% [markdown]
 # ## Who reaches whom, by IP
 #
 # Every container pings every address of every other container. The matrix reads *does the row reach the

@@ -74,6 +74,20 @@ lab.remove("newcomer")
 # When we started them, we named the containers `tomcat1` and `mysql1`. Does `tomcat1` reach `mysql1` by
 # that name?
 
+# %% [markdown]
+# ## Your prediction
+#
+# They are named `tomcat1` and `mysql1`. By **name**, who reaches whom? Commit to an answer before you
+# measure: edit `mine` (`True`: reaches, `False`: does not) and
+# run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one wrong
+# cell, so that you can see what a miss looks like.)
+
+# %%
+mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}
+
+# %%
+lab.compare(mine=mine)
+
 # %%
 lab.ping("tomcat1", "mysql1")
 

@@ -28,6 +28,20 @@ mysql1 = lab.run("mysql1")
 tomcat1 = lab.run("tomcat1", links=["mysql1"])
 
 # %% [markdown]
+# ## Your prediction
+#
+# `tomcat1` was started with `--link mysql1`. By **name**, who reaches whom now? Commit to an answer before
+# you measure: edit `mine` (`True`: reaches, `False`: does not) and
+# run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one wrong
+# cell, so that you can see what a miss looks like.)
+
+# %%
+mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): True}
+
+# %%
+lab.compare(mine=mine)
+
+# %% [markdown]
 # ## tomcat1 reaches mysql1 by name...
 
 # %%

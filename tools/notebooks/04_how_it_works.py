@@ -122,7 +122,23 @@ lab.exec("noneview", "ip -o link")
 # And `hostview`, on `host`, sees the host's interfaces, `docker0` included (as shown above), plus one
 # `veth...` end for each container on a bridge. It has no `eth0` and no address *of its own*: the host's
 # `eth0` and addresses it showed above are the host's, which it shares.
+
+# %% [markdown]
+# ## Your prediction
 #
+# Four containers: two on `docker0`, `hostview` on the host's network, `noneview` with only `lo`. At their
+# addresses, who reaches whom? (`hostview` and `noneview` have no address of their own to be reached at.)
+# Commit to an answer before you measure: edit `mine` (`True`: reaches, `False`: does not) and
+# run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one wrong
+# cell, so that you can see what a miss looks like.)
+
+# %%
+mine = {("tomcat1", "mysql1"): True, ("hostview", "tomcat1"): True, ("noneview", "mysql1"): True}
+
+# %%
+lab.compare("ip", mine=mine)
+
+# %% [markdown]
 # ## Who reaches whom, by IP
 #
 # `tomcat1` and `mysql1` reach each other over `docker0`. `hostview` *is* the host as far as the network is

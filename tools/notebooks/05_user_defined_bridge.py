@@ -65,6 +65,20 @@ for name in ("tomcat1", "mysql1"):
     print(f"{name}'s address is inside myBridge's subnet:", lesson.in_subnet(lab[name].ip, choice.subnet))
 
 # %% [markdown]
+# ## Your prediction
+#
+# Both containers are on `myBridge`, a network you created, and neither was started with `--link`. By
+# **name**, who reaches whom? Commit to an answer before you measure: edit `mine` (`True`: reaches, `False`:
+# does not) and run it, then run the measurement below it. (The stored notebook keeps one learner's answer,
+# with one wrong cell, so that you can see what a miss looks like.)
+
+# %%
+mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}
+
+# %%
+lab.compare(mine=mine)
+
+# %% [markdown]
 # ## By name, both ways
 #
 # 大功告成 — “done”, says the article: by name, in both directions.

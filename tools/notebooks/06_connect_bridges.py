@@ -22,6 +22,20 @@ mysql1 = lab.run("mysql1", network="myBridge")
 tomcat1_docker0 = lab.run("tomcat1-docker0")
 
 # %% [markdown]
+# ## Your prediction
+#
+# `tomcat1` and `mysql1` are on `myBridge`, `tomcat1-docker0` on the default bridge. At their **addresses**,
+# who reaches whom? Commit to an answer before you measure: edit `mine` (`True`: reaches, `False`: does not)
+# and run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one
+# wrong cell, so that you can see what a miss looks like.)
+
+# %%
+mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): True, ("tomcat1-docker0", "mysql1"): True}
+
+# %%
+lab.compare("ip", mine=mine)
+
+# %% [markdown]
 # ## Before: isolated
 #
 # From `tomcat1-docker0`, by name: the default bridge has no DNS (notebook 02), so the name does not even resolve.

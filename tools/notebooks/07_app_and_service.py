@@ -59,6 +59,20 @@ tomcat1 = lab.run("tomcat1", network="myBridge", ports={8080: port},
                   command=lesson.app_command(service="mysql1", service_port=3306, port=8080))
 
 # %% [markdown]
+# ## Your prediction
+#
+# The app and its database are both on `myBridge`. By **name**, who reaches whom? Commit to an answer before
+# you measure: edit `mine` (`True`: reaches, `False`: does not) and
+# run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one wrong
+# cell, so that you can see what a miss looks like.)
+
+# %%
+mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}
+
+# %%
+lab.compare(mine=mine)
+
+# %% [markdown]
 # ## Is the database ready?
 #
 # A container that *runs* is not necessarily *listening* yet. Rather than sleeping for a while and hoping,
