@@ -356,6 +356,14 @@ class SubnetChoice:
         """Whether the article's own subnet is used."""
         return self.subnet == self.preferred
 
+    def address(self, n: int) -> str:
+        """The ``n``-th address of the chosen subnet, for a fixed ``ip=``.
+
+        >>> SubnetChoice("192.168.0.0/16", "192.168.0.0/16", "192.168.0.1", ()).address(200)
+        '192.168.0.200'
+        """
+        return str(ipaddress.ip_network(self.subnet)[n])
+
     def __str__(self) -> str:
         if self.is_article:
             return (

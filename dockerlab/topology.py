@@ -1,7 +1,7 @@
 """Under the hood: the veth pairs and bridges behind a lab, as the kernel reports them.
 
 Each container's ``eth0`` is one end of a *veth pair*; the other end lives in
-the engine host's network namespace, named ``veth...``, and is enslaved to a
+the engine host's network namespace, named ``veth...``, and is plugged into a
 Linux bridge: ``docker0`` for Docker's default ``bridge`` network,
 ``br-<first 12 characters of the network id>`` for a user-defined one. ``ip
 link`` shows each end with its peer's interface index: ``eth0@if45`` in the
@@ -351,7 +351,7 @@ def build_graph(
                     gateway=None,
                 )
                 g.add_edge(b, "host", relation="bridge on the host", network=row.network)
-            g.add_edge(v, b, relation="enslaved to", network=row.network)
+            g.add_edge(v, b, relation="plugged into (master)", network=row.network)
     return g
 
 

@@ -135,6 +135,20 @@ lab.explain("mysql1", "tomcat1")
 # %%
 lesson.reachability(lab)
 
+# %% [markdown]
+# ## Two more things your own network allows: a fixed address and extra names
+#
+# On a network created with an explicit subnet, a container may get a **fixed address** (`--ip`); on any
+# user-defined network it may get extra **names** (`--network-alias`), which the embedded DNS answers too.
+# Docker refuses both on its default bridge. (Exercises ex02 and ex03 build on them.)
+
+# %%
+db2 = lab.run("db2", network="myBridge", ip=choice.address(200), aliases=["database"])
+db2.ip == choice.address(200)
+
+# %%
+lab.ping("tomcat1", "database")
+
 # %%
 lab.reset()
 

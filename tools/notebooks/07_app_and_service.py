@@ -13,7 +13,8 @@
 # **Stand-ins, plainly:** the lab image has no Tomcat and no MySQL. `mysql1` runs busybox **`nc`**
 # listening on MySQL's port 3306, answering each connection with one line. `tomcat1` runs busybox **`httpd`**
 # on Tomcat's port 8080, with one page, `/cgi-bin/db`, that opens a TCP connection to `mysql1:3306` and
-# shows what came back, like a web page that reads from its database. The networking is exactly what the
+# shows what came back, like a web page that reads from its database. (`cgi-bin` is where a web server keeps
+# small programs it runs for each request, by the old CGI convention: here, a shell script.) The networking is exactly what the
 # real pair would need.
 #
 # (Without Docker, the simulator plays both stand-ins and Docker's port forwarding: the page is still
