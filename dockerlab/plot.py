@@ -70,7 +70,9 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
 
     A container on two networks is drawn in the first network's colour with a
     ring in the second's. One-way reachability (``--link``) shows as a single
-    arrow; two-way as arrows both ways.
+    arrow; two-way as arrows both ways; a pair that reaches neither way as a
+    grey dotted line crossed by ✗, so a failure is seen, not just missing.
+    The legend lists only what the figure uses. Text is 10 pt or larger.
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
@@ -92,7 +94,7 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
         g,
         below,
         ax=ax,
-        font_size=9,
+        font_size=11,
         font_color="#222222",
         verticalalignment="top",
         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
@@ -104,14 +106,27 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
     nx.draw_networkx_edges(
         g, pos, edgelist=one_way, edge_color="#c44e52", style="dashed", connectionstyle="arc3,rad=0.12", **common
     )
+    nodes = sorted(g.nodes)
+    pairs = [(u, v) for i, u in enumerate(nodes) for v in nodes[i + 1 :]]
+    failed = [(u, v) for u, v in pairs if not g.has_edge(u, v) and not g.has_edge(v, u)]
+    for u, v in failed:
+        (x1, y1), (x2, y2) = pos[u], pos[v]
+        ax.plot([x1, x2], [y1, y2], color="#999999", lw=1.5, ls=":", zorder=0)
+        ax.text((x1 + x2) / 2, (y1 + y2) / 2, "✗", color="#777777", fontsize=12, ha="center", va="center", zorder=1)
     handles = [Line2D([], [], marker="o", ls="", ms=12, color=colours[x], label=x) for x in networks_seen]
-    handles += [
-        Line2D([], [], color="#333333", lw=2, label="reaches (both ways)"),
-        Line2D([], [], color="#c44e52", lw=2, ls="--", label="reaches (one way)"),
-    ]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+    rings = sorted({colours[nets[1]] for n in g.nodes if len(nets := list(g.nodes[n].get("networks", []))) > 1})
+    if rings:
+        ring_label = "ring: also on a second network"
+        handles.append(Line2D([], [], marker="o", ls="", ms=12, mfc="white", mec="#555555", mew=3, label=ring_label))
+    if two_way:
+        handles.append(Line2D([], [], color="#333333", lw=2, label="reaches (both ways)"))
+    if one_way:
+        handles.append(Line2D([], [], color="#c44e52", lw=2, ls="--", label="reaches (one way)"))
+    if failed:
+        handles.append(Line2D([], [], color="#999999", lw=1.5, ls=":", marker="$✗$", ms=9, label="neither way"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=10)
     by = g.graph.get("by", "name")
-    ax.set_title(title or f"who reaches whom (by {by})", fontsize=10)
+    ax.set_title(title or f"who reaches whom (by {by})", fontsize=12)
     ax.set_axis_off()
     # Fixed limits around the unit circle: every panel of the series has the same
     # geometry (autoscaling would stretch a graph whose nodes lie on one line).
@@ -277,7 +292,7 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
                 (x1 + x2) / 2 + 0.06,
                 (y1 + y2) / 2,
                 "veth pair",
-                fontsize=6.5,
+                fontsize=10,
                 color="#555555",
                 ha="left",
                 va="center",
@@ -309,7 +324,7 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
             _topology_text(d),
             ha="center",
             va="center",
-            fontsize=8,
+            fontsize=10,
             color=text_colour,
             fontweight=weight,
             bbox=box,
@@ -319,7 +334,7 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
 
     left = min(xs) - 1.3
     for _, y, caption in TOPOLOGY_LAYERS:
-        ax.text(left, y, caption, fontsize=7.5, style="italic", color="#666666", ha="left", va="center")
+        ax.text(left, y, caption, fontsize=10, style="italic", color="#666666", ha="left", va="center")
     ax.set_xlim(left - 0.1, max(xs) + 0.75)
     ax.set_ylim(-0.55, 4.5)
     nets = sorted(
@@ -334,10 +349,10 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
             loc="upper left",
             bbox_to_anchor=(1.0, 1.0),
             frameon=False,
-            fontsize=8,
+            fontsize=10,
             title="network (bridge)",
-            title_fontsize=8,
+            title_fontsize=10,
         )
-    ax.set_title(title or "under the hood: veth pairs and bridges", fontsize=10)
+    ax.set_title(title or "under the hood: veth pairs and bridges", fontsize=12)
     ax.set_axis_off()
     return ax
