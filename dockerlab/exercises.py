@@ -3,14 +3,29 @@
 Each exercise has an id (``ex01``...), a :func:`setup` that resets the lab and
 builds its starting state (for instance a broken lab), hints in stages
 (:func:`hint`), and a :func:`check` that probes the live engine and says
-precisely what is still wrong, what was expected and why. A check never shows
-the solution's code, and on an untouched lab it fails with feedback rather
-than raising.
+what is still wrong. A check never shows the solution's code, and on an
+untouched lab it fails with feedback rather than raising.
+
+Feedback comes in stages, so that a learner first looks for the cause:
+
+1. A failing check says WHAT is wrong: for each finding, what was seen and
+   what was expected, and how to learn more.
+2. WHY (the rule behind a finding, which often points at the fix) comes once
+   the learner has asked for a hint of that exercise (``hint(id, 1)`` or
+   later), or checks again while the lab is unchanged since the previous
+   failed check (the same findings).
+
+This memory lives in the Python process (the notebook's kernel), per
+exercise id (hints) and per exercise and lab (the last failed check).
+:func:`setup` clears it for its exercise, and :func:`reset_feedback` clears
+it for one exercise or all. A diagnosis exercise (ex08) shows its findings
+one at a time, the first one on the path.
 
 >>> EXERCISES[:3]
 ('ex01', 'ex02', 'ex03')
 >>> hint("ex01", 1).startswith("Hint 1/3")
 True
+>>> reset_feedback("ex01")
 
 Containers and networks are named ``e<N>-...`` (``e1-web``, ``e4-net``) so that
 no exercise collides with another one or with the tutorial series.
@@ -19,6 +34,7 @@ no exercise collides with another one or with the tutorial series.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -43,37 +59,112 @@ MARKER = "/tmp/.dockerlab-original"
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing that is not as the exercise asks: what was seen, what was expected, and why."""
+    """One thing that is not as the exercise asks: what was seen, what was expected, and why.
+
+    ``about`` lists the container names and addresses the finding is about
+    (source first): two findings whose ``why`` differs only in them share one
+    explanation, which the feedback shows once.
+    """
 
     seen: str
     expected: str
     why: str
+    about: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"- {self.seen}\n    expected: {self.expected}\n    why: {self.why}"
 
+    @property
+    def key(self) -> tuple[str, str]:
+        """What the finding says about the lab (seen, expected): equal keys, unchanged lab."""
+        return (self.seen, self.expected)
+
+    def why_pattern(self) -> str:
+        """``why`` with the names and addresses of ``about`` replaced by placeholders.
+
+        >>> a = Finding("", "", "a cannot resolve b: a has no link to b", ("a", "b"))
+        >>> b = Finding("", "", "b cannot resolve a: b has no link to a", ("b", "a"))
+        >>> a.why_pattern() == b.why_pattern()
+        True
+        """
+        if not self.about:
+            return self.why
+        order = sorted(set(self.about), key=len, reverse=True)
+        names = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(n) for n in order) + r")(?![\w-]|\.\w)")
+        return names.sub(lambda m: f"<{self.about.index(m.group(1))}>", self.why)
+
+
+def _numbers(items: list[int]) -> str:
+    """``1``, ``1 and 2``, ``1, 2 and 4``."""
+    words = [str(i) for i in items]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The verdict of :func:`check`: ``passed`` and the ``feedback`` text."""
+    """The verdict of :func:`check`: ``passed`` and the ``feedback`` text.
+
+    ``explain`` says whether the feedback gives each finding's why (see the
+    module's docstring), ``hints_asked`` the highest hint stage asked so far,
+    and ``one_at_a_time`` whether only the first finding is shown.
+    """
 
     exercise: str
     passed: bool
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()
+    explain: bool = True
+    hints_asked: int = 0
+    one_at_a_time: bool = False
+
+    @property
+    def shown(self) -> tuple[Finding, ...]:
+        """The findings the feedback shows: all, or the first one for a one-at-a-time exercise."""
+        return self.findings[:1] if self.one_at_a_time else self.findings
 
     @property
     def feedback(self) -> str:
-        """What is wrong, what was expected and why; or what the passing lab shows."""
-        title = EXERCISE_INFO[self.exercise].title
+        """What is wrong and what was expected (and why, once asked for); or what the passing lab shows."""
         if self.passed:
-            lines = [f"{PASSED} {self.exercise} ({title})", *self.notes]
+            title = EXERCISE_INFO[self.exercise].title
+            return "\n".join([f"{PASSED} {self.exercise} ({title})", *self.notes])
+        n, shown = len(self.findings), self.shown
+        if len(shown) < n:
+            count = f"1 of {n} things to fix (fix it and check again)"
         else:
-            n = len(self.findings)
-            lines = [f"{NOT_YET} {self.exercise} ({title}): {n} thing{'s' if n != 1 else ''} to fix"]
-            lines += [str(f) for f in self.findings]
-            lines += [*self.notes, f'Stuck? exercises.hint("{self.exercise}", 1) gives a first hint.']
+            count = f"{n} thing{'s' if n != 1 else ''} to fix"
+        # no title here: a title such as "names through aliases" would name the means before the learner looks
+        lines = [f"{NOT_YET} {self.exercise}: {count}"]
+        lines += self._finding_lines(shown)
+        lines += self.notes
+        ask = f'exercises.hint("{self.exercise}", {self.hints_asked + 1})'
+        if not self.explain:
+            lines.append(f"(ask {ask} for a hint, or check again to see why)")
+        elif self.hints_asked < len(EXERCISE_INFO[self.exercise].hints):
+            lines.append(f"Stuck? {ask} gives {'a first' if not self.hints_asked else 'the next'} hint.")
         return "\n".join(lines)
+
+    def _finding_lines(self, shown: tuple[Finding, ...]) -> list[str]:
+        """Each finding (numbered when there are several); a why shared by several findings is written once."""
+        numbered = len(shown) > 1
+        groups: dict[str, list[int]] = {}
+        for i, f in enumerate(shown, 1):
+            groups.setdefault(f.why_pattern(), []).append(i)
+        lines = []
+        for i, f in enumerate(shown, 1):
+            lines.append(f"{i}. {f.seen}" if numbered else f"- {f.seen}")
+            lines.append(f"   expected: {f.expected}")
+            if not self.explain:
+                continue
+            group = groups[f.why_pattern()]
+            if len(group) == 1:
+                lines.append(f"   why: {f.why}")
+            elif i == group[0]:
+                shown_for = "" if len({shown[k - 1].why for k in group}) == 1 else f"; shown for {i}"
+                lines.append(f"   why (same cause for {_numbers(group)}{shown_for}): {f.why}")
+            else:
+                lines.append(f"   why: same cause as {group[0]}")
+        return lines
 
     def __str__(self) -> str:
         return self.feedback
@@ -102,7 +193,14 @@ class Task:
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: its text, time, hints, and how to prepare and check a lab."""
+    """One exercise: its text, objective, time, hints, and how to prepare and check a lab.
+
+    ``objective`` and ``chapters`` (the chapters of the series it builds on,
+    ``"03"`` for ``notebooks/03_link.ipynb``) head its notebook and agree with
+    the teacher's guide (``docs/teachers.md``). ``needs_engine`` marks an
+    exercise the simulator cannot check; ``one_at_a_time`` a diagnosis whose
+    feedback shows only the first finding on the path.
+    """
 
     id: str
     title: str
@@ -111,7 +209,11 @@ class Exercise:
     hints: tuple[str, ...]
     setup: Callable[[Lab], Mapping[str, str]]
     check: Callable[[Lab, Any], list[Finding]]
+    objective: str
+    chapters: tuple[str, ...]
     takes_answer: bool = False
+    needs_engine: bool = False
+    one_at_a_time: bool = False
 
 
 # -- reading the lab -----------------------------------------------------------
@@ -144,6 +246,7 @@ class _State:
                         f"a running container {n}",
                         f'the exercise is about {n}: run the setup cell again (exercises.setup("{exercise}", lab)) '
                         "to start afresh, or create it if the task asks you to",
+                        (n,),
                     )
                 )
             elif not h.running:
@@ -153,6 +256,7 @@ class _State:
                         f"{n} running",
                         "a stopped container keeps its name and settings but has no address on any network: "
                         "it can neither send nor answer a ping",
+                        (n,),
                     )
                 )
         return found
@@ -189,7 +293,8 @@ def _pair_findings(
         how = "by name" if by == "name" else "at its address"
         seen = f"{src} {'reaches' if got else 'does not reach'} {dst} {how}"
         exp = f"{src} {'reaches' if want else 'must not reach'} {dst} {how}"
-        found.append(Finding(seen, exp, state.why(src, dst, by)))
+        target = state.handles.get(dst)
+        found.append(Finding(seen, exp, state.why(src, dst, by), (src, dst, *(target.ips.values() if target else ()))))
     return found
 
 
@@ -208,6 +313,7 @@ def _ip_findings(state: _State, pairs: list[tuple[str, str]], expected: str, not
                     f"{src} reaches {dst} at {where}",
                     expected.format(src=src, dst=dst),
                     state.why(src, dst, "ip") + note,
+                    (src, dst, *(a for a, _ in confirmed)),
                 )
             )
     return found
@@ -365,7 +471,7 @@ def _check_ex03(lab: Lab, answer: Any) -> list[Finding]:
         else:
             seen = f"{src} does not reach {alias} ({REASONS.get(r.reason, r.reason)})"
             why = state.why(src, dst)
-        found.append(Finding(seen, f"{src} reaches {dst} under the name {alias}", why))
+        found.append(Finding(seen, f"{src} reaches {dst} under the name {alias}", why, (src, alias, dst)))
     return found
 
 
@@ -419,6 +525,7 @@ def _check_ex04(lab: Lab, answer: Any) -> list[Finding]:
                         f"you predicted {src} {'reaches' if guess else 'does not reach'} {dst} by name",
                         f"measured: {src} {'reaches' if got else 'does not reach'} {dst} by name",
                         state.why(src, dst),
+                        (src, dst),
                     )
                 )
     if blanks:
@@ -504,6 +611,9 @@ def _check_ex06(lab: Lab, answer: Any) -> list[Finding]:
 
 # -- ex07: the host side of a veth pair ----------------------------------------
 
+#: How ``ip link`` names an interface tied to another one: ``eth0@if45``, ``veth8eb364e@if44``.
+_IP_LINK_NAME = re.compile(r"([\w.-]+)@if(\d+)")
+
 
 def _setup_ex07(lab: Lab) -> dict[str, str]:
     lab.network("e7-net")
@@ -512,8 +622,60 @@ def _setup_ex07(lab: Lab) -> dict[str, str]:
     return {}
 
 
-def veth_truth(lab: Lab, container: str) -> tuple[str, str | None]:
-    """The host-side veth of ``container``'s eth0 and its bridge, read from the kernel on both sides."""
+@dataclass(frozen=True)
+class VethPair:
+    """A container's eth0 and its host-side peer, as the kernel numbers them.
+
+    Attributes
+    ----------
+    ifindex:
+        eth0's own index, in the container (the ``M`` of the host end's ``veth...@ifM``).
+    iflink:
+        eth0's peer, the host end's index (the ``N`` of ``eth0@ifN``).
+    veth:
+        The host end's name.
+    bridge:
+        The Linux bridge the host end is enslaved to (its ``master``), if any.
+    """
+
+    ifindex: int
+    iflink: int
+    veth: str
+    bridge: str | None
+
+    @property
+    def inside(self) -> str:
+        """The container end as ``ip link`` prints it: ``eth0@if45``."""
+        return f"eth0@if{self.iflink}"
+
+    @property
+    def outside(self) -> str:
+        """The host end as ``ip link`` prints it: ``veth8eb364e@if44``."""
+        return f"{self.veth}@if{self.ifindex}"
+
+
+def veth_pair(lab: Lab, container: str) -> VethPair:
+    """Read ``container``'s eth0 indexes inside it, and find the host interface that points back at it.
+
+    Parameters
+    ----------
+    lab:
+        The lab the container belongs to.
+    container:
+        A running container of ``lab`` with an ``eth0``.
+
+    Returns
+    -------
+    VethPair
+        Both ends, matched by index (never by name).
+
+    Raises
+    ------
+    NeedsEngine
+        On an engine without kernel interfaces (the simulator).
+    DockerlabError
+        When no host interface points back at the container's eth0.
+    """
     inside = lab.exec(container, ["sh", "-c", "cat /sys/class/net/eth0/ifindex /sys/class/net/eth0/iflink"])
     numbers = inside.output.split()[:2]
     if not inside.ok or len(numbers) != 2 or not all(n.isdigit() for n in numbers):
@@ -525,8 +687,25 @@ def veth_truth(lab: Lab, container: str) -> tuple[str, str | None]:
     host = topology.parse_snapshot(lab.host_snapshot("exercise"))
     for link in host.values():
         if link.ifindex == iflink and link.iflink == ifindex:
-            return link.name, link.master
+            return VethPair(ifindex, iflink, link.name, link.master)
     raise DockerlabError(f"No host interface is the peer of {container}'s eth0 (its iflink is {iflink}).")
+
+
+def veth_truth(lab: Lab, container: str) -> tuple[str, str | None]:
+    """The host-side veth of ``container``'s eth0 and its bridge, read from the kernel on both sides.
+
+    This is the checker's own means (the exercise asks the learner to find the
+    same by reading ``ip link`` on both sides).
+    """
+    pair = veth_pair(lab, container)
+    return pair.veth, pair.bridge
+
+
+def _evidence_text(evidence: Any) -> str:
+    """The learner's evidence as one text (a string, or several strings in a list or tuple)."""
+    if isinstance(evidence, (list, tuple)):
+        return " ".join(str(e) for e in evidence)
+    return "" if evidence is None else str(evidence)
 
 
 def _check_ex07(lab: Lab, answer: Any) -> list[Finding]:
@@ -534,26 +713,27 @@ def _check_ex07(lab: Lab, answer: Any) -> list[Finding]:
     found = state.missing(["e7-box"], "ex07")
     if found:
         return found
-    veth, bridge = veth_truth(lab, "e7-box")
+    pair = veth_pair(lab, "e7-box")
     given = dict(answer) if isinstance(answer, Mapping) else {}
     found = []
     g_veth, g_bridge = given.get("veth"), given.get("bridge")
+    veth_right = bool(g_veth) and str(g_veth).split("@")[0] == pair.veth
     if not g_veth:
         found.append(
             Finding(
                 "no veth given (answer['veth'] is empty)",
-                "the host-side name of e7-box's eth0 peer",
+                "the name of the host-side end of e7-box's eth0",
                 "every eth0@ifN in a container is one end of a veth pair; N is the index of the "
                 "other end, which lives on the host",
             )
         )
-    elif str(g_veth).split("@")[0] != veth:
+    elif not veth_right:
         found.append(
             Finding(
-                f"{g_veth} is not the peer of e7-box's eth0",
-                "the veth whose index is eth0's iflink",
-                "match indexes, not names: the host end's ifindex equals the N of eth0@ifN, and its "
-                "own @ifM points back at eth0's index",
+                f"{g_veth} is not the other end of e7-box's eth0",
+                "the host-side end of e7-box's eth0",
+                "match indexes, not names: on the host, the other end is the interface whose own index is the N "
+                "of eth0@ifN, and its own @ifM points back at eth0's index",
             )
         )
     if not g_bridge:
@@ -565,12 +745,58 @@ def _check_ex07(lab: Lab, answer: Any) -> list[Finding]:
                 "(ip link shows it as 'master ...')",
             )
         )
-    elif g_bridge != bridge:
+    elif g_bridge != pair.bridge:
         if g_bridge == model.DEFAULT_BRIDGE_DEVICE:
-            hint_text = "e7-box is not on the default bridge, so its bridge is not docker0"
+            hint_text = f"e7-box is not on the default bridge, so its bridge is not {model.DEFAULT_BRIDGE_DEVICE}"
         else:
             hint_text = "each user-defined network has its own bridge, br- plus the start of the network id"
-        found.append(Finding(f"{g_bridge} is not the bridge of e7-box's veth", "the master of that veth", hint_text))
+        found.append(
+            Finding(
+                f"{g_bridge} is not the bridge of e7-box's veth", "the bridge e7-box's veth is plugged into", hint_text
+            )
+        )
+    found += _evidence_findings(pair, given.get("evidence"), veth_right)
+    return found
+
+
+def _evidence_findings(pair: VethPair, evidence: Any, veth_right: bool) -> list[Finding]:
+    """Whether the evidence shows both ends of the pair as ``ip link`` names them (eth0@ifN, veth...@ifM)."""
+    text = _evidence_text(evidence)
+    expected = "the two names ip link prints for this pair: eth0@ifN inside e7-box, and veth...@ifM on the host"
+    if not text.strip():
+        return [
+            Finding(
+                "no evidence given (answer['evidence'] is empty)",
+                expected,
+                "a name can be guessed; the two index numbers show that the two ends point at each other",
+            )
+        ]
+    names = [(name, int(n)) for name, n in _IP_LINK_NAME.findall(text)]
+    found = []
+    if ("eth0", pair.iflink) not in names:
+        given = [f"{name}@if{n}" for name, n in names if name == "eth0"]
+        found.append(
+            Finding(
+                f"your evidence says {', '.join(given)}, which is not what ip link shows for e7-box's eth0"
+                if given
+                else "your evidence has no eth0@ifN",
+                "eth0@ifN exactly as ip link prints it inside e7-box",
+                "each container has its own eth0, with its own number: read it inside e7-box, in this lab "
+                "(the numbers change when a container is recreated)",
+            )
+        )
+    if veth_right and (pair.veth, pair.ifindex) not in names:
+        given = [f"{name}@if{n}" for name, n in names if name == pair.veth]
+        found.append(
+            Finding(
+                f"your evidence says {', '.join(given)}, which is not what the host's ip link shows for {pair.veth}"
+                if given
+                else f"your evidence has no {pair.veth}@ifM",
+                f"{pair.veth}@ifM exactly as ip link prints it on the host",
+                "the M of the host end is the index of its other end: on the right veth it is eth0's own "
+                "index, the number before 'eth0@' in the container's ip link",
+            )
+        )
     return found
 
 
@@ -591,6 +817,13 @@ def _setup_ex08(lab: Lab) -> dict[str, str]:
 
 
 def _check_ex08(lab: Lab, answer: Any) -> list[Finding]:
+    """The faults in the order a diagnosis meets them.
+
+    A rebuilt data container first (its data is gone: nothing else helps),
+    then missing containers, stopped ones, ones on ``--network none``, ones
+    on the wrong network, and last the pairs that still do not reach each
+    other by name. The feedback shows the first one only.
+    """
     state = _State(lab)
     found = []
     for n in ("e8-db", "e8-cache"):
@@ -603,38 +836,38 @@ def _check_ex08(lab: Lab, answer: Any) -> list[Finding]:
                     f"the original {n}, repaired in place",
                     "a database or cache holds data; removing the container to build a fresh one loses "
                     "whatever it kept outside a volume. A repair changes what exists",
+                    (n,),
                 )
             )
     absent = [f for f in state.missing(_EX08, "ex08") if "does not exist" in f.seen]
     if absent:
         return found + absent
-    flagged = set()
-    for n in _EX08:
-        h = state.handles[n]
-        if not h.running:
-            found += state.missing([n], "ex08")
-        elif h.networks == ["none"]:
-            found.append(
-                Finding(
-                    f"{n} runs with --network none",
-                    f"{n} on e8-net",
-                    "a container started with --network none has only its loopback: no interface, "
-                    "no address, no way to any other container",
-                )
+    stopped = [n for n in _EX08 if not state.handles[n].running]
+    found += state.missing(stopped, "ex08")
+    running = [n for n in _EX08 if n not in stopped]
+    no_network = [n for n in running if state.handles[n].networks == ["none"]]
+    for n in no_network:
+        found.append(
+            Finding(
+                f"{n} runs with --network none",
+                f"{n} on e8-net",
+                "a container started with --network none has only its loopback: no interface, "
+                "no address, no way to any other container",
+                (n,),
             )
-        elif "e8-net" not in h.networks:
-            found.append(
-                Finding(
-                    f"{n} is not on e8-net (it is on {state._where(n)})",
-                    f"{n} on e8-net",
-                    "names resolve through the embedded DNS of a network both containers are on; "
-                    f"{n} is on none of the others' networks",
-                )
+        )
+    elsewhere = [n for n in running if n not in no_network and "e8-net" not in state.handles[n].networks]
+    for n in elsewhere:
+        found.append(
+            Finding(
+                f"{n} is not on e8-net (it is on {state._where(n)})",
+                f"{n} on e8-net",
+                "names resolve through the embedded DNS of a network both containers are on; "
+                f"{n} is on none of the others' networks",
+                (n,),
             )
-        else:
-            continue
-        flagged.add(n)
-    healthy = [n for n in _EX08 if n not in flagged]
+        )
+    healthy = [n for n in running if n not in no_network and n not in elsewhere]
     if len(healthy) > 1:
         found += _pair_findings(state, lab.reachability("name"), _all_pairs(healthy))
     return found
@@ -659,6 +892,9 @@ _LIST = [
         ),
         _setup_ex01,
         _check_ex01,
+        objective="Make `e1-web` reach `e1-db` by name, while `e1-db` must not reach `e1-web` by name. "
+        "Both run on the default bridge.",
+        chapters=("03", "02"),
     ),
     Exercise(
         "ex02",
@@ -674,6 +910,9 @@ _LIST = [
         ),
         _setup_ex02,
         _check_ex02,
+        objective="Create `e2-net` with the subnet and gateway the setup prints, run `e2-db` on it at the "
+        "printed fixed address, and let the running `e2-app` reach that address.",
+        chapters=("05", "06"),
     ),
     Exercise(
         "ex03",
@@ -690,6 +929,9 @@ _LIST = [
         ),
         _setup_ex03,
         _check_ex03,
+        objective="`e3-front` reaches `e3-back` under the name `backend`, and `e3-back` reaches `e3-front` "
+        "under the name `frontend`. Both share `e3-net`.",
+        chapters=("05",),
     ),
     Exercise(
         "ex04",
@@ -706,6 +948,9 @@ _LIST = [
         ),
         _setup_ex04,
         _check_ex04,
+        objective="Before measuring, predict who reaches whom *by name* for 12 ordered pairs of four "
+        "containers spread over `e4-net`, `e4-side` and the default bridge. Do not change the lab.",
+        chapters=("02", "05", "06"),
         takes_answer=True,
     ),
     Exercise(
@@ -722,6 +967,10 @@ _LIST = [
         ),
         _setup_ex05,
         _check_ex05,
+        objective="Rearrange `e5-left`, `e5-mid`, `e5-right` over two bridges of your own: `e5-mid` reaches "
+        "both by name and they reach it, while `e5-left` and `e5-right` cannot reach each other at all, "
+        "not even by address.",
+        chapters=("06",),
     ),
     Exercise(
         "ex06",
@@ -736,23 +985,37 @@ _LIST = [
         ),
         _setup_ex06,
         _check_ex06,
+        objective="Keep `e6-web ⇄ e6-app` and `e6-app ⇄ e6-db` working by name, but `e6-web` and `e6-db` "
+        "must not reach each other in any way.",
+        chapters=("06", "07"),
     ),
     Exercise(
         "ex07",
         "the host side of a veth pair",
         "e7-box runs on e7-net. Find the host-side veth interface paired with its eth0, and the Linux bridge "
-        "that veth is plugged into. Answer with answer = {'veth': ..., 'bridge': ...}.",
+        "that veth is plugged into, and show how you know: answer = {'veth': ..., 'bridge': ..., "
+        "'evidence': ...}, where the evidence is the two names ip link prints for the pair, "
+        "eth0@ifN inside e7-box and veth...@ifM on the host.",
         15,
         (
-            "In the container, ip link shows eth0@ifN: N is the index of the other end of the pair.",
-            "The other end lives in the host's network namespace. lab.interfaces() lists both ends; without it, "
-            "compare /sys/class/net/eth0/iflink inside with the host's interface indexes.",
+            "In the container, ip link shows eth0@ifN: N is the index of the other end of the pair, and the "
+            "number before 'eth0@' is eth0's own index. Write both down.",
+            "The other end lives in the host's network namespace. lab.host_snapshot() prints what the host "
+            "sees; its first part is the host's ip link, one interface per line, each starting with its index. "
+            "Find the line whose index is N, and check that its @ifM is eth0's own index.",
             "On the host, the veth's line says 'master <bridge>': docker0 for the default bridge, br-<id> for "
-            "a network of your own.",
+            "a network of your own. Your evidence: the two names exactly as ip link prints them, "
+            "eth0@ifN inside and veth...@ifM on the host.",
         ),
         _setup_ex07,
         _check_ex07,
+        objective="For `e7-box` (on `e7-net`), find the host-side veth paired with its `eth0` and the Linux "
+        "bridge it is plugged into, and show how you know: "
+        '`answer = {"veth": ..., "bridge": ..., "evidence": ...}`, the evidence being the two names '
+        "`ip link` prints for the pair (`eth0@if…` inside the container, `veth…@if…` on the host).",
+        chapters=("04", "05", "06"),
         takes_answer=True,
+        needs_engine=True,
     ),
     Exercise(
         "ex08",
@@ -769,6 +1032,11 @@ _LIST = [
         ),
         _setup_ex08,
         _check_ex08,
+        objective="`e8-web`, `e8-db`, `e8-cache` must all reach each other by name on `e8-net`. Find the "
+        "three faults and repair them with the fewest changes; `e8-db` and `e8-cache` hold data and must be "
+        "repaired in place.",
+        chapters=("02", "03", "04", "05", "06"),
+        one_at_a_time=True,
     ),
 ]
 
@@ -784,9 +1052,36 @@ def _get(exercise_id: str) -> Exercise:
     return EXERCISE_INFO[exercise_id]
 
 
+# -- staged feedback: what this process remembers ------------------------------
+
+#: The highest hint stage asked for each exercise (by :func:`hint`).
+_HINTS_ASKED: dict[str, int] = {}
+#: What the last failed check of each (exercise, lab name) found: its findings' (seen, expected).
+_LAST_FAILED: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+
+
+def reset_feedback(exercise_id: str | None = None) -> None:
+    """Forget the hints asked and the last failed checks, of one exercise or of all.
+
+    The next failing check then says again only what is wrong, not why.
+    :func:`setup` does this for its exercise.
+    """
+    if exercise_id is not None:
+        _get(exercise_id)
+    for key in [k for k in _HINTS_ASKED if exercise_id in (None, k)]:
+        del _HINTS_ASKED[key]
+    for key in [k for k in _LAST_FAILED if exercise_id in (None, k[0])]:
+        del _LAST_FAILED[key]
+
+
 def setup(exercise_id: str, lab: Lab) -> Task:
-    """Reset ``lab`` and prepare the exercise's starting state; return the task with this lab's values."""
+    """Reset ``lab`` and prepare the exercise's starting state; return the task with this lab's values.
+
+    It also forgets the exercise's staged feedback (:func:`reset_feedback`):
+    a fresh start begins with "what", not "why".
+    """
     ex = _get(exercise_id)
+    reset_feedback(ex.id)
     echo, lab.echo = lab.echo, False  # the starting state is part of the puzzle
     try:
         lab.reset()
@@ -800,21 +1095,30 @@ def setup(exercise_id: str, lab: Lab) -> Task:
 
 
 def hint(exercise_id: str, stage: int = 1) -> str:
-    """Hint number ``stage`` (1, 2, ...): each one says a little more, none gives the code."""
+    """Hint number ``stage`` (1, 2, ...): each one says a little more, none gives the code.
+
+    Asking for a hint also lets the next checks of this exercise say why each
+    finding holds (see the module's docstring).
+    """
     ex = _get(exercise_id)
     if not isinstance(stage, int) or stage < 1:
         raise InvalidInput(f"stage is 1, 2 or 3, not {stage!r}.")
     n = len(ex.hints)
+    _HINTS_ASKED[ex.id] = max(_HINTS_ASKED.get(ex.id, 0), min(stage, n))
     text = f"Hint {min(stage, n)}/{n}: {ex.hints[min(stage, n) - 1]}"
     return text if stage <= n else text + " (that was the last hint)"
 
 
 def check(exercise_id: str, lab: Lab, answer: Any = None) -> CheckResult:
-    """Probe the live lab and say whether the exercise is solved, and if not, what is wrong and why.
+    """Probe the live lab and say whether the exercise is solved, and if not, what is wrong.
 
     ``answer`` is for exercises that ask for one (a prediction, a found name).
     Problems of the lab (missing containers, the engine refusing a probe) are
     reported as feedback, not raised.
+
+    The feedback says why each finding holds only once a hint of this
+    exercise was asked, or when the lab is unchanged since the previous failed
+    check (the same findings): the learner first looks for the cause.
     """
     ex = _get(exercise_id)
     try:
@@ -822,8 +1126,21 @@ def check(exercise_id: str, lab: Lab, answer: Any = None) -> CheckResult:
     except InvalidInput:
         raise
     except DockerlabError as e:
-        findings = [Finding("the lab could not be checked", "a lab in the state the exercise describes", str(e))]
-    notes: tuple[str, ...] = ()
+        findings = [
+            Finding(
+                f"the lab could not be checked: {e}",
+                "a lab the check can read",
+                "the check probes the live lab; it can say more once the problem above is solved",
+            )
+        ]
+    key = (ex.id, lab.name)
+    asked = _HINTS_ASKED.get(ex.id, 0)
     if not findings:
-        notes = (f"Every requirement holds: {ex.task}",)
-    return CheckResult(ex.id, not findings, tuple(findings), notes)
+        _LAST_FAILED.pop(key, None)
+        return CheckResult(ex.id, True, notes=(f"Every requirement holds: {ex.task}",), hints_asked=asked)
+    fingerprint = tuple(f.key for f in findings)
+    explain = asked > 0 or _LAST_FAILED.get(key) == fingerprint
+    _LAST_FAILED[key] = fingerprint
+    return CheckResult(
+        ex.id, False, tuple(findings), explain=explain, hints_asked=asked, one_at_a_time=ex.one_at_a_time
+    )

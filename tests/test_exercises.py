@@ -4,11 +4,16 @@ For every exercise, the untouched student notebook must end with a failing
 check that says what is wrong, and the solution notebook (built from the same
 source) with a passing one. The notebooks run in one shared kernel to keep
 the run short; each notebook resets its own lab in its first cell.
+
+Feedback comes in stages: a first failing check says what was seen and what
+was expected, never a fix; the why comes after a hint, or when the learner
+checks an unchanged lab again.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -33,6 +38,39 @@ def _load_builder():
 
 build = _load_builder()
 SOURCES = {build.exercise_id(p): p for p in build.sources()}
+#: What a first check must not say: each names a fix (a link, a connect, aliases).
+FIX_WORDS = ("--link", "network connect", "connect(", "aliases")
+#: Exercises whose check runs on the simulator (ex07 reads kernel interfaces).
+ON_SIMULATOR = [e for e in exercises.EXERCISES if not exercises.EXERCISE_INFO[e].needs_engine]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_feedback() -> Iterator[None]:
+    """Each test starts with no hint asked and no failed check remembered (the memory is per process)."""
+    exercises.reset_feedback()
+    yield
+    exercises.reset_feedback()
+
+
+def _sim_lab(ex_id: str) -> Lab:
+    from dockerlab.sim import SimClient
+
+    return Lab(f"sim-{ex_id}", client=SimClient(), echo=False)
+
+
+def _teachers_sections() -> dict[str, str]:
+    """docs/teachers.md's section of each exercise (``### ex01 · one-way names`` to the next heading)."""
+    text = (ROOT / "docs" / "teachers.md").read_text()
+    part = text.split("\n## The exercises", 1)[1].split("\n## ", 1)[0]
+    return {m.group(1): m.group(0) for m in re.finditer(r"^### (ex\d\d) · .*?(?=^### |\Z)", part, re.M | re.S)}
+
+
+def _chapters_named(text: str) -> set[str]:
+    """The chapter numbers in a "Builds on" line: ``02``, ranges such as ``02–06`` spelled out."""
+    found = set()
+    for a, b in re.findall(r"\b(\d\d)\s*[–-]\s*(\d\d)\b", text):
+        found |= {f"{n:02d}" for n in range(int(a), int(b) + 1)}
+    return found | set(re.findall(r"\b(0\d)\b", text))
 
 
 # -- without an engine ---------------------------------------------------------
@@ -93,15 +131,113 @@ def test_exercise_notebooks_are_not_collected_by_nbval(pytestconfig):
     assert ".ipynb" not in out.stdout and "source/" not in out.stdout, out.stdout
 
 
+def test_the_teachers_guide_and_the_catalogue_agree():
+    """Title, time and chapters of each exercise are the same in docs/teachers.md and EXERCISE_INFO."""
+    sections = _teachers_sections()
+    assert sorted(sections) == sorted(exercises.EXERCISES)
+    for ex_id, text in sections.items():
+        ex = exercises.EXERCISE_INFO[ex_id]
+        assert text.startswith(f"### {ex_id} · {ex.title}\n"), ex_id
+        minutes = re.search(r"\*\*Time\.\*\* (\d+) minutes", text)
+        assert minutes and int(minutes.group(1)) == ex.minutes, ex_id
+        builds_on = re.search(r"\*\*Builds on\.\*\*(.*?)(?=\n- \*\*)", text, re.S)
+        assert builds_on and _chapters_named(builds_on.group(1)) == set(ex.chapters), ex_id
+
+
+@pytest.mark.parametrize("ex_id", exercises.EXERCISES)
+def test_each_notebook_opens_with_objective_chapters_and_time(ex_id: str):
+    ex = exercises.EXERCISE_INFO[ex_id]
+    for target in build.targets(SOURCES[ex_id]).values():
+        first = nbformat.read(target, as_version=4).cells[0]
+        assert first.cell_type == "markdown"
+        assert f"**Objective.** {ex.objective}" in first.source
+        assert f"**Time.** About {ex.minutes} minutes." in first.source
+        links = re.findall(r"\]\(([^)]+\.ipynb)\)", first.source.split("**Builds on.**")[1].split("\n")[0])
+        assert [Path(link).name[:2] for link in links] == list(ex.chapters)
+        assert all((target.parent / link).resolve().is_file() for link in links), links
+
+
+@pytest.mark.parametrize("ex_id", ON_SIMULATOR)
+def test_a_first_check_says_what_is_wrong_but_not_why_nor_the_fix(ex_id: str):
+    lab = _sim_lab(ex_id)
+    exercises.setup(ex_id, lab)
+    first = exercises.check(ex_id, lab).feedback
+    assert first.startswith(f"NOT YET {ex_id}") and "expected:" in first
+    assert "why" not in first.replace("to see why", "")
+    assert f'(ask exercises.hint("{ex_id}", 1) for a hint, or check again to see why)' in first
+    assert not [w for w in FIX_WORDS if w in first], first
+
+    again = exercises.check(ex_id, lab).feedback  # the same lab, checked again: now the why
+    assert "why:" in again or "why (" in again
+    assert again.splitlines()[:3] == first.splitlines()[:3]  # the same findings, now explained
+
+
+@pytest.mark.parametrize("ex_id", ON_SIMULATOR)
+def test_a_hint_brings_the_why_and_setup_forgets_it(ex_id: str):
+    lab = _sim_lab(ex_id)
+    exercises.setup(ex_id, lab)
+    exercises.hint(ex_id, 1)
+    after_hint = exercises.check(ex_id, lab).feedback
+    assert "why:" in after_hint or "why (" in after_hint
+    assert f'exercises.hint("{ex_id}", 2) gives the next hint' in after_hint
+
+    exercises.setup(ex_id, lab)  # a fresh start: what first, again
+    assert "check again to see why" in exercises.check(ex_id, lab).feedback
+
+
+def test_a_changed_lab_is_first_told_what_again():
+    lab = _sim_lab("ex06")
+    exercises.setup("ex06", lab)
+    exercises.check("ex06", lab)
+    assert "why (" in exercises.check("ex06", lab).feedback  # unchanged: why
+    lab.disconnect("e6-net", "e6-db")  # a change, still wrong: what first, the why on the next check
+    changed = exercises.check("ex06", lab).feedback
+    assert "e6-app does not reach e6-db by name" in changed and "check again to see why" in changed
+    assert "why:" in exercises.check("ex06", lab).feedback
+
+
+def test_a_why_shared_by_several_findings_is_written_once():
+    lab = _sim_lab("ex05")
+    exercises.setup("ex05", lab)
+    exercises.hint("ex05", 1)
+    feedback = exercises.check("ex05", lab).feedback
+    assert feedback.count("the default bridge has no embedded DNS") == 1, feedback
+    assert "why (same cause for 1, 2, 3 and 4; shown for 1): e5-left cannot resolve e5-mid" in feedback
+    assert feedback.count("why: same cause as 1") == 3
+    assert "why (same cause for 5 and 6; shown for 5)" in feedback and "why: same cause as 5" in feedback
+
+
+def test_the_veth_answer_needs_the_indexes_as_evidence(monkeypatch):
+    """ex07's check logic, with the kernel's truth stubbed (the simulator has no veth pairs)."""
+    pair = exercises.VethPair(ifindex=44, iflink=45, veth="veth8eb364e", bridge="br-0123456789ab")
+    monkeypatch.setattr(exercises, "veth_pair", lambda lab, container: pair)
+    lab = _sim_lab("ex07")
+    exercises.setup("ex07", lab)
+
+    def check(**answer):
+        return exercises.check("ex07", lab, answer=answer)
+
+    first = check(veth=None, bridge=None, evidence=None)
+    assert [f.seen.split(" (")[0] for f in first.findings] == ["no veth given", "no bridge given", "no evidence given"]
+    assert "why" not in first.feedback.replace("to see why", "") and not [w for w in FIX_WORDS if w in first.feedback]
+    named_only = check(veth="veth8eb364e", bridge="br-0123456789ab")
+    assert [f.seen for f in named_only.findings] == ["no evidence given (answer['evidence'] is empty)"]
+    swapped = check(veth="veth8eb364e", bridge="br-0123456789ab", evidence="eth0@if44, veth8eb364e@if45")
+    assert [f.seen.split(",")[0] for f in swapped.findings] == [
+        "your evidence says eth0@if44",
+        "your evidence says veth8eb364e@if45",
+    ]
+    assert check(veth="veth8eb364e", bridge="br-0123456789ab", evidence="44: eth0@if45 / 45: veth8eb364e@if44").passed
+    assert check(veth="veth8eb364e@if44", bridge="br-0123456789ab", evidence=["eth0@if45", "veth8eb364e@if44"])
+
+
 @pytest.mark.parametrize("ex_id", exercises.EXERCISES)
 def test_checks_work_on_the_simulated_engine(ex_id: str):
-    from dockerlab.sim import SimClient
-
-    lab = Lab(f"sim-{ex_id}", client=SimClient(), echo=False)
+    lab = _sim_lab(ex_id)
     task = exercises.setup(ex_id, lab)
     untouched = exercises.check(ex_id, lab)
-    assert not untouched.passed and "why:" in untouched.feedback
-    if ex_id == "ex07":  # veth pairs are kernel objects: the check says it needs a real engine
+    assert not untouched.passed and "expected:" in untouched.feedback
+    if exercises.EXERCISE_INFO[ex_id].needs_engine:  # veth pairs are kernel objects: the check says so at once
         assert "needs a real engine" in untouched.feedback
         return
     namespace = {"lab": lab, "task": task, "exercises": exercises}
@@ -169,7 +305,9 @@ def test_notebooks_prove_the_exercise_both_ways(engine, kernel: SharedKernel, ex
 
     assert len(untouched) == 1
     assert untouched[0].startswith(f"NOT YET {ex_id}"), untouched[0]
-    assert "\n- " in untouched[0] and "expected:" in untouched[0] and "why:" in untouched[0]
+    assert re.search(r"\n(- |1\. )", untouched[0]) and "expected:" in untouched[0]
+    assert "why:" not in untouched[0] and "check again to see why" in untouched[0]
+    assert not [w for w in FIX_WORDS if w in untouched[0]], untouched[0]
     assert len(solved) == 1
     assert solved[0].startswith(f"PASSED {ex_id}"), solved[0]
 
@@ -180,7 +318,9 @@ def test_a_lab_without_setup_fails_every_check_with_feedback(make_lab):
     for ex_id in exercises.EXERCISES:
         result = exercises.check(ex_id, lab, answer=None)
         assert result.passed is False, ex_id
-        assert result.feedback.startswith(f"NOT YET {ex_id}") and "why:" in result.feedback
+        assert result.feedback.startswith(f"NOT YET {ex_id}") and "expected:" in result.feedback
+        again = exercises.check(ex_id, lab, answer=None)
+        assert "why:" in again.feedback or "why (" in again.feedback, ex_id
 
 
 @pytest.mark.integration
@@ -192,29 +332,46 @@ def test_two_way_names_are_explained_in_the_one_way_exercise(make_lab):
     lab.connect("e1-net", "e1-db")
     result = exercises.check("ex01", lab)
     assert not result.passed
-    assert "e1-db reaches e1-web by name" in result.feedback
-    assert "e1-net" in result.feedback and "embedded DNS" in result.feedback
+    assert "e1-db reaches e1-web by name" in result.feedback and "embedded DNS" not in result.feedback
     assert "e1-web does not reach" not in result.feedback  # that direction is right
+    again = exercises.check("ex01", lab)  # nothing changed: now the why
+    assert "e1-net" in again.feedback and "embedded DNS" in again.feedback
+
+
+@pytest.mark.integration
+def test_repair_exercise_shows_one_fault_at_a_time_in_the_order_of_a_diagnosis(make_lab):
+    lab = make_lab("ex8")
+    exercises.setup("ex08", lab)
+    faults = ["e8-cache is exited", "e8-web runs with --network none", "e8-db is not on e8-net"]
+    repairs = [
+        lambda: lab.start("e8-cache"),
+        lambda: lab.run("e8-web", network="e8-net"),  # stateless: recreated
+        lambda: lab.connect("e8-net", "e8-db"),
+    ]
+    for left, (fault, repair) in enumerate(zip(faults, repairs, strict=True)):
+        result = exercises.check("ex08", lab)
+        assert not result.passed and len(result.findings) == 3 - left
+        count = "1 thing to fix" if left == 2 else f"1 of {3 - left} things to fix (fix it and check again)"
+        assert result.feedback.splitlines()[0].endswith(count), result.feedback
+        assert fault in result.feedback, result.feedback
+        assert not [other for other in faults if other != fault and other in result.feedback], result.feedback
+        repair()
+    assert exercises.check("ex08", lab).passed
 
 
 @pytest.mark.engine_only
 @pytest.mark.integration
-def test_repair_exercise_sees_all_three_faults_and_refuses_a_rebuilt_database(make_lab):
+def test_repair_exercise_refuses_a_rebuilt_database(make_lab):
     lab = make_lab("ex8")
     exercises.setup("ex08", lab)
-    first = exercises.check("ex08", lab)
-    assert "e8-cache is exited" in first.feedback
-    assert "e8-web runs with --network none" in first.feedback
-    assert "e8-db is not on e8-net" in first.feedback
-
     lab.start("e8-cache")
     lab.remove("e8-db")
     lab.run("e8-db", network="e8-net")  # works, but it is a rebuild, not a repair
     lab.run("e8-web", network="e8-net")
-    second = exercises.check("ex08", lab)
-    assert not second.passed
-    assert "e8-db is a new container" in second.feedback
-    assert "e8-cache is a new container" not in second.feedback
+    result = exercises.check("ex08", lab)
+    assert not result.passed
+    assert "e8-db is a new container" in result.feedback
+    assert "e8-cache is a new container" not in result.feedback
 
 
 @pytest.mark.integration
@@ -223,6 +380,7 @@ def test_prediction_check_names_the_wrong_cells(make_lab):
     exercises.setup("ex04", lab)
     names = ["e4-a", "e4-b", "e4-c", "e4-d"]
     everyone = {(s, t): True for s in names for t in names if s != t}
+    exercises.hint("ex04", 1)  # a hint asked: the check says why
     result = exercises.check("ex04", lab, answer=everyone)
     assert not result.passed
     assert "you predicted e4-a reaches e4-d by name" in result.feedback
@@ -230,13 +388,42 @@ def test_prediction_check_names_the_wrong_cells(make_lab):
     assert "you predicted e4-a reaches e4-b" not in result.feedback  # that cell is right
 
 
+def _evidence(pair) -> str:
+    return f"inside: {pair.inside}, on the host: {pair.outside}"
+
+
 @pytest.mark.engine_only
 @pytest.mark.integration
-def test_veth_check_rejects_the_default_bridge(make_lab):
+def test_veth_check_first_says_what_and_names_no_fix(make_lab):
+    lab = make_lab("ex7")
+    exercises.setup("ex07", lab)
+    first = exercises.check("ex07", lab, answer={"veth": None, "bridge": None, "evidence": None}).feedback
+    assert first.startswith("NOT YET ex07") and "no evidence given" in first
+    assert "why" not in first.replace("to see why", "") and not [w for w in FIX_WORDS if w in first], first
+    assert "veth_truth" not in first and not any("veth_truth" in exercises.hint("ex07", s) for s in (1, 2, 3))
+
+
+@pytest.mark.engine_only
+@pytest.mark.integration
+def test_veth_check_rejects_the_default_bridge_and_wants_the_indexes(make_lab):
     lab = make_lab("ex7")
     exercises.setup("ex07", lab)
     veth, bridge = exercises.veth_truth(lab, "e7-box")
-    assert veth.startswith("veth") and bridge.startswith("br-")
-    wrong = exercises.check("ex07", lab, answer={"veth": veth, "bridge": "docker0"})
-    assert not wrong.passed and "not docker0" in wrong.feedback and "is not the peer" not in wrong.feedback
-    assert exercises.check("ex07", lab, answer={"veth": veth, "bridge": bridge}).passed
+    pair = exercises.veth_pair(lab, "e7-box")
+    assert veth.startswith("veth") and bridge.startswith("br-") and (pair.veth, pair.bridge) == (veth, bridge)
+    assert re.search(rf"\b{pair.ifindex}: {re.escape(pair.inside)}", lab.exec("e7-box", "ip link").output)
+
+    exercises.hint("ex07", 1)
+    wrong = exercises.check("ex07", lab, answer={"veth": veth, "bridge": "docker0", "evidence": _evidence(pair)})
+    assert not wrong.passed and "not docker0" in wrong.feedback and "is not the other end" not in wrong.feedback
+    assert "evidence" not in wrong.feedback  # the evidence is right
+
+    no_proof = exercises.check("ex07", lab, answer={"veth": veth, "bridge": bridge})
+    assert not no_proof.passed and "no evidence given" in no_proof.feedback
+    guessed = f"eth0@if{pair.iflink + 1}, {veth}@if{pair.ifindex}"
+    off_by_one = exercises.check("ex07", lab, answer={"veth": veth, "bridge": bridge, "evidence": guessed})
+    assert not off_by_one.passed and f"your evidence says eth0@if{pair.iflink + 1}" in off_by_one.feedback
+    assert off_by_one.feedback.count("your evidence") == 1  # the host end's name was right
+
+    right = {"veth": f"{veth}@if{pair.ifindex}", "bridge": bridge, "evidence": _evidence(pair)}
+    assert exercises.check("ex07", lab, answer=right).passed

@@ -9,9 +9,10 @@ cell (its lines start with ``# ``). Code between ``### BEGIN SOLUTION`` and
   region replaced by ``# your code here``;
 - ``notebooks/exercises/solutions/<name>.ipynb``: the same with the solution.
 
-The title, task and time at the top of each notebook come from
-:mod:`dockerlab.exercises`, so the text the learner reads is the text the
-check is written against.
+The first cell of each notebook (title, objective, the chapters it builds
+on, time) comes from :mod:`dockerlab.exercises`, so the text the learner
+reads is the text the check is written against; the chapters are linked and
+titled as the series' notebooks (``notebooks/NN_*.ipynb``) title themselves.
 
 Usage::
 
@@ -22,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -30,7 +32,8 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-EXERCISES_DIR = ROOT / "notebooks" / "exercises"
+SERIES_DIR = ROOT / "notebooks"
+EXERCISES_DIR = SERIES_DIR / "exercises"
 SOURCE_DIR = EXERCISES_DIR / "source"
 SOLUTIONS_DIR = EXERCISES_DIR / "solutions"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -131,20 +134,49 @@ def exercise_id(path: Path) -> str:
     return path.stem.split("_", 1)[0]
 
 
+def chapter_link(number: str, start: Path) -> str:
+    """A markdown link to chapter ``number`` of the series, titled as the chapter's notebook is.
+
+    ``start`` is the folder of the notebook the link is written in.
+    """
+    found = sorted(SERIES_DIR.glob(f"{number}_*.ipynb"))
+    if not found:
+        raise ValueError(f"no notebook of chapter {number} in {SERIES_DIR}")
+    nb = nbformat.read(found[0], as_version=4)
+    first = next(c.source for c in nb.cells if c.cell_type == "markdown")
+    title = first.splitlines()[0].lstrip("#").strip()
+    return f"[{title}]({os.path.relpath(found[0], start).replace(os.sep, '/')})"
+
+
 def header(ex_id: str, solution: bool) -> str:
-    """The notebook's first cell, written from the exercise's entry in :mod:`dockerlab.exercises`."""
+    """The notebook's first cell, written from the exercise's entry in :mod:`dockerlab.exercises`.
+
+    It gives the objective, the chapters of the series the exercise builds on
+    (linked, titled as their notebooks), and the estimated time.
+    """
     from dockerlab.exercises import EXERCISE_INFO, EXERCISES
 
     ex = EXERCISE_INFO[ex_id]
     number = EXERCISES.index(ex_id) + 1
+    start = SOLUTIONS_DIR if solution else EXERCISES_DIR
+    chapters = [chapter_link(c, start) for c in ex.chapters]
+    builds_on = chapters[0] if len(chapters) == 1 else ", ".join(chapters[:-1]) + " and " + chapters[-1]
+    time = f"About {ex.minutes} minutes."
+    if ex.needs_engine:
+        time += " Needs a real Docker engine: veth pairs are kernel interfaces, which the simulator does not have."
     lines = [
         f"# Exercise {number}: {ex.title}{' (solution)' if solution else ''}",
         "",
-        f"**Your task.** {ex.task}",
+        f"**Objective.** {ex.objective}",
         "",
-        f"*About {ex.minutes} minutes.* Run the cells from the top: the first one prepares your lab "
+        f"**Builds on.** {builds_on}",
+        "",
+        f"**Time.** {time}",
+        "",
+        "Run the cells from the top: the first one prepares your lab and prints your task "
         "(running it again starts you afresh). Write your code in the cell marked `# your code here`, "
-        f'then run the check. Stuck? `exercises.hint("{ex_id}", 1)`, then 2, then 3.',
+        "then run the check. The check first says what is wrong; to learn why, ask for a hint "
+        f'(`exercises.hint("{ex_id}", 1)`, then 2, then 3) or run the check again without changing anything.',
     ]
     return "\n".join(lines)
 
