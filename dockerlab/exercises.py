@@ -785,7 +785,10 @@ def _evidence_findings(pair: VethPair, evidence: Any, veth_right: bool) -> list[
                 "(the numbers change when a container is recreated)",
             )
         )
-    if veth_right and (pair.veth, pair.ifindex) not in names:
+    # From Engine 28 the container's end is interface 2 inside it, and the host's busybox ip prints the
+    # name of the host's own interface 2 there (veth...@eth0): that is what ip link shows, so it counts.
+    named_peer = re.search(rf"{re.escape(pair.veth)}@(?!if\d)\S+", text) is not None
+    if veth_right and (pair.veth, pair.ifindex) not in names and not named_peer:
         given = [f"{name}@if{n}" for name, n in names if name == pair.veth]
         found.append(
             Finding(
