@@ -113,15 +113,16 @@ class Comparison:
 
     def _repr_html_(self) -> str:
         cells = self.cells()
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cells.columns)
+        head = "".join(f"<th>{html.escape(_label(c))}</th>" for c in cells.columns)
         rows = []
         for src, values in cells.iterrows():
-            tds = "".join(
-                f'<td style="text-align:center;background:{"#fcbba1" if v.endswith("!") else "#f0f0f0"}">'
-                f"{html.escape(v)}</td>"
-                for v in values
-            )
-            rows.append(f"<tr><th>{html.escape(str(src))}</th>{tds}</tr>")
+            tds = []
+            for v in values:
+                measured = v.split("/")[1].rstrip("!")
+                colour = {REACH: _GREEN, NO_REACH: _RED}.get(measured, _GREY)
+                miss = "outline:3px solid #222;font-weight:bold;" if v.endswith("!") else ""
+                tds.append(f'<td style="text-align:center;background:{colour};{miss}">{html.escape(v)}</td>')
+            rows.append(f"<tr><th>{html.escape(str(src))}</th>{''.join(tds)}</tr>")
         caption = html.escape(str(self).splitlines()[0])
         return (
             f'<table class="dockerlab-compare"><caption>{caption}</caption><thead><tr><th></th>{head}</tr>'
@@ -214,7 +215,8 @@ class Guess:
         caption = html.escape(lines[0])
         notes = "".join(f"<li>{html.escape(line)}</li>" for line in lines if line.startswith("you said"))
         return (
-            f'<div class="dockerlab-guess"><table><caption>{caption}</caption><thead><tr><th></th>{head}</tr>'
+            f'<div class="dockerlab-guess"><table><caption style="text-align:left;white-space:nowrap">{caption}'
+            f"</caption><thead><tr><th></th>{head}</tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table>" + (f"<ul>{notes}</ul>" if notes else "") + "</div>"
         )
 

@@ -47,7 +47,7 @@ def network_chip(network: str | None, text: str | None = None) -> str:
     """A network name on its colour (the same colours as the graphs).
 
     >>> network_chip("bridge")
-    '<span style="border-left:0.8em solid #4c72b0;padding-left:0.3em">bridge</span>'
+    '<span style="border-left:0.8em solid #0072b2;padding-left:0.3em">bridge</span>'
     """
     return (
         f'<span style="border-left:0.8em solid {network_colour(network)};padding-left:0.3em">'

@@ -104,9 +104,17 @@ def start(lab_name: str = "article", *, client: docker.DockerClient | None = Non
 # -- pictures ------------------------------------------------------------------
 
 
+#: The PNG text chunk that records a picture's smallest text, in points (what the figure tests read).
+MIN_TEXT_KEY = "dockerlab:min-text-pt"
+
+
 def _png(fig: Figure) -> bytes:
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    metadata = {"Software": None, MIN_TEXT_KEY: f"{min(sizes, default=0):.1f}"}
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata=metadata)
     return buf.getvalue()
 
 
@@ -222,6 +230,34 @@ def side_by_side(*views: ReachabilityView, titles: list[str] | None = None) -> P
     for view, title, ax in zip(views, titles, axes, strict=True):
         plot.reachability(view.graph, ax=ax, title=title)
     text = "\n".join(f"{t}: {describe(v.graph)}" for t, v in zip(titles, views, strict=True))
+    return Picture(_png(fig), text)
+
+
+def service_path(lab: Lab, app: str, service: str, service_port: int = SERVICE_PORT) -> Picture:
+    """The finale's request path as a picture: the app's published port on the host, docker-proxy, the app,
+    and the app's connection to ``service`` by name. Ports and network are read from the engine."""
+    handle = lab[app]
+    bindings = (handle.attrs.get("HostConfig") or {}).get("PortBindings") or {}
+    if not bindings:
+        raise InvalidInput(f"{app} publishes no port: run it with ports={{container_port: host_port}}.")
+    inner, outer = next(iter(bindings.items()))
+    app_port, host_port = int(inner.split("/")[0]), int(outer[0]["HostPort"])
+    shared = [n for n in handle.networks if n in lab[service].networks]
+    network = shared[0] if shared else handle.networks[0]
+    fig, (ax,) = _figure(7.5, 3.4)
+    plot.service_path(
+        ax,
+        host_port=host_port,
+        app=app,
+        app_port=app_port,
+        service=service,
+        service_port=service_port,
+        network=network,
+    )
+    text = (
+        f"path: 127.0.0.1:{host_port} on the host -> docker-proxy -> {app}:{app_port} -> {service}:{service_port} "
+        f"by name, on {network}"
+    )
     return Picture(_png(fig), text)
 
 

@@ -16,8 +16,11 @@ import networkx as nx
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-FIXED_COLOURS = {"bridge": "#4c72b0", "host": "#8c8c8c", "none": "#222222"}
-PALETTE = ["#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#ccb974", "#64b5cd"]
+#: Okabe and Ito's colour-blind-safe palette: Docker's default bridge is always its blue.
+FIXED_COLOURS = {"bridge": "#0072b2", "host": "#8c8c8c", "none": "#222222"}
+PALETTE = ["#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999933", "#882255"]
+#: One-way arrows (``--link``): vermillion and dashed, so colour is never the only cue.
+ONE_WAY = "#d55e00"
 NO_NETWORK = "#dddddd"
 
 
@@ -25,7 +28,7 @@ def network_colour(network: str | None) -> str:
     """The colour of a network, the same in every notebook.
 
     >>> network_colour("bridge")
-    '#4c72b0'
+    '#0072b2'
     """
     if network is None:
         return NO_NETWORK
@@ -104,7 +107,7 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
     common: dict[str, Any] = {"ax": ax, "node_size": 1600, "arrows": True, "arrowsize": 18, "width": 2}
     nx.draw_networkx_edges(g, pos, edgelist=two_way, edge_color="#333333", connectionstyle="arc3,rad=0.12", **common)
     nx.draw_networkx_edges(
-        g, pos, edgelist=one_way, edge_color="#c44e52", style="dashed", connectionstyle="arc3,rad=0.12", **common
+        g, pos, edgelist=one_way, edge_color=ONE_WAY, style="dashed", connectionstyle="arc3,rad=0.12", **common
     )
     nodes = sorted(g.nodes)
     pairs = [(u, v) for i, u in enumerate(nodes) for v in nodes[i + 1 :]]
@@ -121,7 +124,7 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
     if two_way:
         handles.append(Line2D([], [], color="#333333", lw=2, label="reaches (both ways)"))
     if one_way:
-        handles.append(Line2D([], [], color="#c44e52", lw=2, ls="--", label="reaches (one way)"))
+        handles.append(Line2D([], [], color=ONE_WAY, lw=2, ls="--", label="reaches (one way)"))
     if failed:
         handles.append(Line2D([], [], color="#999999", lw=1.5, ls=":", marker="$✗$", ms=9, label="neither way"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=10)
@@ -355,4 +358,59 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
         )
     ax.set_title(title or "under the hood: veth pairs and bridges", fontsize=12)
     ax.set_axis_off()
+    return ax
+
+
+# -- the finale: from the host's port to the database -----------------------------
+
+
+def service_path(
+    ax: Axes | None = None,
+    *,
+    host_port: int,
+    app: str,
+    app_port: int,
+    service: str,
+    service_port: int,
+    network: str,
+    title: str | None = None,
+) -> Axes:
+    """Draw the path of one request: the host's published port, docker-proxy, the app's port, and the
+    app's connection to its service by name, across one network.
+
+    The host is a box around everything; the network is a coloured band with both containers on it.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.6))
+    colour = network_colour(network)
+
+    def box(x: float, y: float, w: float, h: float, text: str, face: str, edge: str = "#333333") -> None:
+        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02", fc=face, ec=edge, lw=1.5))
+        ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=11)
+
+    def arrow(x1: float, y1: float, x2: float, y2: float, label: str) -> None:
+        ax.add_patch(FancyArrowPatch((x1, y1), (x2, y2), arrowstyle="-|>", mutation_scale=18, lw=2, color="#222222"))
+        ax.text((x1 + x2) / 2, max(y1, y2) + 0.07, label, ha="center", va="bottom", fontsize=10)
+
+    ax.add_patch(FancyBboxPatch((0.0, 0.0), 10.0, 3.4, boxstyle="round,pad=0.02", fc="#f7f7f7", ec="#888888", lw=1))
+    ax.text(0.15, 3.3, "the host", fontsize=11, va="top", color="#555555")
+    ax.add_patch(FancyBboxPatch((3.9, 0.2), 5.95, 2.1, boxstyle="round,pad=0.02", fc=colour, ec=colour, alpha=0.25))
+    ax.text(4.0, 2.2, f"network {network}", fontsize=10, ha="left", va="top", color="#333333")
+    box(0.4, 2.1, 2.2, 0.8, f"127.0.0.1:{host_port}", "white")
+    box(0.4, 0.5, 2.2, 0.8, "docker-proxy", "white")
+    box(4.1, 0.5, 2.0, 0.9, f"{app}\n:{app_port}", "white", colour)
+    box(7.7, 0.5, 2.0, 0.9, f"{service}\n:{service_port}", "white", colour)
+    arrow(1.5, 2.1, 1.5, 1.3, "")
+    ax.text(1.6, 1.7, "published port", fontsize=10, ha="left", va="center")
+    arrow(2.6, 0.9, 4.1, 0.95, f":{app_port}")
+    arrow(6.1, 0.95, 7.7, 0.95, "by name")
+    ax.text(6.9, 0.85, f"{service}:{service_port}\n(127.0.0.11)", fontsize=10, ha="center", va="top")
+    ax.set_xlim(-0.1, 10.1)
+    ax.set_ylim(-0.1, 3.5)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(title or "one request, from the host to the database", fontsize=12)
     return ax

@@ -79,6 +79,13 @@ lab.exec("tomcat1", "ip link show docker0")
 pairs = lab.interfaces()
 lesson.table(pairs, ["container", "label", "host_label", "bridge", "network"])
 
+# %% [markdown]
+# The same, drawn in layers: each container, its `eth0`, the cable (the veth pair) to its `veth...` end on the
+# host, the bridge that end is plugged into (`docker0`), and the host around it:
+
+# %%
+lesson.topology(lab, "one bridge, one veth pair per container")
+
 # %%
 print(lesson.pair_check(pairs))
 

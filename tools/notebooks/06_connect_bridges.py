@@ -131,7 +131,7 @@ lab.ping("tomcat1-docker0", "mysql1")
 
 # %%
 after = lesson.reachability(lab)
-after
+print(after)  # the matrix; the pictures come side by side below
 
 # %% [markdown]
 # Was your prediction right? `lab.compare` sets dockerlab's prediction (from the engine's state) beside the

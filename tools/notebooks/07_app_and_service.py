@@ -121,11 +121,15 @@ lesson.fetch(f"http://127.0.0.1:{port}/cgi-bin/db")
 # line in `/etc/hosts`, but its link stays bound to the removed `mysql1`, so the engine refuses every new
 # `docker exec` in it, and a restart, until `tomcat1` is recreated.
 #
-# ## Who reaches whom
+# ## The path of one request
+#
+# What the finale added to the earlier chapters is this path: a port published on the host, the engine's
+# `docker-proxy` passing each connection to the app's port, and the app reaching its database **by name**
+# on their network:
 
 # %%
 lab.remove("newcomer")
-lesson.reachability(lab)
+lesson.service_path(lab, "tomcat1", "mysql1", 3306)
 
 # %%
 lab.reset()
