@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -75,3 +76,15 @@ def uniq() -> Callable[[str], str]:
     """Container and network names unique to this test (names are global on an engine)."""
     tag = uuid.uuid4().hex[:6]
     return lambda name: f"{name}-{tag}"
+
+
+@pytest.fixture(
+    params=["sim", pytest.param("docker", marks=[pytest.mark.engine_only, pytest.mark.integration])],
+)
+def client(request: pytest.FixtureRequest) -> Any:
+    """Each test twice: on a fresh simulator (always) and on the real engine (``engine``, when one answers)."""
+    from dockerlab.sim import SimClient
+
+    if request.param == "sim":
+        return SimClient()
+    return request.getfixturevalue("engine")

@@ -139,8 +139,10 @@ def apply(lab: Lab, op: tuple) -> str:
 
 
 def extra_targets(lab: Lab, state: Any) -> list[str]:
-    """What the matrices leave out: the bridges' gateways, each container as name.network, the shared alias."""
-    targets = sorted(state.gateways)
+    """What the matrices leave out: the gateways of the lab's bridges and docker0 (not other users' networks,
+    which the simulator only knows as taken subnets), each container as name.network, the shared alias."""
+    ours = {"bridge", *lab.network_names}
+    targets = sorted(g for g, net in state.gateways.items() if net in ours)
     for box in state.boxes.values():
         targets += [f"{box.name}.{net}" for net in box.ips if state.net(net).has_dns]
     return [*targets, ALIAS]

@@ -25,7 +25,6 @@ import pytest
 
 from dockerlab import backend
 from dockerlab.lab import Lab
-from dockerlab.sim import SimClient
 
 #: By name: ``(source, target) -> reaches``, for every ordered pair of the situation's containers.
 ByName = dict[tuple[str, str], bool]
@@ -198,16 +197,6 @@ SITUATIONS = [
 
 
 # -- running them ------------------------------------------------------------------------
-
-
-@pytest.fixture(
-    params=["sim", pytest.param("docker", marks=[pytest.mark.engine_only, pytest.mark.integration])],
-)
-def client(request: pytest.FixtureRequest) -> Any:
-    """The simulator (always), and the real engine when one answers (see ``engine`` in conftest.py)."""
-    if request.param == "sim":
-        return SimClient()
-    return request.getfixturevalue("engine")
 
 
 @dataclass

@@ -24,19 +24,8 @@ import pytest
 
 from dockerlab.errors import InvalidInput
 from dockerlab.lab import Lab
-from dockerlab.sim import SimClient
 
 Names = Callable[[str], str]
-
-
-@pytest.fixture(
-    params=["sim", pytest.param("docker", marks=[pytest.mark.engine_only, pytest.mark.integration])],
-)
-def client(request: pytest.FixtureRequest) -> Any:
-    """The simulator (always), and the real engine when one answers (``engine`` in conftest.py)."""
-    if request.param == "sim":
-        return SimClient()
-    return request.getfixturevalue("engine")
 
 
 @pytest.fixture

@@ -123,9 +123,9 @@ class Shell:
         state = self.engine.state()
         found = state.dns_names(state.boxes[box.name])
         head = f"Server:\t\t{EMBEDDED_DNS}\nAddress:\t{EMBEDDED_DNS}:53\n\n"
-        if name not in found:
+        if name.lower() not in found:  # DNS ignores case
             return 1, head + f"** server can't find {name}: NXDOMAIN\n\n"
-        return 0, head + f"Non-authoritative answer:\nName:\t{name}\nAddress: {found[name]}\n\n"
+        return 0, head + f"Non-authoritative answer:\nName:\t{name}\nAddress: {found[name.lower()]}\n\n"
 
     def tcp(self, box: SimBox, host: str, port: int) -> tuple[int, str]:
         """busybox ``nc -w N host port </dev/null`` from ``box``: exit code and output, from the rules."""
