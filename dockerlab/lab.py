@@ -745,9 +745,10 @@ class Lab:
         return run_many(self, names, progress=progress, **kwargs)
 
     def _link_target(self, key: str) -> str:
-        """The lab container a ``--link`` names, by name or by (the start of) its id: its name.
+        """What to pass the engine for a ``--link`` to a lab container named by name or by (the start of) its id.
 
-        Docker refuses a link to a container on the host network; so does this, before the engine.
+        The id as given when linked by id (Docker records the name and keeps the id as the alias), else the
+        name. Docker refuses a link to a container on the host network; so does this, before the engine.
         """
         if re.fullmatch(r"[0-9a-f]{12,64}", key) and self._find_container(key) is None:
             found = [h for h in self.handles() if h.id.startswith(key)]
