@@ -22,6 +22,7 @@ from dockerlab.errors import (
     EngineTimeout,
     EngineUnavailable,
 )
+from dockerlab.model import has_label
 
 #: Seconds any single engine call may take before :class:`EngineTimeout`.
 DEFAULT_TIMEOUT = float(os.environ.get("DOCKERLAB_ENGINE_TIMEOUT", "30"))
@@ -69,17 +70,6 @@ def engine_call(operation: str, timeout: float = DEFAULT_TIMEOUT) -> Iterator[No
         raise EngineUnavailable(_short(e)) from e
     except requests.exceptions.RequestException as e:
         raise EngineUnavailable(_short(e)) from e
-
-
-def has_label(labels: dict[str, str] | None, label: str) -> bool:
-    """Docker's label filter for one ``key`` or ``key=value``.
-
-    >>> has_label({"dockerlab.lab": "article"}, "dockerlab.lab=article"), has_label({}, "dockerlab.lab")
-    (True, False)
-    """
-    key, eq, value = label.partition("=")
-    labels = labels or {}
-    return key in labels and (not eq or labels[key] == value)
 
 
 def remove_labelled(

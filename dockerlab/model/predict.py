@@ -197,8 +197,7 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
             "no container names, so dockerlab does not probe names from it (not probed)"
         )
         return Explanation(source, target, by, None, "not-probed", None, text)
-    hosts = {name.lower(): ip for name, ip in reversed(list(b.hosts.items()))}
-    ip = hosts.get(target.lower())
+    ip = state.hosts_names(b).get(target.lower())
     private = state.private_alias(b, target)
     if ip is not None:
         linked = any(target.lower() in (t.lower(), a.lower()) for t, a in b.links.items())

@@ -121,6 +121,17 @@ def parse_links(links: list[str] | None) -> dict[str, str]:
     return out
 
 
+def has_label(labels: dict[str, str] | None, label: str) -> bool:
+    """Docker's label filter for one ``key`` or ``key=value``.
+
+    >>> has_label({"dockerlab.lab": "article"}, "dockerlab.lab=article"), has_label({}, "dockerlab.lab")
+    (True, False)
+    """
+    key, eq, value = label.partition("=")
+    labels = labels or {}
+    return key in labels and (not eq or labels[key] == value)
+
+
 def created_key(stamp: object) -> tuple[str, int]:
     """An order for Docker's ``Created`` timestamps (UTC, up to nine fraction digits).
 
@@ -434,7 +445,12 @@ class State:
 
         Both lookups ignore case, as DNS and the C library do.
         """
-        return {**self.dns_names(b), **{name.lower(): ip for name, ip in reversed(list(b.hosts.items()))}}
+        return {**self.dns_names(b), **self.hosts_names(b)}
+
+    def hosts_names(self, b: Box) -> dict[str, str]:
+        """``b``'s /etc/hosts as lower-case name -> address, the first line naming it winning (as the C library
+        reads it, ignoring case)."""
+        return {name.lower(): ip for name, ip in reversed(list(b.hosts.items()))}
 
     def private_alias(self, b: Box, name: str) -> tuple[str, str] | None:
         """``(network, target)`` when ``name`` is a ``--link`` alias ``b`` made on a user-defined network."""
@@ -507,6 +523,7 @@ __all__ = [
     "bridge_device",
     "created_key",
     "endpoint_aliases",
+    "has_label",
     "ipam",
     "ipv4_pools",
     "is_ipv4",

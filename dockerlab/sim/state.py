@@ -47,6 +47,7 @@ from dockerlab.model import (
     State,
     box_from_attrs,
     bridge_device,
+    has_label,
     net_from_attrs,
 )
 
@@ -92,13 +93,9 @@ def mac_address(ip: str) -> str:
     return "02:42:" + ":".join(f"{b:02x}" for b in ipaddress.IPv4Address(ip).packed)
 
 
-def all_labels(labels: dict[str, str], wanted: list[str]) -> bool:
-    """Docker's label filter: every ``key`` or ``key=value`` matches."""
-    for w in wanted:
-        key, eq, value = w.partition("=")
-        if key not in labels or (eq and labels[key] != value):
-            return False
-    return True
+def _labelled(labels: dict[str, str], wanted: list[str]) -> bool:
+    """Docker's ``--filter label=...``, repeated: every one of ``wanted`` matches (the model's rule)."""
+    return all(has_label(labels, w) for w in wanted)
 
 
 class SimNet:
@@ -330,7 +327,7 @@ class SimEngine:
             for key, value in (filters or {}).items():
                 values = value if isinstance(value, list) else [value]
                 if key == "label":
-                    boxes = [b for b in boxes if all_labels(b.labels, values)]
+                    boxes = [b for b in boxes if _labelled(b.labels, values)]
                 elif key == "name":
                     boxes = [b for b in boxes if any(re.search(v, "/" + b.name) for v in values)]
             return boxes
@@ -344,7 +341,7 @@ class SimEngine:
             for key, value in (filters or {}).items():
                 values = value if isinstance(value, list) else [value]
                 if key == "label":
-                    nets = [n for n in nets if all_labels(n.labels, values)]
+                    nets = [n for n in nets if _labelled(n.labels, values)]
             return nets
 
     def image(self, name: str) -> str:
@@ -801,6 +798,5 @@ __all__ = [
     "SimEngine",
     "SimError",
     "SimNet",
-    "all_labels",
     "mac_address",
 ]
