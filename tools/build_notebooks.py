@@ -33,6 +33,7 @@ Chinese too. Usage::
     python tools/build_notebooks.py 03 05           # only these
     python tools/build_notebooks.py --lang zh-CN    # only one edition
     python tools/build_notebooks.py --no-execute
+    python tools/build_notebooks.py --check         # only parse: are both languages complete?
 """
 
 from __future__ import annotations
@@ -166,10 +167,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("only", nargs="*", help="notebook number prefixes to build, e.g. 03")
     parser.add_argument("--no-execute", action="store_true", help="write the notebooks without running them")
     parser.add_argument("--lang", choices=sorted(EDITIONS), action="append", help="only this edition (repeatable)")
+    parser.add_argument("--check", action="store_true", help="only parse the sources; write nothing")
     args = parser.parse_args(argv)
     sources = sorted(SOURCES.glob("[0-9][0-9]_*.py"))
     if args.only:
         sources = [s for s in sources if any(s.name.startswith(p) for p in args.only)]
+    if args.check:
+        failed = 0
+        for source in sources:
+            try:
+                editions = [parse(source.read_text(encoding="utf-8"), lang) for lang in EDITIONS]
+            except ValueError as e:
+                print(f"{source.relative_to(ROOT)}: {e}", file=sys.stderr)
+                failed += 1
+                continue
+            print(f"{source.relative_to(ROOT)}: {' / '.join(str(len(cells)) for cells in editions)} cells")
+        return 1 if failed else 0
     for source in sources:
         for lang in args.lang or list(EDITIONS):
             t0 = time.monotonic()
