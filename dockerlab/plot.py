@@ -4,17 +4,72 @@ One layout and one colour scheme across the whole series, so that steps
 compare at a glance: nodes sit on a circle in name order, Docker's default
 bridge is always blue, and each other network keeps one colour by its name.
 Functions take an optional ``ax``, return the axes and never call ``plt.show()``.
+
+Labels follow the learner's language (:mod:`dockerlab.i18n`). Chinese is drawn
+with Noto Sans SC (SIL Open Font License), which the dependency
+``pylopdf-fonts-zh-cn`` ships: importing this module registers it with
+matplotlib as a fallback family, so Latin text keeps matplotlib's own font and
+every Chinese glyph comes from Noto Sans SC instead of a box. Without that
+package a CJK font of the system is used, if there is one.
 """
 
 from __future__ import annotations
 
+import itertools
+import unicodedata
 import zlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from dockerlab.i18n import N_, _
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+#: CJK families tried when the shipped font is missing (Linux, macOS and Windows names).
+SYSTEM_CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "PingFang SC", "Microsoft YaHei")
+
+
+def _shipped_cjk_font() -> Path | None:
+    """The Noto Sans SC file of the ``pylopdf-fonts-zh-cn`` dependency, or ``None`` if it is not installed."""
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        return None
+    path = Path(pylopdf_fonts_zh_cn.sans_path())
+    return path if path.is_file() else None
+
+
+def register_cjk_font() -> str | None:
+    """Register a font with Simplified Chinese glyphs with matplotlib; return its family name (or ``None``).
+
+    The family is appended to ``font.family`` as a fallback: matplotlib draws each glyph with the
+    first family that has it, so English figures are unchanged and Chinese never renders as boxes.
+    """
+    from matplotlib import font_manager, rcParams
+
+    path = _shipped_cjk_font()
+    if path is not None:
+        font_manager.fontManager.addfont(str(path))
+        family: str | None = font_manager.FontProperties(fname=str(path)).get_name()
+    else:
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        family = next((f for f in SYSTEM_CJK_FONTS if f in installed), None)
+    if family is not None and family not in rcParams["font.family"]:
+        rcParams["font.family"] = [*rcParams["font.family"], family]
+    return family
+
+
+#: The family Chinese labels are drawn with (``None``: no CJK font was found).
+CJK_FONT = register_cjk_font()
+
+
+def _width(text: str) -> int:
+    """How many Latin characters wide ``text`` is: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
 
 #: Okabe and Ito's colour-blind-safe palette: Docker's default bridge is always its blue.
 FIXED_COLOURS = {"bridge": "#0072b2", "host": "#8c8c8c", "none": "#222222"}
@@ -22,6 +77,8 @@ PALETTE = ["#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#9
 #: One-way arrows (``--link``): vermillion and dashed, so colour is never the only cue.
 ONE_WAY = "#d55e00"
 NO_NETWORK = "#dddddd"
+#: Isolation between bridges, drawn as a cut: the same vermillion, dashed.
+CUT_COLOUR = "#d55e00"
 
 
 def network_colour(network: str | None) -> str:
@@ -119,17 +176,17 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
     handles = [Line2D([], [], marker="o", ls="", ms=12, color=colours[x], label=x) for x in networks_seen]
     rings = sorted({colours[nets[1]] for n in g.nodes if len(nets := list(g.nodes[n].get("networks", []))) > 1})
     if rings:
-        ring_label = "ring: also on a second network"
+        ring_label = _("ring: also on a second network")
         handles.append(Line2D([], [], marker="o", ls="", ms=12, mfc="white", mec="#555555", mew=3, label=ring_label))
     if two_way:
-        handles.append(Line2D([], [], color="#333333", lw=2, label="reaches (both ways)"))
+        handles.append(Line2D([], [], color="#333333", lw=2, label=_("reaches (both ways)")))
     if one_way:
-        handles.append(Line2D([], [], color=ONE_WAY, lw=2, ls="--", label="reaches (one way)"))
+        handles.append(Line2D([], [], color=ONE_WAY, lw=2, ls="--", label=_("reaches (one way)")))
     if failed:
-        handles.append(Line2D([], [], color="#999999", lw=1.5, ls=":", marker="$✗$", ms=9, label="neither way"))
+        handles.append(Line2D([], [], color="#999999", lw=1.5, ls=":", marker="$✗$", ms=9, label=_("neither way")))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=10)
     by = g.graph.get("by", "name")
-    ax.set_title(title or f"who reaches whom (by {by})", fontsize=12)
+    ax.set_title(title or _("who reaches whom (by {by})").format(by=by), fontsize=12)
     ax.set_axis_off()
     # Fixed limits around the unit circle: every panel of the series has the same
     # geometry (autoscaling would stretch a graph whose nodes lie on one line).
@@ -143,13 +200,13 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
 
 #: Rows of the topology figure, top to bottom: (kind, y, caption on the left).
 TOPOLOGY_LAYERS = (
-    ("container", 4.0, "containers"),
-    ("interface", 3.0, "inside the container\n(its namespace)"),
-    ("veth", 2.0, "host end of\neach veth pair"),
-    ("bridge", 1.0, "Linux bridges"),
-    ("host", 0.0, "the engine's host"),
+    ("container", 4.0, N_("containers")),
+    ("interface", 3.0, N_("inside the container\n(its namespace)")),
+    ("veth", 2.0, N_("host end of\neach veth pair")),
+    ("bridge", 1.0, N_("Linux bridges")),
+    ("host", 0.0, N_("the engine's host")),
 )
-_LAYER_Y = {kind: y for kind, y, _ in TOPOLOGY_LAYERS}
+_LAYER_Y = {kind: y for kind, y, _caption in TOPOLOGY_LAYERS}
 
 
 def _network_order(g: nx.Graph) -> dict[str | None, int]:
@@ -229,14 +286,16 @@ def _topology_text(d: dict[str, Any]) -> str:
     if kind == "interface":
         return d.get("label", "") + (f"\n{d['ip']}" if d.get("ip") else "")
     if kind == "bridge":
-        lines = [d.get("label", ""), f"network {d.get('network')}"]
+        lines = [d.get("label", ""), _("network {network}").format(network=d.get("network"))]
         if d.get("gateway"):
-            lines.append(f"gateway {d['gateway']}" + (f"/{d['subnet'].split('/')[1]}" if d.get("subnet") else ""))
+            gateway = d["gateway"] + (f"/{d['subnet'].split('/')[1]}" if d.get("subnet") else "")
+            lines.append(_("gateway {gateway}").format(gateway=gateway))
         return "\n".join(lines)
     if kind == "host":
         others = [i for i in d.get("interfaces", ()) if i != "lo"][:4]
-        extra = f"\nalso: lo{''.join(' · ' + i for i in others)}" if d.get("interfaces") else ""
-        return "host (the engine's network namespace)" + extra
+        also = "lo" + "".join(" · " + i for i in others)
+        extra = "\n" + _("also: {interfaces}").format(interfaces=also) if d.get("interfaces") else ""
+        return _("host (the engine's network namespace)") + extra
     if kind == "container" and d.get("network_mode") in ("host", "none"):
         return f"{d.get('label', '')}\n(--network {d['network_mode']})"
     return str(d.get("label", ""))
@@ -257,7 +316,7 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
 
     def longest(kinds: tuple[str, ...]) -> int:
         lines = [s for d in g.nodes.values() if d.get("kind") in kinds for s in _topology_text(d).splitlines()]
-        return max(map(len, lines), default=8)
+        return max(map(_width, lines), default=8)
 
     # About 0.07 inch per character at 8 points: columns fit the widest label, bridges stay apart.
     column_inches = max(1.35, 0.07 * longest(("container", "interface", "veth")) + 0.3)
@@ -294,7 +353,7 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
             ax.text(
                 (x1 + x2) / 2 + 0.06,
                 (y1 + y2) / 2,
-                "veth pair",
+                _("veth pair"),
                 fontsize=10,
                 color="#555555",
                 ha="left",
@@ -335,9 +394,10 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
             family=family,
         )
 
+    cut = _draw_isolation(ax, sorted(pos[n][0] for n in g if kind[n] == "bridge"))
     left = min(xs) - 1.3
-    for _, y, caption in TOPOLOGY_LAYERS:
-        ax.text(left, y, caption, fontsize=10, style="italic", color="#666666", ha="left", va="center")
+    for _layer, y, caption in TOPOLOGY_LAYERS:
+        ax.text(left, y, _(caption), fontsize=10, style="italic", color="#666666", ha="left", va="center")
     ax.set_xlim(left - 0.1, max(xs) + 0.75)
     ax.set_ylim(-0.55, 4.5)
     nets = sorted(
@@ -345,7 +405,7 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
         key=lambda x: (x != "bridge", x),
     )
     devices = {d["network"]: d.get("label") for _, d in g.nodes(data=True) if d.get("kind") == "bridge"}
-    handles = [Line2D([], [], color=colours[x], lw=4, label=f"{x} ({devices.get(x)})") for x in nets]
+    handles = [Line2D([], [], color=colours[x], lw=4, label=f"{x} ({devices.get(x)})") for x in nets] + cut
     if handles:
         ax.legend(
             handles=handles,
@@ -353,12 +413,35 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
             bbox_to_anchor=(1.0, 1.0),
             frameon=False,
             fontsize=10,
-            title="network (bridge)",
+            title=_("network (bridge)"),
             title_fontsize=10,
         )
-    ax.set_title(title or "under the hood: veth pairs and bridges", fontsize=12)
+    ax.set_title(title or _("under the hood: veth pairs and bridges"), fontsize=12)
     ax.set_axis_off()
     return ax
+
+
+def _draw_isolation(ax: Axes, bridge_xs: list[float]) -> list[Any]:
+    """Draw Docker's isolation between neighbouring bridges as a cut, not as a path through the host.
+
+    Both bridges are devices of the host (the grey lines to the host box say
+    where they live), but Docker's iptables rules (``DOCKER-ISOLATION-STAGE-1/2``)
+    drop what one bridge would forward to another. A vermillion dashed line
+    with a cross, from the veth ends down to the host, shows it; the legend
+    handle it returns (none for one bridge) says what it means.
+    """
+    from matplotlib.lines import Line2D
+
+    for left, right in itertools.pairwise(bridge_xs):
+        x = (left + right) / 2
+        ax.plot([x, x], [_LAYER_Y["veth"] - 0.3, _LAYER_Y["host"] + 0.42], color=CUT_COLOUR, lw=2.5, ls=(0, (4, 3)))
+        ax.plot([x], [_LAYER_Y["bridge"]], marker="X", markersize=15, color=CUT_COLOUR, mec="white", zorder=5)
+    if len(bridge_xs) < 2:
+        return []
+    label = _("isolated: the host forwards\nnothing between bridges")
+    return [
+        Line2D([], [], color=CUT_COLOUR, lw=2.5, ls=(0, (4, 3)), marker="X", markersize=10, mec="white", label=label)
+    ]
 
 
 # -- the finale: from the host's port to the database -----------------------------
@@ -396,21 +479,21 @@ def service_path(
         ax.text((x1 + x2) / 2, max(y1, y2) + 0.07, label, ha="center", va="bottom", fontsize=10)
 
     ax.add_patch(FancyBboxPatch((0.0, 0.0), 10.0, 3.4, boxstyle="round,pad=0.02", fc="#f7f7f7", ec="#888888", lw=1))
-    ax.text(0.15, 3.3, "the host", fontsize=11, va="top", color="#555555")
+    ax.text(0.15, 3.3, _("the host"), fontsize=11, va="top", color="#555555")
     ax.add_patch(FancyBboxPatch((3.9, 0.2), 5.95, 2.1, boxstyle="round,pad=0.02", fc=colour, ec=colour, alpha=0.25))
-    ax.text(4.0, 2.2, f"network {network}", fontsize=10, ha="left", va="top", color="#333333")
+    ax.text(4.0, 2.2, _("network {network}").format(network=network), fontsize=10, ha="left", va="top", color="#333333")
     box(0.4, 2.1, 2.2, 0.8, f"127.0.0.1:{host_port}", "white")
     box(0.4, 0.5, 2.2, 0.8, "docker-proxy", "white")
     box(4.1, 0.5, 2.0, 0.9, f"{app}\n:{app_port}", "white", colour)
     box(7.7, 0.5, 2.0, 0.9, f"{service}\n:{service_port}", "white", colour)
     arrow(1.5, 2.1, 1.5, 1.3, "")
-    ax.text(1.6, 1.7, "published port", fontsize=10, ha="left", va="center")
+    ax.text(1.6, 1.7, _("published port"), fontsize=10, ha="left", va="center")
     arrow(2.6, 0.9, 4.1, 0.95, f":{app_port}")
-    arrow(6.1, 0.95, 7.7, 0.95, "by name")
+    arrow(6.1, 0.95, 7.7, 0.95, _("by name"))
     ax.text(6.9, 0.85, f"{service}:{service_port}\n(127.0.0.11)", fontsize=10, ha="center", va="top")
     ax.set_xlim(-0.1, 10.1)
     ax.set_ylim(-0.1, 3.5)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.set_title(title or "one request, from the host to the database", fontsize=12)
+    ax.set_title(title or _("one request, from the host to the database"), fontsize=12)
     return ax

@@ -156,6 +156,30 @@ lab.compare("ip", mine=mine)
 # %%
 lesson.reachability(lab, "ip")
 
+# %% [markdown]
+# ## A first look at two bridges
+#
+# `docker network create` makes another bridge (chapter 05 does it the article's way). A container on it
+# gets its veth pair on the new bridge, not on `docker0`. The article calls new bridges docker1, docker2...;
+# Linux in fact names them `br-` followed by the first 12 characters of the network's id.
+#
+# Both bridges live in the host, yet the host forwards nothing from one to the other: Docker's `iptables`
+# rules drop it. The figure draws that isolation as a cut between them, not as a path through the host.
+
+# %%
+lab.remove("hostview")
+lab.remove("noneview")
+lab.network("otherBridge")
+lab.run("tomcat2", network="otherBridge")
+lesson.topology(lab, "two bridges, isolated from each other")
+
+# %% [markdown]
+# The evidence for the cut: `tomcat2` pings `tomcat1`'s address and gets no answer, although both bridges are
+# in the same host. Chapter 06 measures the whole matrix, and shows the way across.
+
+# %%
+lab.ping("tomcat2", tomcat1.ip)
+
 # %%
 lab.reset()
 
@@ -167,6 +191,7 @@ lab.reset()
 #   where `N` is the host end's index and `M` the container end's: the numbers point at each other.
 # - Docker's three networks use three drivers: `bridge` (own namespace, veth to a bridge), `host` (the host's
 #   namespace), `none` (only `lo`).
+# - Each network you create is another bridge, `br-<id>`, and the host forwards nothing between bridges.
 #
 # ## Try it yourself
 #
