@@ -8,6 +8,14 @@
 # `tomcat1` and `mysql1` are on `myBridge`; a third container, `tomcat1-docker0`, is on the default bridge
 # `docker0`. The article asks: can the containers of `docker0` and `myBridge` ping each other?
 # (docker0 和 myBridge 里面的容器可以互相ping通吗？) And if not, how do we open the way?
+# %% [markdown] lang=zh-CN
+# # 06 · 两个网桥：彼此隔离，直到你把它们连起来
+# ## 5.1 不同bridge 网络通信
+#
+# > 本章跟随 **ysocean** 发表在博客园的 **《Docker从入门到精通（六）——容器通信》**：
+# > <https://www.cnblogs.com/ysocean/p/15659138.html>，第 5.1 节。
+#
+# `tomcat1` 和 `mysql1` 在 `myBridge` 上；第三个容器 `tomcat1-docker0` 在默认网桥 `docker0` 上。原文问道：docker0 和 myBridge 里面的容器可以互相ping通吗？如果不能，又该怎样打通？
 
 # %%
 from dockerlab import lesson
@@ -28,6 +36,10 @@ tomcat1_docker0 = lab.run("tomcat1-docker0")
 # who reaches whom? Commit to an answer before you measure: edit `mine` (`True`: reaches, `False`: does not)
 # and run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one
 # wrong cell, so that you can see what a miss looks like.)
+# %% [markdown] lang=zh-CN
+# ## 你的预测
+#
+# `tomcat1` 和 `mysql1` 在 `myBridge` 上，`tomcat1-docker0` 在默认网桥上。通过 **IP 地址**，谁能访问到谁？先给出答案，再动手测量：修改 `mine`（`True`：能访问到，`False`：访问不到）并运行，然后运行它下面的测量单元格。（保存下来的笔记本里留着一位学习者的答案，其中有一格是错的，让你看看预测失误是什么样子。）
 
 # %%
 mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): True, ("tomcat1-docker0", "mysql1"): True}
@@ -39,12 +51,18 @@ lab.compare("ip", mine=mine)
 # ## Before: isolated
 #
 # From `tomcat1-docker0`, by name: the default bridge has no DNS (notebook 02), so the name does not even resolve.
+# %% [markdown] lang=zh-CN
+# ## 连接之前：彼此隔离
+#
+# 先从 `tomcat1-docker0` 按容器名访问：默认网桥没有 DNS（笔记本 02），所以这个名字根本解析不出来。
 
 # %%
 lab.ping("tomcat1-docker0", "mysql1")
 
 # %% [markdown]
 # By address, then: the address is known, the packet leaves... and no reply comes back.
+# %% [markdown] lang=zh-CN
+# 那就按地址访问：地址是已知的，数据包也发出去了……却始终等不到回复。
 
 # %%
 lab.ping("tomcat1-docker0", lab["mysql1"].ip)
@@ -55,6 +73,8 @@ lab.ping("tomcat1-docker0", lab["mysql1"].ip)
 # `iptables` rules (the `DOCKER-ISOLATION` chains) **drop traffic between two different bridge networks**.
 # That isolation is a feature: it is how a network of your own controls who may talk to whom.
 # The routing table of `tomcat1-docker0` shows that it only knows its own bridge's subnet:
+# %% [markdown] lang=zh-CN
+# `tomcat1-docker0` 没有位于 `myBridge` 子网中的网络接口，于是把数据包交给它的默认网关，也就是宿主机上的 `docker0`。宿主机本可以把它路由到 `myBridge` 的网桥上，但 Docker 不允许：它的 `iptables` 规则（`DOCKER-ISOLATION` 系列链）会**丢弃两个不同 bridge 网络之间的流量**。这种隔离是有意为之的：自定义网络正是靠它来控制谁能和谁通信。`tomcat1-docker0` 的路由表表明，它只知道自己所在网桥的子网：
 
 # %%
 lab.exec("tomcat1-docker0", "ip route")
@@ -62,6 +82,8 @@ lab.exec("tomcat1-docker0", "ip route")
 # %% [markdown]
 # The whole lab, by name and by IP: `tomcat1` and `mysql1` reach each other (by name too, thanks to
 # `myBridge`'s DNS); `tomcat1-docker0` reaches nobody and nobody reaches it.
+# %% [markdown] lang=zh-CN
+# 整个实验的情况，按容器名和按 IP 各看一遍：`tomcat1` 和 `mysql1` 互相可达（借助 `myBridge` 的 DNS，按名字也行）；`tomcat1-docker0` 谁也访问不到，谁也访问不到它。
 
 # %%
 before = lesson.reachability(lab)
@@ -73,6 +95,8 @@ lesson.reachability(lab, "ip")
 # %% [markdown]
 # Under the hood (notebook 04): each container has one veth pair, and the two groups hang on two different
 # Linux bridges, `docker0` and `myBridge`'s `br-...`:
+# %% [markdown] lang=zh-CN
+# 看看底层（笔记本 04）：每个容器有一个 veth pair，两组容器分别挂在两个不同的 Linux 网桥上：`docker0`，以及 `myBridge` 对应的 `br-...`：
 
 # %%
 lesson.topology(lab, "before: two bridges, one pair per container")
@@ -89,6 +113,17 @@ lesson.topology(lab, "before: two bridges, one pair per container")
 
 # Before you run it, predict: after the connect, which pairs will reach each other by IP? dockerlab's
 # explanation of the isolation already names the fix:
+# %% [markdown] lang=zh-CN
+# ## docker network connect
+#
+# 原文的办法：把容器也连接到另一个网络上，
+#
+# ```bash
+# docker network connect [OPTIONS] network container
+# docker network connect myBridge tomcat1-docker0
+# ```
+#
+# 运行之前先预测一下：连接之后，哪些容器之间能通过 IP 互相访问？dockerlab 对这种隔离的解释里已经点明了解决办法：
 
 # %%
 lab.explain("tomcat1-docker0", "mysql1", by="ip")
@@ -100,6 +135,8 @@ tomcat1_docker0 = lab.connect("myBridge", "tomcat1-docker0")
 # Docker created a second veth pair for `tomcat1-docker0`, plugged its host end into `myBridge`'s bridge, and
 # gave the container end, **`eth1`**, an address on `myBridge`. One container, two interfaces, two IPs
 # (一个容器，多个ip):
+# %% [markdown] lang=zh-CN
+# Docker 为 `tomcat1-docker0` 新建了第二个 veth pair，把宿主机这一端接到 `myBridge` 的网桥上，并给容器那一端 **`eth1`** 分配了一个 `myBridge` 上的地址。正如原文所说，“一个容器，多个ip”：一个容器，两个网络接口，两个 IP：
 
 # %%
 lab.exec("tomcat1-docker0", "ip addr")
@@ -111,6 +148,8 @@ tomcat1_docker0.ips
 # Its routing table now has a route to `myBridge`'s subnet through `eth1` (`ip route show dev eth1` lists
 # the routes of that interface only), and, because the container is now on a user-defined network,
 # Docker's embedded DNS answers its name lookups:
+# %% [markdown] lang=zh-CN
+# 现在它的路由表里多了一条经 `eth1` 通往 `myBridge` 子网的路由（`ip route show dev eth1` 只列出这个接口的路由）；而且由于容器现在接入了自定义网络，Docker 的内嵌 DNS 会为它解析名字：
 
 # %%
 lab.exec("tomcat1-docker0", "ip route show dev eth1")
@@ -128,6 +167,10 @@ lab.ping("tomcat1-docker0", "mysql1")
 # reaches, and is reached by, the `myBridge` containers by name. Its `docker0` address stays out of their
 # reach: the IP matrix shows that `tomcat1` and `mysql1` reach `tomcat1-docker0` on its `myBridge` address
 # only.
+# %% [markdown] lang=zh-CN
+# ## 连接之后：打通了
+#
+# `tomcat1-docker0` 现在同时属于两个网络（蓝色填充代表 `bridge`，外圈是 `myBridge` 的颜色），它能按名字访问 `myBridge` 上的容器，这些容器也能访问它。但它在 `docker0` 上的地址，这些容器依然访问不到：IP 矩阵显示，`tomcat1` 和 `mysql1` 只能通过 `tomcat1-docker0` 在 `myBridge` 上的地址访问它。
 
 # %%
 after = lesson.reachability(lab)
@@ -136,6 +179,8 @@ print(after)  # the matrix; the pictures come side by side below
 # %% [markdown]
 # Was your prediction right? `lab.compare` sets dockerlab's prediction (from the engine's state) beside the
 # measurement, by IP; `!` would mark a wrong prediction:
+# %% [markdown] lang=zh-CN
+# 你的预测对了吗？`lab.compare` 把 dockerlab 的预测（根据引擎的状态得出）与按 IP 实测的结果并排列出；预测错误的格子会标上 `!`：
 
 # %%
 lab.compare(by="ip")
@@ -166,3 +211,13 @@ lab.reset()
 #
 # Undo it: `lab.disconnect("myBridge", "tomcat1-docker0")` (that is `docker network disconnect`). Run
 # `lab.exec("tomcat1-docker0", "ip addr")` and `lesson.reachability(lab)` again: what disappeared?
+# %% [markdown] lang=zh-CN
+# ## 本章小结
+#
+# - 位于两个不同 bridge 网络上的容器无法互相访问，按名字不行，按 IP 也不行：Docker 把各个网桥彼此隔离开来。
+# - `docker network connect myBridge tomcat1-docker0` 会新增第二个 veth pair：带来一个拥有第二个地址的 `eth1`、一条通往 `myBridge` 子网的路由，以及解析名字的内嵌 DNS。
+# - 接入多个网络的容器，能访问其中每个网络上的容器，用的是对方在双方共同所在网络上的地址。
+#
+# ## 动手试试
+#
+# 撤销这次连接：`lab.disconnect("myBridge", "tomcat1-docker0")`（即 `docker network disconnect`）。再运行一次 `lab.exec("tomcat1-docker0", "ip addr")` 和 `lesson.reachability(lab)`：什么消失了？
