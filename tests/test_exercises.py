@@ -40,6 +40,8 @@ build = _load_builder()
 SOURCES = {build.exercise_id(p): p for p in build.sources()}
 #: What a first check must not say: each names a fix (a link, a connect, aliases).
 FIX_WORDS = ("--link", "network connect", "connect(", "aliases")
+#: The editions the exercise notebooks are built in (one source each).
+EDITIONS = list(build.EDITIONS)
 #: Exercises whose check runs on the simulator (ex07 reads kernel interfaces).
 ON_SIMULATOR = [e for e in exercises.EXERCISES if not exercises.EXERCISE_INFO[e].needs_engine]
 
@@ -86,12 +88,13 @@ def test_notebooks_are_built_from_their_sources():
     assert build.build(check_only=True) == [], "run: python tools/build_exercises.py"
 
 
+@pytest.mark.parametrize("lang", EDITIONS)
 @pytest.mark.parametrize("ex_id", exercises.EXERCISES)
-def test_student_notebook_hides_the_solution(ex_id: str):
-    cells = build.parse(SOURCES[ex_id].read_text())
+def test_student_notebook_hides_the_solution(ex_id: str, lang: str):
+    cells = build.parse(SOURCES[ex_id].read_text(), lang)
     solution = [line.strip() for line in build.solution_code(cells).splitlines() if line.strip()]
     assert solution, f"{ex_id} has no solution region"
-    student, solved = (nbformat.read(t, as_version=4) for t in build.targets(SOURCES[ex_id]).values())
+    student, solved = (nbformat.read(t, as_version=4) for t in build.targets(SOURCES[ex_id], lang).values())
     student_code = "\n".join(c.source for c in student.cells if c.cell_type == "code")
     solved_code = "\n".join(c.source for c in solved.cells if c.cell_type == "code")
     assert build.PLACEHOLDER in student_code
@@ -118,11 +121,44 @@ def test_unknown_exercise_and_bad_stage_are_refused():
         exercises.hint("ex01", 0)
 
 
+def test_a_source_missing_one_language_is_refused():
+    """Every English prose cell of an exercise source is followed at once by its Chinese; code is shared."""
+    english_only = "# %%\nx = 1\n# %% [markdown]\n# ## Check\n# %%\ncheck()\n"
+    with pytest.raises(ValueError, match="no zh-CN counterpart"):
+        build.parse(english_only, "zh-CN")
+    chinese_only = "# %%\nx = 1\n# %% [markdown] lang=zh-CN\n# ## 检查\n"
+    with pytest.raises(ValueError, match="does not follow an English prose cell"):
+        build.parse(chinese_only)
+    both = "# %%\nx = 1\n# %% [markdown]\n# ## Check\n# %% [markdown] lang=zh-CN\n# ## 检查\n# %%\ncheck()\n"
+    assert [(c.kind, c.text) for c in build.parse(both, "zh-CN")] == [
+        ("code", "x = 1"),
+        ("markdown", "## 检查"),
+        ("code", "check()"),
+    ]
+
+
+@pytest.mark.parametrize("ex_id", exercises.EXERCISES)
+def test_both_editions_have_the_same_code_cells(ex_id: str):
+    """The editions differ in their prose only: the same code cells, in the same order, at the same places."""
+    built = {
+        lang: [nbformat.read(t, as_version=4) for t in build.targets(SOURCES[ex_id], lang).values()]
+        for lang in EDITIONS
+    }
+    for en, zh in zip(built["en"], built["zh-CN"], strict=True):
+        assert [c.cell_type for c in en.cells] == [c.cell_type for c in zh.cells]
+        assert [c.source for c in en.cells if c.cell_type == "code"] == [
+            c.source for c in zh.cells if c.cell_type == "code"
+        ]
+        prose = [c.source for c in zh.cells if c.cell_type == "markdown"]
+        assert all(re.search(r"[\u4e00-\u9fff]", text) for text in prose), prose  # every prose cell is Chinese
+
+
 def test_exercise_notebooks_are_not_collected_by_nbval(pytestconfig):
     import subprocess
 
+    folders = ["notebooks/exercises", "notebooks/zh-CN/exercises"]
     out = subprocess.run(
-        [sys.executable, "-m", "pytest", "notebooks/exercises", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", *folders, "--collect-only", "-q", "-p", "no:cacheprovider"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -144,17 +180,32 @@ def test_the_teachers_guide_and_the_catalogue_agree():
         assert builds_on and _chapters_named(builds_on.group(1)) == set(ex.chapters), ex_id
 
 
+@pytest.mark.parametrize("lang", EDITIONS)
 @pytest.mark.parametrize("ex_id", exercises.EXERCISES)
-def test_each_notebook_opens_with_objective_chapters_and_time(ex_id: str):
-    ex = exercises.EXERCISE_INFO[ex_id]
-    for target in build.targets(SOURCES[ex_id]).values():
+def test_each_notebook_opens_with_objective_chapters_and_time(ex_id: str, lang: str):
+    """In its edition's language, with the chapters linked to the same edition of the series."""
+    from dockerlab import i18n
+
+    ex, words = exercises.EXERCISE_INFO[ex_id], build.HEADER[lang]
+    i18n.set_language(lang)
+    try:
+        objective = i18n._(ex.objective)
+    finally:
+        i18n.set_language(None)
+    label = words["builds_on"].split("{")[0]
+    for target in build.targets(SOURCES[ex_id], lang).values():
         first = nbformat.read(target, as_version=4).cells[0]
         assert first.cell_type == "markdown"
-        assert f"**Objective.** {ex.objective}" in first.source
-        assert f"**Time.** About {ex.minutes} minutes." in first.source
-        links = re.findall(r"\]\(([^)]+\.ipynb)\)", first.source.split("**Builds on.**")[1].split("\n")[0])
+        assert words["objective"].format(objective=objective) in first.source
+        assert words["time"].format(minutes=ex.minutes) in first.source
+        links = re.findall(r"\]\(([^)]+\.ipynb)\)", first.source.split(label)[1].split("\n")[0])
         assert [Path(link).name[:2] for link in links] == list(ex.chapters)
-        assert all((target.parent / link).resolve().is_file() for link in links), links
+        chapters = [sorted(build.series.SOURCES.glob(f"{c}_*.py"))[0].stem for c in ex.chapters]
+        assert [(target.parent / link).resolve() for link in links] == [
+            (build.EDITIONS[lang] / f"{stem}.ipynb").resolve() for stem in chapters
+        ]
+        if lang == "en":  # the Chinese series is built by tools/build_notebooks.py, on the engine
+            assert all((target.parent / link).resolve().is_file() for link in links), links
 
 
 @pytest.mark.parametrize("ex_id", ON_SIMULATOR)

@@ -8,6 +8,9 @@ task
 # %% [markdown]
 # ## Look first
 # Try both directions by name, then read who knows whose name.
+# %% [markdown] lang=zh-CN
+# ## 先观察
+# 用容器名分别试试两个方向，再读一读 `e1-web` 的 `/etc/hosts`：谁记着谁的名字？
 
 # %%
 print(lab.ping("e1-web", "e1-db"))
@@ -16,6 +19,8 @@ print(lab.read_file("e1-web", "/etc/hosts"))
 
 # %% [markdown]
 # ## Your change
+# %% [markdown] lang=zh-CN
+# ## 你的修改
 
 # %%
 ### BEGIN SOLUTION
@@ -24,6 +29,8 @@ lab.run("e1-web", links=["e1-db"])
 
 # %% [markdown]
 # ## Check
+# %% [markdown] lang=zh-CN
+# ## 检查
 
 # %%
 exercises.check("ex01", lab)

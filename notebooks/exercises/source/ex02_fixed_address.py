@@ -8,12 +8,17 @@ task
 # %% [markdown]
 # ## Look first
 # The values you must use are in `task.params` (printed above). Which networks exist already?
+# %% [markdown] lang=zh-CN
+# ## 先观察
+# 要用到的值都在 `task.params` 里（上面已经打印出来了）。现在已经有哪些网络？
 
 # %%
 lab.networks()
 
 # %% [markdown]
 # ## Your change
+# %% [markdown] lang=zh-CN
+# ## 你的修改
 
 # %%
 ### BEGIN SOLUTION
@@ -25,6 +30,8 @@ lab.connect("e2-net", "e2-app")
 
 # %% [markdown]
 # ## Check
+# %% [markdown] lang=zh-CN
+# ## 检查
 
 # %%
 exercises.check("ex02", lab)

@@ -7,6 +7,8 @@ task = exercises.setup("ex03", lab)
 task
 # %% [markdown]
 # ## Look first
+# %% [markdown] lang=zh-CN
+# ## 先观察
 
 # %%
 print(lab.ping("e3-front", "e3-back"))
@@ -15,6 +17,8 @@ lab.addresses()
 
 # %% [markdown]
 # ## Your change
+# %% [markdown] lang=zh-CN
+# ## 你的修改
 
 # %%
 ### BEGIN SOLUTION
@@ -25,6 +29,8 @@ for name, alias in [("e3-back", "backend"), ("e3-front", "frontend")]:
 
 # %% [markdown]
 # ## Check
+# %% [markdown] lang=zh-CN
+# ## 检查
 
 # %%
 exercises.check("ex03", lab)

@@ -8,6 +8,9 @@ task
 # %% [markdown]
 # ## Look first (but do not ping yet)
 # Which networks is each container on?
+# %% [markdown] lang=zh-CN
+# ## 先观察（但先别 ping）
+# 每个容器分别在哪些网络上？
 
 # %%
 lab.addresses()
@@ -15,6 +18,9 @@ lab.addresses()
 # %% [markdown]
 # ## Your prediction
 # `prediction[("e4-a", "e4-b")] = True` means: e4-a reaches e4-b by name. Fill all 12 ordered pairs.
+# %% [markdown] lang=zh-CN
+# ## 你的预测
+# `prediction[("e4-a", "e4-b")] = True` 表示：e4-a 用容器名能连通 e4-b。把全部 12 个有序对都填上。
 
 # %%
 prediction = {}  # (source, target) -> True or False
@@ -27,6 +33,8 @@ for s, t in [("e4-a", "e4-b"), ("e4-b", "e4-c")]:
 
 # %% [markdown]
 # ## Check: the lab is measured and compared with your prediction
+# %% [markdown] lang=zh-CN
+# ## 检查：实测实验环境，并与你的预测逐一对比
 
 # %%
 exercises.check("ex04", lab, answer=prediction)
