@@ -407,10 +407,11 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
     devices = {d["network"]: d.get("label") for _, d in g.nodes(data=True) if d.get("kind") == "bridge"}
     handles = [Line2D([], [], color=colours[x], lw=4, label=f"{x} ({devices.get(x)})") for x in nets] + cut
     if handles:
-        ax.legend(
+        ax.legend(  # under the host, not beside it: the figure stays narrow enough to show at full size
             handles=handles,
-            loc="upper left",
-            bbox_to_anchor=(1.0, 1.0),
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncol=min(len(handles), 3),
             frameon=False,
             fontsize=10,
             title=_("network (bridge)"),

@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -118,9 +119,12 @@ def _labs(engine) -> set[str]:
 
 
 @pytest.fixture
-def jupyter_lab(tmp_path, engine) -> Iterator[tuple[str, Path]]:
-    """JupyterLab on loopback over a copy of the notebook's folder; yields (base URL with token, notebook)."""
-    notebook = _notebook()
+def jupyter_lab(request, tmp_path, engine) -> Iterator[tuple[str, Path]]:
+    """JupyterLab on loopback over a copy of the notebook's folder; yields (the notebook's URL with token, notebook).
+
+    Parametrized indirectly, ``request.param`` names another notebook (a path) to open.
+    """
+    notebook = Path(getattr(request, "param", None) or _notebook())
     # A copy of the notebooks' folder is JupyterLab's root (nothing is written into the repository);
     # its siblings (such as ../docker, which a lesson reads) are linked beside it, read as they are.
     root = tmp_path / "repo" / notebook.parent.name
@@ -194,14 +198,19 @@ def jupyter_lab(tmp_path, engine) -> Iterator[tuple[str, Path]]:
                 Lab(name, client=engine, echo=False).reset()
 
 
-@pytest.mark.engine_only
-def test_notebook_01_runs_in_jupyterlab_in_chromium(jupyter_lab):
+def _playwright():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _needs("playwright", "pip install playwright (the browser itself is Debian's chromium)")
     if not Path(CHROMIUM).exists():
         _needs(CHROMIUM, "apt-get install chromium")
+    return sync_playwright
+
+
+@pytest.mark.engine_only
+def test_notebook_01_runs_in_jupyterlab_in_chromium(jupyter_lab):
+    sync_playwright = _playwright()
     url, _ = jupyter_lab
     if not OVERRIDES.exists() or json.loads(OVERRIDES.read_text()) != json.loads(OVERRIDES_SOURCE.read_text()):
         _needs(str(OVERRIDES), f"scripts/test.sh and scripts/tutorial.sh install it from {OVERRIDES_SOURCE}")
@@ -274,3 +283,67 @@ def test_notebook_01_runs_in_jupyterlab_in_chromium(jupyter_lab):
         README_IMAGES.mkdir(parents=True, exist_ok=True)
         (README_IMAGES / "jupyterlab.png").write_bytes(shot)
         (README_IMAGES / "graph.png").write_bytes(png)
+
+
+def png_text(png: bytes) -> dict[str, str]:
+    """The ``tEXt`` entries of a PNG (matplotlib writes ``Software``; dockerlab adds ``dockerlab:min-text-pt``)."""
+    found, at = {}, 8
+    while at + 8 <= len(png):
+        (length,), kind = struct.unpack(">I", png[at : at + 4]), png[at + 4 : at + 8]
+        if kind == b"tEXt":
+            key, _, value = png[at + 8 : at + 8 + length].partition(b"\0")
+            found[key.decode("latin-1")] = value.decode("latin-1")
+        at += 12 + length
+    return found
+
+
+def png_dpi(png: bytes) -> float:
+    """The resolution a PNG says it was drawn at (its ``pHYs`` chunk), in dots per inch."""
+    at = png.find(b"pHYs")
+    if at < 0:
+        return 72.0
+    per_unit, _, unit = struct.unpack(">IIB", png[at + 4 : at + 13])
+    return per_unit * 0.0254 if unit == 1 else 72.0
+
+
+STORED_FIGURES = [pytest.param(sorted(NOTEBOOKS.glob(f"{n}_*.ipynb"))[0], id=n) for n in ("06", "07")]
+
+
+@pytest.mark.engine_only
+@pytest.mark.parametrize("jupyter_lab", STORED_FIGURES, indirect=True)
+def test_the_stored_figures_of_06_and_07_read_at_a_glance(jupyter_lab):
+    """Opened as a learner opens them: the main figure is at least 600 px wide as shown, no text under 10 pt.
+
+    The text size comes from each figure's own metadata (``dockerlab:min-text-pt``, the smallest font
+    matplotlib drew, and the PNG's dpi), scaled by how JupyterLab shows the image.
+    """
+    sync_playwright = _playwright()
+    url, notebook = jupyter_lab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.set_default_timeout(60_000)
+            page.goto(url)
+            page.wait_for_selector('.jp-OutputArea-output img[src^="data:image/png"]')
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('.jp-OutputArea-output img')]
+                           .every(img => img.complete && img.naturalWidth > 0)"""
+            )
+            shown = page.eval_on_selector_all(
+                '.jp-OutputArea-output img[src^="data:image/png"]',
+                "imgs => imgs.map(img => [img.getBoundingClientRect().width, img.naturalWidth, img.src])",
+            )
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"figures-{notebook.stem[:2]}.png"))
+        finally:
+            browser.close()
+    assert shown, f"{notebook.name}: no figure in the stored outputs"
+    widths = []
+    for width, natural, src in shown:
+        png = base64.b64decode(src.split(",", 1)[1])
+        smallest = float(png_text(png)["dockerlab:min-text-pt"])
+        css_pt = smallest * png_dpi(png) / 96 * (width / natural)  # the text's size on screen, in CSS points
+        assert css_pt >= 10 - 0.05, f"{notebook.name}: a figure shows {smallest} pt text at {css_pt:.1f} pt"
+        widths.append(width)
+    assert max(widths) >= 600, f"{notebook.name}: the widest figure is shown {max(widths):.0f} px wide"
