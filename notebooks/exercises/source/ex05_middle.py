@@ -7,12 +7,16 @@ task = exercises.setup("ex05", lab)
 task
 # %% [markdown]
 # ## Look first
+# %% [markdown] lang=zh-CN
+# ## 先观察
 
 # %%
 lab.addresses()
 
 # %% [markdown]
 # ## Your change
+# %% [markdown] lang=zh-CN
+# ## 你的修改
 
 # %%
 ### BEGIN SOLUTION
@@ -26,6 +30,8 @@ lab.connect("e5-b", "e5-mid")
 
 # %% [markdown]
 # ## Check
+# %% [markdown] lang=zh-CN
+# ## 检查
 
 # %%
 exercises.check("ex05", lab)

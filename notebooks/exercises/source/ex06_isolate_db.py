@@ -7,6 +7,8 @@ task = exercises.setup("ex06", lab)
 task
 # %% [markdown]
 # ## Look first
+# %% [markdown] lang=zh-CN
+# ## 先观察
 
 # %%
 print(lab.ping("e6-web", "e6-db"))
@@ -14,6 +16,8 @@ lab.addresses()
 
 # %% [markdown]
 # ## Your change
+# %% [markdown] lang=zh-CN
+# ## 你的修改
 
 # %%
 ### BEGIN SOLUTION
@@ -25,6 +29,8 @@ lab.disconnect("e6-net", "e6-db")
 
 # %% [markdown]
 # ## Check
+# %% [markdown] lang=zh-CN
+# ## 检查
 
 # %%
 exercises.check("ex06", lab)

@@ -9,6 +9,9 @@ task
 # ## Look first
 # Inside the container, `ip link` names eth0 after its peer's index: `44: eth0@if45` is interface 44,
 # tied to interface 45 somewhere else. Which numbers does e7-box show?
+# %% [markdown] lang=zh-CN
+# ## 先观察
+# 在容器里，`ip link` 会在 eth0 后面标出对端的编号：`44: eth0@if45` 表示这是 44 号接口，与别处的 45 号接口相连。e7-box 显示的是哪两个数字？
 
 # %%
 lab.exec("e7-box", "ip link")
@@ -18,6 +21,9 @@ lab.exec("e7-box", "ip link")
 # Fill `answer` with the host-side veth name (as `ip link` on the host prints it, without `@ifN`), its
 # bridge, and your evidence: the two names `ip link` prints for the pair, for example
 # `"eth0@if45 inside, veth8eb364e@if44 on the host"` (with your own numbers).
+# %% [markdown] lang=zh-CN
+# ## 你的答案
+# 在 `answer` 里填上宿主机一端的 veth 名字（按宿主机上 `ip link` 显示的写法，去掉 `@ifN`）、它所接的网桥，以及你的证据：`ip link` 为这一对接口显示的两个名字，例如 `"容器内 eth0@if45，宿主机上 veth8eb364e@if44"`（换成你自己的编号；接口名前后留个空格或标点）。
 
 # %%
 answer = {"veth": None, "bridge": None, "evidence": None}
@@ -35,6 +41,8 @@ answer = {"veth": veth, "bridge": bridge, "evidence": evidence}
 
 # %% [markdown]
 # ## Check
+# %% [markdown] lang=zh-CN
+# ## 检查
 
 # %%
 exercises.check("ex07", lab, answer=answer)

@@ -7,6 +7,8 @@ task = exercises.setup("ex08", lab)
 task
 # %% [markdown]
 # ## Look first: diagnose before you change anything
+# %% [markdown] lang=zh-CN
+# ## 先观察：动手修改之前，先诊断
 
 # %%
 display.matrix(lab.reachability("name"), "by name")
@@ -16,6 +18,8 @@ lab.addresses()
 
 # %% [markdown]
 # ## Your repairs
+# %% [markdown] lang=zh-CN
+# ## 你的修复
 
 # %%
 ### BEGIN SOLUTION
@@ -26,6 +30,8 @@ lab.run("e8-web", network="e8-net")
 
 # %% [markdown]
 # ## Check
+# %% [markdown] lang=zh-CN
+# ## 检查
 
 # %%
 exercises.check("ex08", lab)
