@@ -612,7 +612,7 @@ def _check_ex06(lab: Lab, answer: Any) -> list[Finding]:
 # -- ex07: the host side of a veth pair ----------------------------------------
 
 #: How ``ip link`` names an interface tied to another one: ``eth0@if45``, ``veth8eb364e@if44``.
-_IP_LINK_NAME = re.compile(r"([\w.-]+)@if(\d+)")
+_IP_LINK_NAME = re.compile(r"([\w.-]+)@if(\d+)", re.ASCII)  # ASCII: Chinese text around a name is not part of it
 
 
 def _setup_ex07(lab: Lab) -> dict[str, str]:

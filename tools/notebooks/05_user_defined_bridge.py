@@ -214,8 +214,9 @@ lab.reset()
 #
 # ## Try it yourself
 #
-# Give `mysql1` a second name: `lab.run("mysql1", network="myBridge", aliases=["db"])` (that is
-# `--network-alias db`). Then `lab.ping("tomcat1", "db")` and `lab.exec("tomcat1", "nslookup -type=a db")`.
+# Run the notebook again from the top, but stop before the `lab.reset()` cell, which removes everything.
+# Then give `mysql1` a second name: `lab.run("mysql1", network="myBridge", aliases=["db"])` recreates it
+# with `--network-alias db`. Then `lab.ping("tomcat1", "db")` and `lab.exec("tomcat1", "nslookup -type=a db")`.
 # Does the alias work from a container on the default bridge?
 # %% [markdown] lang=zh-CN
 # ## 本章小结
@@ -226,4 +227,4 @@ lab.reset()
 #
 # ## 动手试试
 #
-# 给 `mysql1` 起第二个名字：`lab.run("mysql1", network="myBridge", aliases=["db"])`（相当于 `--network-alias db`）。然后运行 `lab.ping("tomcat1", "db")` 和 `lab.exec("tomcat1", "nslookup -type=a db")`。从默认网桥上的容器访问这个别名，能成功吗？
+# 从头再运行一遍本笔记本，但在 `lab.reset()` 那个单元格之前停下（它会删掉一切）。然后给 `mysql1` 起第二个名字：`lab.run("mysql1", network="myBridge", aliases=["db"])` 会用 `--network-alias db` 重新创建它。然后运行 `lab.ping("tomcat1", "db")` 和 `lab.exec("tomcat1", "nslookup -type=a db")`。从默认网桥上的容器访问这个别名，能成功吗？

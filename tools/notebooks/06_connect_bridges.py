@@ -177,10 +177,10 @@ after = lesson.reachability(lab)
 print(after)  # the matrix; the pictures come side by side below
 
 # %% [markdown]
-# Was your prediction right? `lab.compare` sets dockerlab's prediction (from the engine's state) beside the
-# measurement, by IP; `!` would mark a wrong prediction:
+# Does dockerlab's model agree? `lab.compare` sets its prediction (from the engine's state) beside the
+# measurement, by IP; `!` would mark a cell it got wrong:
 # %% [markdown] lang=zh-CN
-# 你的预测对了吗？`lab.compare` 把 dockerlab 的预测（根据引擎的状态得出）与按 IP 实测的结果并排列出；预测错误的格子会标上 `!`：
+# dockerlab 的模型也这样认为吗？`lab.compare` 把它的预测（根据引擎的状态得出）与按 IP 实测的结果并排列出；预测错误的格子会标上 `!`：
 
 # %%
 lab.compare(by="ip")
@@ -209,7 +209,8 @@ lab.reset()
 #
 # ## Try it yourself
 #
-# Undo it: `lab.disconnect("myBridge", "tomcat1-docker0")` (that is `docker network disconnect`). Run
+# Run the notebook again from the top, but stop before the `lab.reset()` cell, which removes everything.
+# Then undo the connection: `lab.disconnect("myBridge", "tomcat1-docker0")` (that is `docker network disconnect`). Run
 # `lab.exec("tomcat1-docker0", "ip addr")` and `lesson.reachability(lab)` again: what disappeared?
 # %% [markdown] lang=zh-CN
 # ## 本章小结
@@ -220,4 +221,4 @@ lab.reset()
 #
 # ## 动手试试
 #
-# 撤销这次连接：`lab.disconnect("myBridge", "tomcat1-docker0")`（即 `docker network disconnect`）。再运行一次 `lab.exec("tomcat1-docker0", "ip addr")` 和 `lesson.reachability(lab)`：什么消失了？
+# 从头再运行一遍本笔记本，但在 `lab.reset()` 那个单元格之前停下（它会删掉一切）。然后撤销这次连接：`lab.disconnect("myBridge", "tomcat1-docker0")`（即 `docker network disconnect`）。再运行一次 `lab.exec("tomcat1-docker0", "ip addr")` 和 `lesson.reachability(lab)`：什么消失了？

@@ -193,8 +193,8 @@ lab.reset()
 #
 # ## Try it yourself
 #
-# Start `mysql1` and `tomcat1` again, but put `tomcat1` on the default bridge (no `network=` argument; keep
-# `ports` and `command`). What does `lesson.fetch(f"http://127.0.0.1:{port}/cgi-bin/db")` return now, and
+# Run the notebook again from the top, but stop before the `lab.reset()` cell, which removes everything.
+# Then run `tomcat1` again on the default bridge (no `network=` argument; keep `ports` and `command`). What does `lesson.fetch(f"http://127.0.0.1:{port}/cgi-bin/db")` return now, and
 # why? Then fix it without recreating anything: `lab.connect("myBridge", "tomcat1")` (notebook 06).
 # %% [markdown] lang=zh-CN
 # ## 本章小结
@@ -205,4 +205,4 @@ lab.reset()
 #
 # ## 动手试试
 #
-# 重新启动 `mysql1` 和 `tomcat1`，但把 `tomcat1` 放到默认网桥上（不传 `network=` 参数；保留 `ports` 和 `command`）。这时 `lesson.fetch(f"http://127.0.0.1:{port}/cgi-bin/db")` 返回什么？为什么？然后在不重建任何容器的前提下修好它：`lab.connect("myBridge", "tomcat1")`（笔记本 06）。
+# 从头再运行一遍本笔记本，但在 `lab.reset()` 那个单元格之前停下（它会删掉一切）。然后把 `tomcat1` 重新运行在默认网桥上（不传 `network=` 参数；保留 `ports` 和 `command`）。这时 `lesson.fetch(f"http://127.0.0.1:{port}/cgi-bin/db")` 返回什么？为什么？然后在不重建任何容器的前提下修好它：`lab.connect("myBridge", "tomcat1")`（笔记本 06）。

@@ -23,7 +23,7 @@ lab.exec("e7-box", "ip link")
 # `"eth0@if45 inside, veth8eb364e@if44 on the host"` (with your own numbers).
 # %% [markdown] lang=zh-CN
 # ## 你的答案
-# 在 `answer` 里填上宿主机一端的 veth 名字（按宿主机上 `ip link` 显示的写法，去掉 `@ifN`）、它所接的网桥，以及你的证据：`ip link` 为这一对接口显示的两个名字，例如 `"容器内 eth0@if45，宿主机上 veth8eb364e@if44"`（换成你自己的编号；接口名前后留个空格或标点）。
+# 在 `answer` 里填上宿主机一端的 veth 名字（按宿主机上 `ip link` 显示的写法，去掉 `@ifN`）、它所接的网桥，以及你的证据：`ip link` 为这一对接口显示的两个名字，例如 `"容器内 eth0@if45，宿主机上 veth8eb364e@if44"`（换成你自己的编号）。
 
 # %%
 answer = {"veth": None, "bridge": None, "evidence": None}
