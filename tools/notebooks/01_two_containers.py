@@ -11,6 +11,16 @@
 #
 # This notebook does what section 1 does: start the two containers `tomcat1` and `mysql1`, look at their
 # addresses with `ip addr`, and ping one from the other by IP.
+# %% [markdown] lang=zh-CN
+# # 01 · 两个容器通过 IP 地址通信
+# ## 1、需求 · 1.1 准备两个镜像 · 1.2 启动容器 · 1.3 通过 IP 通信
+#
+# > 本章跟随 **ysocean** 发表在博客园的 **《Docker从入门到精通（六）——容器通信》**：
+# > <https://www.cnblogs.com/ysocean/p/15659138.html>，第 1 节。
+#
+# 一个 Web 项目上线时，服务通常部署在 **Tomcat** 服务器里，持久化数据则存放在 **MySQL** 数据库中，所以 Tomcat 少不了要和 MySQL 交互。放到 Docker 里，就是 Tomcat 容器和 MySQL 容器之间的交互。于是原文提出了问题：*两个容器之间怎么通信呢？*
+#
+# 本章照着第 1 节来做：启动 `tomcat1` 和 `mysql1` 两个容器，用 `ip addr` 查看它们的地址，再从一个容器通过 IP 去 ping 另一个容器。
 
 # %%
 from pathlib import Path
@@ -23,6 +33,10 @@ lab = lesson.start("article")
 # ## 1.1 准备两个镜像 — the article's two images
 #
 # The article builds its two images from these Dockerfiles. They ship in this repository under `docker/`:
+# %% [markdown] lang=zh-CN
+# ## 1.1 准备两个镜像
+#
+# 原文用下面两个 Dockerfile 构建它的两个镜像。本仓库的 `docker/` 目录里也附带了这两个文件：
 
 # %%
 print(Path("../docker/tomcat/Dockerfile").read_text())
@@ -44,6 +58,12 @@ print(Path("../docker/mysql/Dockerfile").read_text())
 # a shell in it. Here the containers run in the background (`-d`) and we send commands into them with
 # `docker exec`. Publishing ports (`-p`) is not needed for containers to talk to each other; it comes back
 # in notebook 07. No `--network` option: both join Docker's **default bridge** network, like the article's.
+# %% [markdown] lang=zh-CN
+# 两个镜像都基于镜像仓库中的镜像（`tomcat:latest`、`mysql:8.0`），并安装了 `iproute2`（提供 `ip`）和 `iputils-ping`（提供 `ping`），因为官方镜像里没有这些网络查看命令。构建它们需要访问镜像仓库和互联网，而本教程不依赖这两样：**这里的每个容器运行的都是小巧的实验镜像 `dockerlab/labbox`**（基于 busybox，约 2 MB），它自带 `ip` 和 `ping`。容器沿用原文里的名字 `tomcat1` 和 `mysql1`。网络并不关心容器里运行的是什么软件：你在这里看到的地址和名字，与 Tomcat、MySQL 容器里看到的完全一样。
+#
+# ## 1.2 启动容器
+#
+# 原文执行 `docker run -it -p 8080:8080 --name tomcat1 itcoke/mytomcat8:1.0 /bin/bash`，并在容器里打开一个 shell。这里的容器改在后台运行（`-d`），我们用 `docker exec` 把命令送进容器执行。容器之间通信并不需要端口映射（`-p`），第 07 章会再讲到它。这里也不加 `--network` 选项：和原文一样，两个容器都加入 Docker 的**默认网桥**网络。
 
 # %%
 tomcat1 = lab.run("tomcat1")
@@ -53,6 +73,10 @@ mysql1 = lab.run("mysql1")
 # ## 1.3 通过 IP 通信 — talk by IP
 #
 # Which address did each container get? Inside the container, `ip addr` lists its interfaces:
+# %% [markdown] lang=zh-CN
+# ## 1.3 通过 IP 通信
+#
+# 每个容器分到了什么地址？在容器内部，`ip addr` 会列出它的网络接口：
 
 # %%
 lab.exec("tomcat1", "ip addr")
@@ -69,6 +93,13 @@ lab.exec("mysql1", "ip addr")
 #
 # **The engine chose these addresses** when the containers started. So we never write an address in the
 # code: we ask the engine for it, as `docker inspect` would.
+# %% [markdown] lang=zh-CN
+# 每个容器都有两个接口：
+#
+# - `lo`，本地回环接口，地址为 `127.0.0.1`：容器用它和自己通信；
+# - `eth0`，容器通往外部的接口，带有一个默认网桥子网内的 IPv4 地址（通常是 `172.17.0.0/16`；`eth0` 后面的 `@ifN` 是一条线索，第 04 章会顺着它找下去）。
+#
+# **这些地址是引擎在容器启动时分配的。** 所以代码里从不写死地址，而是像 `docker inspect` 那样向引擎查询。
 
 # %%
 mysql1_ip = lab["mysql1"].ip
@@ -79,12 +110,16 @@ print("tomcat1 has", tomcat1_ip)
 # %% [markdown]
 # Now the article's test: from `tomcat1`, ping `mysql1` by its address. One packet is enough
 # (`-c 1`), and we wait at most one second for the reply (`-W 1`).
+# %% [markdown] lang=zh-CN
+# 现在来做原文里的测试：在 `tomcat1` 里通过 IP 地址 ping `mysql1`。发一个包就够了（`-c 1`），最多等一秒回复（`-W 1`）。
 
 # %%
 lab.ping("tomcat1", mysql1_ip)
 
 # %% [markdown]
 # A reply came back. The other way works too:
+# %% [markdown] lang=zh-CN
+# 收到了回复。反方向也能通：
 
 # %%
 lab.ping("mysql1", tomcat1_ip)
@@ -96,6 +131,10 @@ lab.ping("mysql1", tomcat1_ip)
 # before you measure: edit `mine` (`True`: reaches, `False`: does not) and
 # run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one wrong
 # cell, so that you can see what a miss looks like.)
+# %% [markdown] lang=zh-CN
+# ## 你的预测
+#
+# 两个容器都在默认网桥上。它们能通过对方的 IP 地址互相连通吗？测量之前，先写下你的答案：修改 `mine`（`True` 表示能访问到，`False` 表示不能）并运行，再运行下面的测量。（保存的笔记本里留着某位学习者的答案，其中有一格是错的，让你看看猜错时是什么样子。）
 
 # %%
 mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}
@@ -109,6 +148,10 @@ lab.compare("ip", mine=mine)
 # Every container pings every address of every other container. The matrix reads *does the row reach the
 # column?*; the column names a container and the network of the address that was pinged. Both are on the
 # default `bridge` network, so both directions work: the graph has an arrow each way.
+# %% [markdown] lang=zh-CN
+# ## 谁能访问到谁（通过 IP）
+#
+# 每个容器都去 ping 其他每个容器的每一个地址。矩阵的读法是：*行能否访问到列？* 列标题给出容器名，以及被 ping 的地址所在的网络。两个容器都在默认的 `bridge` 网络上，所以两个方向都通：图中每个方向各有一个箭头。
 
 # %%
 lesson.reachability(lab, "ip")
@@ -120,6 +163,10 @@ lesson.reachability(lab, "ip")
 #
 # The article concludes here: 自此大功告成 — “done: containers talk to each other by IP.” Notebook 02
 # shows why that is not the end of the story.
+# %% [markdown] lang=zh-CN
+# 为什么能通？两个容器都插在同一台虚拟交换机上，也就是宿主机上的 Linux 网桥 `docker0`，而且地址在同一个子网里：一个容器发出的 ping 会被直接送到另一个容器，就像接在同一台以太网交换机上的两台机器。第 04 章会打开这个黑盒一探究竟。
+#
+# 原文在这里下了结论：“自此大功告成，我们可以说容器间通信使用 IP 就行。”第 02 章会告诉你，为什么事情还没有完。
 
 # %%
 lab.reset()
@@ -136,3 +183,13 @@ lab.reset()
 #
 # Start a third container, `lab.run("tomcat2")`, then run `lesson.reachability(lab, "ip")` again: which
 # address did the engine give it, and does every container reach it? (Run `lab.reset()` when you are done.)
+# %% [markdown] lang=zh-CN
+# ## 本章小结
+#
+# - 原文里的 Tomcat 和 MySQL 镜像需要镜像仓库；这里用实验镜像代替，网络行为完全一样。
+# - 启动时没有指定 `--network` 的容器会加入 Docker 默认的 `bridge` 网络，并获得一个由引擎分配的地址：在容器内用 `ip addr` 可以看到（在容器外用 `docker inspect`）。
+# - 同一网桥上的两个容器可以通过 IP 地址互相通信，双向都通。
+#
+# ## 动手试试
+#
+# 再启动第三个容器 `lab.run("tomcat2")`，然后重新运行 `lesson.reachability(lab, "ip")`：引擎给它分配了什么地址？每个容器都能访问到它吗？（做完后运行 `lab.reset()`。）
