@@ -41,11 +41,25 @@ print(' '.join(inventory(connect())))"
 lab_images() { docker images -aq --no-trunc -f label=dockerlab.image | sort -u | wc -l; }
 labs_before=$(labs)
 images_before=$(lab_images)
-# 1. Everything against the real engine: doctests, unit and integration tests, notebooks (nbval).
-.venv/bin/python -m pytest "$@"
-# 2. The tests again on dockerlab's simulator; tests that need a real engine by nature
-#    (kernel interfaces, subprocesses, sockets, a browser) are deselected and counted as such.
-DOCKERLAB_ENGINE=sim .venv/bin/python -m pytest tests -q "$@"
+# Two runs at once (the second needs no engine, so they cannot disturb each other):
+# 1. everything against the real engine: doctests, unit and integration tests, both editions of the
+#    notebooks (nbval);
+# 2. the tests again on dockerlab's simulator; tests that need a real engine by nature (kernel
+#    interfaces, subprocesses, sockets, a browser) are deselected and counted as such.
+sim_log=$(mktemp)
+DOCKERLAB_ENGINE=sim .venv/bin/python -m pytest tests -q -p no:cacheprovider "$@" >"$sim_log" 2>&1 &
+sim_pid=$!
+real_status=0
+.venv/bin/python -m pytest "$@" || real_status=$?
+sim_status=0
+wait "$sim_pid" || sim_status=$?
+echo "== the tests on dockerlab's simulator (run alongside) =="
+cat "$sim_log"
+rm -f "$sim_log"
+if [ "$real_status" -ne 0 ] || [ "$sim_status" -ne 0 ]; then
+    echo "test.sh: pytest failed (real engine: exit $real_status, simulator: exit $sim_status)" >&2
+    exit 1
+fi
 
 left=$(comm -13 <(tr ' ' '\n' <<<"$labs_before" | sort) <(labs | tr ' ' '\n' | sort) | tr '\n' ' ')
 if [ -n "${left// /}" ]; then
