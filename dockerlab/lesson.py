@@ -21,6 +21,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -30,6 +31,7 @@ from dockerlab import backend, display, plot, services
 from dockerlab.engine import engine_call
 from dockerlab.errors import InvalidInput, NotReady
 from dockerlab.graphs import reachability_graph
+from dockerlab.i18n import _
 from dockerlab.lab import By, ExecResult, Lab
 from dockerlab.waits import wait_until
 
@@ -527,3 +529,18 @@ def fetch(url: str, timeout: float = 10) -> Fetched:
             return None
 
     return wait_until(get, timeout, lambda: NotReady(url, timeout, str(errors[0])), delay=0.05)
+
+
+# -- the article's own files ----------------------------------------------------------
+
+#: The article's Dockerfiles (section 1.1), copied verbatim; they ship inside the package.
+ARTICLE_FILES = Path(__file__).resolve().parent / "article"
+
+
+def article_dockerfile(image: str) -> str:
+    """The article's Dockerfile for ``image`` (``"tomcat"`` or ``"mysql"``), as the article prints it."""
+    path = ARTICLE_FILES / image / "Dockerfile"
+    if image not in ("tomcat", "mysql") or not path.is_file():
+        message = _("The article has Dockerfiles for 'tomcat' and 'mysql', not {image!r}.")
+        raise InvalidInput(message.format(image=image))
+    return path.read_text(encoding="utf-8")

@@ -23,8 +23,6 @@
 # 本章照着第 1 节来做：启动 `tomcat1` 和 `mysql1` 两个容器，用 `ip addr` 查看它们的地址，再从一个容器通过 IP 去 ping 另一个容器。
 
 # %%
-from pathlib import Path
-
 from dockerlab import lesson
 
 lab = lesson.start("article")
@@ -32,17 +30,17 @@ lab = lesson.start("article")
 # %% [markdown]
 # ## 1.1 准备两个镜像 — the article's two images
 #
-# The article builds its two images from these Dockerfiles. They ship in this repository under `docker/`:
+# The article builds its two images from these Dockerfiles. They ship with dockerlab (`dockerlab/article/`):
 # %% [markdown] lang=zh-CN
 # ## 1.1 准备两个镜像
 #
-# 原文用下面两个 Dockerfile 构建它的两个镜像。本仓库的 `docker/` 目录里也附带了这两个文件：
+# 原文用下面两个 Dockerfile 构建它的两个镜像。dockerlab 也附带了这两个文件（`dockerlab/article/`）：
 
 # %%
-print(Path("../docker/tomcat/Dockerfile").read_text())
+print(lesson.article_dockerfile("tomcat"))
 
 # %%
-print(Path("../docker/mysql/Dockerfile").read_text())
+print(lesson.article_dockerfile("mysql"))
 
 # %% [markdown]
 # Both start from an image on a registry (`tomcat:latest`, `mysql:8.0`) and install `iproute2` (for `ip`)
