@@ -32,6 +32,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -106,6 +107,12 @@ def _notebook() -> Path:
     return found[0]
 
 
+def _first(folder: Path, number: str) -> Path:
+    """The notebook ``NN_*.ipynb`` of ``folder`` (a placeholder path if it is not built yet: the test says so)."""
+    found = sorted(folder.glob(f"{number}_*.ipynb"))
+    return found[0] if found else folder / f"{number}_missing.ipynb"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -122,9 +129,15 @@ def _labs(engine) -> set[str]:
 def jupyter_lab(request, tmp_path, engine) -> Iterator[tuple[str, Path]]:
     """JupyterLab on loopback over a copy of the notebook's folder; yields (the notebook's URL with token, notebook).
 
-    Parametrized indirectly, ``request.param`` names another notebook (a path) to open.
+    Parametrized indirectly, ``request.param`` names another notebook (a path) to open, or an
+    :class:`Edition`: its notebook, opened with JupyterLab's interface and dockerlab in its language,
+    set up as ``scripts/tutorial.sh --lang`` sets them up.
     """
-    notebook = Path(getattr(request, "param", None) or _notebook())
+    param = getattr(request, "param", None)
+    edition = param if isinstance(param, Edition) else None
+    notebook = edition.notebook if edition else Path(param or _notebook())
+    if not notebook.exists():
+        pytest.fail(f"{notebook} is not built: python tools/build_notebooks.py", pytrace=False)
     # A copy of the notebooks' folder is JupyterLab's root (nothing is written into the repository);
     # its siblings (such as ../docker, which a lesson reads) are linked beside it, read as they are.
     root = tmp_path / "repo" / notebook.parent.name
@@ -140,8 +153,16 @@ def jupyter_lab(request, tmp_path, engine) -> Iterator[tuple[str, Path]]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
     port, token = _free_port(), os.urandom(16).hex()
+    language: list[str] = []
+    if edition and edition.lang != "en":  # as scripts/tutorial.sh --lang does it
+        app_settings = tmp_path / "app-settings"
+        (app_settings / "overrides.d").mkdir(parents=True)
+        shutil.copy(OVERRIDES_SOURCE, app_settings / "overrides.json")
+        shutil.copy(OVERRIDES_SOURCE.parent / f"{edition.lang}.json", app_settings / "overrides.d")
+        language = [f"--LabApp.app_settings_dir={app_settings}"]
     env = {
         **os.environ,
+        "DOCKERLAB_LANG": edition.lang if edition else "en",
         "JUPYTER_CONFIG_DIR": str(config),
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
@@ -162,6 +183,7 @@ def jupyter_lab(request, tmp_path, engine) -> Iterator[tuple[str, Path]]:
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}",
             *(["--allow-root"] if os.geteuid() == 0 else []),
+            *language,
         ],
         env=env,
         stdout=log,
@@ -208,9 +230,30 @@ def _playwright():
     return sync_playwright
 
 
+@dataclass(frozen=True)
+class Edition:
+    """A notebook of one edition, and the words of JupyterLab's interface in that language."""
+
+    notebook: Path
+    lang: str
+    run_menu: str
+    run_all: str
+    idle: str
+
+
+EDITIONS = [
+    pytest.param(Edition(_first(NOTEBOOKS, "01"), "en", "Run", "Run All Cells", "Idle"), id="en"),
+    # The words of jupyterlab-language-pack-zh-CN's catalogue for the same menu entries.
+    pytest.param(Edition(_first(NOTEBOOKS / "zh-CN", "01"), "zh-CN", "运行", "运行所有单元格", "空闲"), id="zh-CN"),
+]
+
+
 @pytest.mark.engine_only
-def test_notebook_01_runs_in_jupyterlab_in_chromium(jupyter_lab):
+@pytest.mark.parametrize("jupyter_lab", EDITIONS, indirect=True)
+def test_notebook_01_runs_in_jupyterlab_in_chromium(request, jupyter_lab):
     sync_playwright = _playwright()
+    edition: Edition = request.node.callspec.params["jupyter_lab"]
+    suffix = "" if edition.lang == "en" else f"-{edition.lang}"  # artifacts/jupyterlab-zh-CN.png...
     url, _ = jupyter_lab
     if not OVERRIDES.exists() or json.loads(OVERRIDES.read_text()) != json.loads(OVERRIDES_SOURCE.read_text()):
         _needs(str(OVERRIDES), f"scripts/test.sh and scripts/tutorial.sh install it from {OVERRIDES_SOURCE}")
@@ -234,10 +277,11 @@ def test_notebook_01_runs_in_jupyterlab_in_chromium(jupyter_lab):
             page.goto(url)
             page.wait_for_selector(".jp-Notebook .jp-Cell")
             # The kernel is connected and idle: the status bar says "Python 3 (ipykernel) | Idle".
-            page.locator(".jp-StatusBar-Item", has_text=re.compile(r"\| Idle$")).first.wait_for(timeout=90_000)
+            idle = re.compile(rf"\| {re.escape(edition.idle)}$")
+            page.locator(".jp-StatusBar-Item", has_text=idle).first.wait_for(timeout=90_000)
 
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{re.escape(edition.run_menu)}$")).click()
+            page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(edition.run_all)}$")).click()
             try:
                 page.wait_for_function(
                     """() => {
@@ -253,8 +297,8 @@ def test_notebook_01_runs_in_jupyterlab_in_chromium(jupyter_lab):
                     timeout=RUN_SECONDS * 1000,
                 )
             finally:
-                page.screenshot(path=str(ARTIFACTS / "jupyterlab-end.png"))
-                (ARTIFACTS / "browser-console.log").write_text("\n".join(console))
+                page.screenshot(path=str(ARTIFACTS / f"jupyterlab-end{suffix}.png"))
+                (ARTIFACTS / f"browser-console{suffix}.log").write_text("\n".join(console))
             outputs = page.locator(".jp-OutputArea-output")
             texts = outputs.all_inner_texts()
             errors = [t for t in texts if "Traceback" in t]
@@ -277,12 +321,12 @@ def test_notebook_01_runs_in_jupyterlab_in_chromium(jupyter_lab):
             browser.close()
     assert outside == [], f"the page tried to reach beyond loopback: {outside}"
 
-    (ARTIFACTS / "jupyterlab.png").write_bytes(shot)
-    (ARTIFACTS / "graph.png").write_bytes(png)
+    (ARTIFACTS / f"jupyterlab{suffix}.png").write_bytes(shot)
+    (ARTIFACTS / f"graph{suffix}.png").write_bytes(png)
     if os.environ.get("DOCKERLAB_UPDATE_IMAGES") == "1":
         README_IMAGES.mkdir(parents=True, exist_ok=True)
-        (README_IMAGES / "jupyterlab.png").write_bytes(shot)
-        (README_IMAGES / "graph.png").write_bytes(png)
+        (README_IMAGES / f"jupyterlab{suffix}.png").write_bytes(shot)
+        (README_IMAGES / f"graph{suffix}.png").write_bytes(png)
 
 
 def png_text(png: bytes) -> dict[str, str]:
@@ -306,7 +350,7 @@ def png_dpi(png: bytes) -> float:
     return per_unit * 0.0254 if unit == 1 else 72.0
 
 
-STORED_FIGURES = [pytest.param(sorted(NOTEBOOKS.glob(f"{n}_*.ipynb"))[0], id=n) for n in ("06", "07")]
+STORED_FIGURES = [pytest.param(_first(NOTEBOOKS, n), id=n) for n in ("06", "07")]
 
 
 @pytest.mark.engine_only
