@@ -20,7 +20,7 @@ lab.addresses()
 # `prediction[("e4-a", "e4-b")] = True` means: e4-a reaches e4-b by name. Fill all 12 ordered pairs.
 # %% [markdown] lang=zh-CN
 # ## 你的预测
-# `prediction[("e4-a", "e4-b")] = True` 表示：e4-a 用容器名能连通 e4-b。把全部 12 个有序对都填上。
+# `prediction[("e4-a", "e4-b")] = True` 表示：e4-a 能通过容器名访问到 e4-b。把全部 12 个有序对都填上。
 
 # %%
 prediction = {}  # (source, target) -> True or False
