@@ -138,7 +138,7 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
     from matplotlib.lines import Line2D
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
+        _fig, ax = plt.subplots(figsize=(5, 4))
     pos = layout(list(g.nodes))
     networks_seen = sorted({x for n in g.nodes for x in g.nodes[n].get("networks", [])})
     colours = network_colours(networks_seen)
@@ -468,7 +468,7 @@ def service_path(
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.6))
+        _fig, ax = plt.subplots(figsize=(8, 3.6))
     colour = network_colour(network)
 
     def box(x: float, y: float, w: float, h: float, text: str, face: str, edge: str = "#333333") -> None:
