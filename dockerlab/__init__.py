@@ -2,7 +2,8 @@
 
 ``from dockerlab import Lab`` then ``Lab("article")``: see :mod:`dockerlab.lab`.
 ``Lab`` is imported on first use, so ``import dockerlab`` (the errors, the
-version) stays light.
+version, the learner's language) stays light. ``dockerlab.set_language("zh-CN")``
+switches every message to Simplified Chinese (see :mod:`dockerlab.i18n`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dockerlab.errors import (
     UnknownContainer,
     UnknownNetwork,
 )
+from dockerlab.i18n import get_language, set_language
 from dockerlab.version import __version__
 
 if TYPE_CHECKING:
@@ -58,4 +60,6 @@ __all__ = [
     "UnknownContainer",
     "UnknownNetwork",
     "__version__",
+    "get_language",
+    "set_language",
 ]

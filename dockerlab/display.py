@@ -6,10 +6,16 @@ import html
 
 import pandas as pd
 
+from dockerlab.i18n import _
 from dockerlab.model import mismatches
 
 REACH, NO_REACH, SELF = "✓", "✗", "·"
 _GREEN, _RED, _GREY = "#c7e9c0", "#fcbba1", "#f0f0f0"
+
+
+def by_text(by: str) -> str:
+    """``"by name"`` or ``"by ip"`` in the learner's language: how a matrix was probed."""
+    return _("by name") if by == "name" else _("by ip") if by == "ip" else _("by {by}").format(by=by)
 
 
 def _label(col: object) -> str:
@@ -43,9 +49,12 @@ class MatrixView:
         rows = [str(r) for r in self.matrix.index]
         w0 = max([len(r) for r in rows] + [1]) + 4
         widths = [max(len(c), 1) for c in cols]
-        head = f"{self.title}: does the row reach the column?" if self.title else "does the row reach the column?"
+        if self.title:
+            head = _("{title}: does the row reach the column?").format(title=self.title)
+        else:
+            head = _("does the row reach the column?")
         lines = [head, " " * w0 + "  ".join(c.rjust(w) for c, w in zip(cols, widths, strict=True))]
-        for r, (_, values) in zip(rows, self.matrix.iterrows(), strict=True):
+        for r, (_index, values) in zip(rows, self.matrix.iterrows(), strict=True):
             cells = [self._cell(v).rjust(w) for v, w in zip(values, widths, strict=True)]
             lines.append(("  " + r).ljust(w0) + "  ".join(cells))
         return "\n".join(line.rstrip() for line in lines)
@@ -62,10 +71,11 @@ class MatrixView:
                 for s in (self._cell(v) for v in values)
             )
             body.append(f"<tr><th>{html.escape(str(r))}</th>{cells}</tr>")
-        caption = html.escape(self.title or "reachability") + " (row reaches column?)"
+        caption = html.escape(_("{title} (row reaches column?)").format(title=self.title or _("reachability")))
+        corner = html.escape(_("from \\ to"))
         return (
             f'<table class="dockerlab-matrix"><caption>{caption}</caption>'
-            f"<thead><tr><th>from \\ to</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f"<thead><tr><th>{corner}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         )
 
 
@@ -104,9 +114,12 @@ class Comparison:
         return out
 
     def __str__(self) -> str:
-        head = f"predicted/measured by {self.by}: " + (
-            "every prediction came true" if self.ok else f"{len(self.mismatches)} mismatch(es), marked !"
-        )
+        if self.ok:
+            head = _("predicted/measured {by}: every prediction came true").format(by=by_text(self.by))
+        else:
+            head = _("predicted/measured {by}: {n} mismatch(es), marked !").format(
+                by=by_text(self.by), n=len(self.mismatches)
+            )
         return head + "\n" + self.cells().to_string()
 
     __repr__ = __str__
@@ -180,10 +193,13 @@ class Guess:
 
     def __str__(self) -> str:
         scored = self.right + len(self.wrong)
-        head = f"your prediction by {self.by}: {self.right} of {scored} right"
-        head += "" if self.ok else "; the wrong cells are marked !"
+        head = _("your prediction {by}: {right} of {scored} right").format(
+            by=by_text(self.by), right=self.right, scored=scored
+        )
+        if not self.ok:
+            head = _("{head}; the wrong cells are marked !").format(head=head)
         if any((s, t) not in self.mine for s in self.measured.index for t in self.measured.columns if s != t):
-            head += " (? = not predicted)"
+            head = _("{head} (? = not predicted)").format(head=head)
         names = [str(c) for c in self.measured.columns]
         width = max([len(n) for n in names] + [2]) + 1
         side = max([len(str(s)) for s in self.measured.index] + [1])
@@ -191,12 +207,20 @@ class Guess:
         for source in self.measured.index:
             cells = "".join(self._cell(str(source), n).ljust(width) for n in names)
             lines.append(f"  {str(source).ljust(side)}  {cells}".rstrip())
-        how = "by name" if self.by == "name" else "at an address"
+        return "\n".join([head, *lines, *self.notes()])
+
+    def notes(self) -> list[str]:
+        """One sentence per wrong cell: what the learner said, and what was measured."""
+        how = _("by name") if self.by == "name" else _("at an address")
+        notes = []
         for source, target in self.wrong:
-            said = "reaches" if self.mine[(source, target)] else "does not reach"
-            got = "it does" if self._measured(source, target) else "it does not"
-            lines.append(f"you said {source} {said} {target} {how}; measured: {got}")
-        return "\n".join([head, *lines])
+            if self.mine[(source, target)]:
+                said = _("you said {source} reaches {target} {how}; measured: {got}")
+            else:
+                said = _("you said {source} does not reach {target} {how}; measured: {got}")
+            got = _("it does") if self._measured(source, target) else _("it does not")
+            notes.append(said.format(source=source, target=target, how=how, got=got))
+        return notes
 
     __repr__ = __str__
 
@@ -213,7 +237,7 @@ class Guess:
             rows.append(f"<tr><th>{html.escape(str(source))}</th>{''.join(tds)}</tr>")
         lines = str(self).splitlines()
         caption = html.escape(lines[0])
-        notes = "".join(f"<li>{html.escape(line)}</li>" for line in lines if line.startswith("you said"))
+        notes = "".join(f"<li>{html.escape(line)}</li>" for line in self.notes())
         return (
             f'<div class="dockerlab-guess"><table><caption style="text-align:left;white-space:nowrap">{caption}'
             f"</caption><thead><tr><th></th>{head}</tr>"

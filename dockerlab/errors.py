@@ -1,11 +1,30 @@
 """Exceptions raised by dockerlab.
 
 Every error the package raises derives from :class:`DockerlabError`, and each
-message says what to do next. Raw ``docker`` or ``requests`` exceptions never
-escape a public call: they are translated here and chained with ``from``.
+message says what to do next, in the learner's language (:mod:`dockerlab.i18n`).
+Raw ``docker`` or ``requests`` exceptions never escape a public call: they are
+translated here and chained with ``from``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+#: How a message reaches the learner's language. dockerlab.i18n imports this module (for
+#: InvalidInput), so this one cannot import it: i18n installs its ``_`` here when it is imported,
+#: which ``import dockerlab`` always does. Until then messages stay in English.
+_translate: Callable[[str], str] = str
+
+
+def use_translation(translate: Callable[[str], str]) -> None:
+    """Translate the messages of the exceptions below with ``translate`` (called by dockerlab.i18n)."""
+    global _translate
+    _translate = translate
+
+
+def _(message: str) -> str:
+    """``message`` in the learner's language, as :func:`dockerlab.i18n._` gives it."""
+    return _translate(message)
 
 
 class DockerlabError(Exception):
@@ -16,17 +35,17 @@ class EngineUnavailable(DockerlabError):
     """No Docker engine answers."""
 
     def __init__(self, detail: str = "") -> None:
-        lines = ["No Docker engine answers."]
+        lines = [_("No Docker engine answers.")]
         if detail:
-            lines.append(f"  The client said: {detail}")
+            lines.append("  " + _("The client said: {detail}").format(detail=detail))
         lines += [
-            "  What to do:",
-            "  - Docker Desktop (Windows, macOS): start Docker Desktop and wait until it says it is running.",
-            "  - Linux: start the service (`sudo systemctl start docker`), or on Debian/Ubuntu without Docker",
-            "    run `sudo scripts/ensure-engine.sh` from this repository.",
-            "  - 'Permission denied' on /var/run/docker.sock: add yourself to the docker group",
-            "    (`sudo usermod -aG docker $USER`, then log in again). That group is root-equivalent.",
-            "  - A remote engine: set DOCKER_HOST (for example DOCKER_HOST=ssh://user@host).",
+            "  " + _("What to do:"),
+            "  - " + _("Docker Desktop (Windows, macOS): start Docker Desktop and wait until it says it is running."),
+            "  - " + _("Linux: start the service (`sudo systemctl start docker`), or on Debian/Ubuntu without Docker"),
+            "    " + _("run `sudo scripts/ensure-engine.sh` from this repository."),
+            "  - " + _("'Permission denied' on /var/run/docker.sock: add yourself to the docker group"),
+            "    " + _("(`sudo usermod -aG docker $USER`, then log in again). That group is root-equivalent."),
+            "  - " + _("A remote engine: set DOCKER_HOST (for example DOCKER_HOST=ssh://user@host)."),
         ]
         super().__init__("\n".join(lines))
 
@@ -36,9 +55,11 @@ class EngineTimeout(DockerlabError):
 
     def __init__(self, operation: str, seconds: float) -> None:
         super().__init__(
-            f"The Docker engine did not answer {operation!s} within {seconds:g} s. "
-            "It may be overloaded or stuck: check `docker info`, restart the engine if it hangs, "
-            "then run the cell again (lab.reset() starts the lab afresh)."
+            _(
+                "The Docker engine did not answer {operation} within {seconds} s. It may be overloaded or stuck: "
+                "check `docker info`, restart the engine if it hangs, then run the cell again (lab.reset() starts "
+                "the lab afresh)."
+            ).format(operation=operation, seconds=f"{seconds:g}")
         )
 
 
@@ -54,9 +75,11 @@ class UnknownContainer(DockerlabError, LookupError):
     """A container name that is not one of the lab's containers."""
 
     def __init__(self, name: str, lab: str, known: list[str]) -> None:
-        have = ", ".join(sorted(known)) or "none yet"
+        have = ", ".join(sorted(known)) or _("none yet")
         super().__init__(
-            f"Lab {lab!r} has no container named {name!r} (it has: {have}). Create it with lab.run({name!r})."
+            _("Lab {lab} has no container named {name} (it has: {have}). Create it with {command}.").format(
+                lab=repr(lab), name=repr(name), have=have, command=f"lab.run({name!r})"
+            )
         )
 
 
@@ -66,7 +89,9 @@ class UnknownNetwork(DockerlabError, LookupError):
     def __init__(self, name: str, lab: str, known: list[str]) -> None:
         have = ", ".join(sorted(known))
         super().__init__(
-            f"Lab {lab!r} has no network named {name!r} (usable here: {have}). Create it with lab.network({name!r})."
+            _("Lab {lab} has no network named {name} (usable here: {have}). Create it with {command}.").format(
+                lab=repr(lab), name=repr(name), have=have, command=f"lab.network({name!r})"
+            )
         )
 
 
@@ -74,10 +99,12 @@ class NameConflict(DockerlabError):
     """A container or network name is taken by something this lab does not own."""
 
     def __init__(self, kind: str, name: str, owner: str, free_command: str) -> None:
+        # i18n: {kind} is "container" or "network", as the caller says it.
         super().__init__(
-            f"A {kind} named {name!r} already exists and belongs to {owner}, so this lab will "
-            f"neither reuse nor remove it. Choose another name, or free the name yourself if "
-            f"you no longer need it: `{free_command}`"
+            _(
+                "A {kind} named {name} already exists and belongs to {owner}, so this lab will neither reuse nor "
+                "remove it. Choose another name, or free the name yourself if you no longer need it: `{command}`"
+            ).format(kind=_(kind), name=repr(name), owner=owner, command=free_command)
         )
 
 
@@ -85,13 +112,14 @@ class SubnetOverlap(DockerlabError):
     """An explicit subnet clashes with a Docker network or a route of the engine's host."""
 
     def __init__(self, subnet: str, clashes: list[str], suggestion: str | None) -> None:
-        text = f"Subnet {subnet} overlaps " + "; ".join(clashes) + "."
-        text += (
-            " Docker would accept it, but containers on it could no longer reach the overlapping"
-            " addresses (and a clash with the host's own network cuts the host off them)."
-        )
+        text = _(
+            "Subnet {subnet} overlaps {clashes}. Docker would accept it, but containers on it could no longer reach "
+            "the overlapping addresses (and a clash with the host's own network cuts the host off them)."
+        ).format(subnet=subnet, clashes="; ".join(clashes))
         if suggestion:
-            text += f" A free subnet of the same size: {suggestion} (lab.free_subnet() finds one)."
+            text += _(" A free subnet of the same size: {suggestion} (lab.free_subnet() finds one).").format(
+                suggestion=suggestion
+            )
         super().__init__(text)
         self.subnet = subnet
         self.clashes = clashes
@@ -111,11 +139,11 @@ class LinkUnsupported(DockerlabError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(
-            "This engine refused the legacy --link option "
-            f"({detail}). --link is deprecated and newer engines drop it on the default bridge. "
-            "Use a user-defined network instead: lab.network('myBridge') and "
-            "lab.run(name, network='myBridge') give names in both directions through Docker's "
-            "embedded DNS."
+            _(
+                "This engine refused the legacy --link option ({detail}). --link is deprecated and newer engines "
+                "drop it on the default bridge. Use a user-defined network instead: lab.network('myBridge') and "
+                "lab.run(name, network='myBridge') give names in both directions through Docker's embedded DNS."
+            ).format(detail=detail)
         )
 
 
@@ -128,9 +156,10 @@ class NotReady(DockerlabError):
 
     def __init__(self, what: str, seconds: float, last: str) -> None:
         super().__init__(
-            f"{what} did not answer within {seconds:g} s (last attempt: {last}). "
-            "Check that its container runs (lab.containers, lab[name].status) and listens on that port, "
-            "then run the cell again."
+            _(
+                "{what} did not answer within {seconds} s (last attempt: {last}). Check that its container runs "
+                "(lab.containers, lab[name].status) and listens on that port, then run the cell again."
+            ).format(what=what, seconds=f"{seconds:g}", last=last)
         )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from dockerlab.errors import DockerlabError
+from dockerlab.i18n import _, ngettext
 from dockerlab.model import ContainerInfo
 from dockerlab.plot import network_colour
 
@@ -66,7 +67,8 @@ def status_badge(status: str) -> str:
 
 def error_html(what: str, e: DockerlabError) -> str:
     """What is shown in place of a view when the engine could not be read."""
-    return f'<div class="dockerlab-error"><b>{_e(what)}</b>: could not read the engine.<pre>{_e(e)}</pre></div>'
+    said = _("{what}: could not read the engine.").format(what=f"<b>{_e(what)}</b>")  # our own text: no markup
+    return f'<div class="dockerlab-error">{said}<pre>{_e(e)}</pre></div>'
 
 
 def container_html(info: ContainerInfo, lab: str) -> str:
@@ -82,12 +84,13 @@ def container_html(info: ContainerInfo, lab: str) -> str:
         for ep in info.endpoints.values()
     ]
     head = (
-        f"<b>container {_e(info.name)}</b> {status_badge(info.status)} "
-        f"<small>lab {_e(lab)}, id {_e(info.id[:12])}</small>"
+        f"<b>{_e(_('container {name}').format(name=info.name))}</b> {status_badge(info.status)} "
+        f"<small>{_e(_('lab {lab}, id {id}').format(lab=lab, id=info.id[:12]))}</small>"
     )
     if not rows:
-        return f'<div class="dockerlab-container">{head}<br>no network</div>'
-    return f'<div class="dockerlab-container">{head}{table(["network", "ip", "gateway", "mac", "aliases"], rows)}</div>'
+        return f'<div class="dockerlab-container">{head}<br>{_e(_("no network"))}</div>'
+    columns = [_("network"), _("ip"), _("gateway"), _("mac"), _("aliases")]
+    return f'<div class="dockerlab-container">{head}{table(columns, rows)}</div>'
 
 
 def lab_html(lab: str, label: str, infos: list[ContainerInfo], nets: pd.DataFrame) -> str:
@@ -106,36 +109,36 @@ def lab_html(lab: str, label: str, infos: list[ContainerInfo], nets: pd.DataFram
         addresses = "<br>".join([addresses] * bool(addresses) + [network_chip(n) for n in bare]) or "-"
         crows.append([f"<b>{_e(h.name)}</b>", status_badge(h.status), addresses])
     nrows = []
-    for _, n in nets.iterrows():
+    for _index, n in nets.iterrows():
         if not n["lab"] and n["name"] not in used:
             continue
         members = ", ".join(used.get(n["name"], [])) or "-"
-        owner = "this lab" if n["lab"] else "Docker"
+        owner = _("this lab") if n["lab"] else "Docker"
         nrows.append(
             [
                 network_chip(n["name"]),
                 _e(n["driver"]),
                 _e(n["subnet"] or "-"),
                 _e(n["gateway"] or "-"),
-                _e("yes" if n["internal"] else "no"),
+                _e(_("yes") if n["internal"] else _("no")),
                 _e(owner),
                 _e(members),
             ]
         )
     own = int(nets["lab"].sum()) if len(nets) else 0
+    containers = ngettext("{n} container", "{n} containers", len(infos)).format(n=len(infos))
+    networks = ngettext("{n} network of its own", "{n} networks of its own", own).format(n=own)
     head = (
-        f"<b>Lab {_e(lab)}</b>: {len(infos)} container{'s' * (len(infos) != 1)}, "
-        f"{own} network{'s' * (own != 1)} of its own "
-        f"<small>(label {_e(label)}={_e(lab)})</small>"
+        f"<b>{_e(_('Lab {lab}').format(lab=lab))}</b>: {_e(containers)}, {_e(networks)} "
+        f"<small>{_e(_('(label {label}={lab})').format(label=label, lab=lab))}</small>"
     )
     parts = [f'<div class="dockerlab-lab">{head}']
     if crows:
-        parts.append(table(["container", "status", "networks and addresses"], crows, "containers"))
+        parts.append(table([_("container"), _("status"), _("networks and addresses")], crows, _("containers")))
     else:
-        parts.append("<br>No containers yet: lab.run('c1') starts one.")
+        parts.append("<br>" + _e(_("No containers yet: lab.run('c1') starts one.")))
     if nrows:
-        parts.append(
-            table(["network", "driver", "subnet", "gateway", "internal", "owner", "containers"], nrows, "networks")
-        )
+        columns = [_("network"), _("driver"), _("subnet"), _("gateway"), _("internal"), _("owner"), _("containers")]
+        parts.append(table(columns, nrows, _("networks")))
     parts.append("</div>")
     return "".join(parts)

@@ -35,7 +35,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-from dockerlab.errors import InvalidInput
+from dockerlab.errors import InvalidInput, use_translation
 
 LANGUAGES = ("en", "zh-CN")
 DOMAIN = "dockerlab"
@@ -109,6 +109,9 @@ def _catalogue(language: str) -> gettext.NullTranslations:
 def _(message: str) -> str:
     """``message`` (English, as written in the code) in the learner's language."""
     return _catalogue(get_language()).gettext(message)
+
+
+use_translation(_)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

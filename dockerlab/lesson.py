@@ -62,8 +62,10 @@ class EngineReport:
 
     def __str__(self) -> str:
         if self.simulated:
-            return f"{backend.BANNER}\nengine: {self.version}, API {self.api_version}, {self.platform}"
-        return f"A Docker engine answers.\nengine: Docker {self.version}, API {self.api_version}, {self.platform}"
+            return f"{_(backend.BANNER)}\nengine: {self.version}, API {self.api_version}, {self.platform}"
+        # The "engine: ..." line is data, as `docker version` says it: the same in both languages.
+        answers = _("A Docker engine answers.")
+        return f"{answers}\nengine: Docker {self.version}, API {self.api_version}, {self.platform}"
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(str(self))
@@ -97,7 +99,7 @@ def start(lab_name: str = "article", *, client: docker.DockerClient | None = Non
     """
     lab = Lab(lab_name, client=client) if client is not None else Lab(lab_name, engine="auto")
     if client is None and lab.simulated:
-        print(backend.BANNER)
+        print(_(backend.BANNER))
     lab.provision()
     lab.reset()
     return lab
@@ -169,15 +171,19 @@ def describe(g: nx.DiGraph) -> str:
     >>> g = nx.DiGraph(); g.add_node("a"); describe(g)
     'arrows: none (nobody reaches anybody)'
     """
+    return _("arrows: {arrows}").format(arrows=_arrow_list(g))
+
+
+def _arrow_list(g: nx.DiGraph) -> str:
     found = arrows(g)
-    return "arrows: " + (", ".join(found) if found else "none (nobody reaches anybody)")
+    return _(", ").join(found) if found else _("none (nobody reaches anybody)")
 
 
 def draw(g: nx.DiGraph, title: str) -> Picture:
     """The reachability graph as a :class:`Picture` (the series' one layout and colours)."""
     fig, (ax,) = _figure(5.2, 3.6)
     plot.reachability(g, ax=ax, title=title)
-    return Picture(_png(fig), f"graph ({title}): {describe(g)[len('arrows: ') :]}")
+    return Picture(_png(fig), _("graph ({title}): {arrows}").format(title=title, arrows=_arrow_list(g)))
 
 
 @dataclass(frozen=True)
@@ -202,7 +208,7 @@ class ReachabilityView:
 
     def picture(self) -> Picture:
         """The graph alone."""
-        return draw(self.graph, f"who reaches whom, {self.title}")
+        return draw(self.graph, _("who reaches whom, {title}").format(title=self.title))
 
     def _repr_html_(self) -> str:
         table = display.matrix(self.matrix, self.title)._repr_html_()
@@ -218,20 +224,22 @@ def reachability(lab: Lab, by: By = "name", title: str | None = None) -> Reachab
     """Probe the lab once (every container pings every other) and return matrix and graph."""
     matrix = lab.reachability(by)
     g = reachability_graph(matrix, lab.node_attributes(), by=by)
-    return ReachabilityView(matrix, g, title or ("by name" if by == "name" else "by IP"))
+    return ReachabilityView(matrix, g, title or (_("by name") if by == "name" else _("by IP")))
 
 
 def side_by_side(*views: ReachabilityView, titles: list[str] | None = None) -> Picture:
     """Several reachability graphs in one picture, for instance before and after a change."""
     if not views:
-        raise InvalidInput("side_by_side() needs at least one view.")
+        raise InvalidInput(_("side_by_side() needs at least one view."))
     titles = titles or [v.title for v in views]
     if len(titles) != len(views):
-        raise InvalidInput(f"{len(views)} views but {len(titles)} titles.")
+        raise InvalidInput(_("{views} views but {titles} titles.").format(views=len(views), titles=len(titles)))
     fig, axes = _figure(5.2 * len(views), 3.6, axes=len(views))
     for view, title, ax in zip(views, titles, axes, strict=True):
         plot.reachability(view.graph, ax=ax, title=title)
-    text = "\n".join(f"{t}: {describe(v.graph)}" for t, v in zip(titles, views, strict=True))
+    text = "\n".join(
+        _("{title}: {arrows}").format(title=t, arrows=describe(v.graph)) for t, v in zip(titles, views, strict=True)
+    )
     return Picture(_png(fig), text)
 
 
@@ -241,7 +249,11 @@ def service_path(lab: Lab, app: str, service: str, service_port: int = SERVICE_P
     handle = lab[app]
     bindings = (handle.attrs.get("HostConfig") or {}).get("PortBindings") or {}
     if not bindings:
-        raise InvalidInput(f"{app} publishes no port: run it with ports={{container_port: host_port}}.")
+        raise InvalidInput(
+            _("{app} publishes no port: run it with {ports}.").format(
+                app=app, ports="ports={container_port: host_port}"
+            )
+        )
     inner, outer = next(iter(bindings.items()))
     app_port, host_port = int(inner.split("/")[0]), int(outer[0]["HostPort"])
     shared = [n for n in handle.networks if n in lab[service].networks]
@@ -256,9 +268,11 @@ def service_path(lab: Lab, app: str, service: str, service_port: int = SERVICE_P
         service_port=service_port,
         network=network,
     )
-    text = (
-        f"path: 127.0.0.1:{host_port} on the host -> docker-proxy -> {app}:{app_port} -> {service}:{service_port} "
-        f"by name, on {network}"
+    text = _(
+        "path: 127.0.0.1:{host_port} on the host -> docker-proxy -> {app}:{app_port} -> {service}:{service_port} "
+        "by name, on {network}"
+    ).format(
+        host_port=host_port, app=app, app_port=app_port, service=service, service_port=service_port, network=network
     )
     return Picture(_png(fig), text)
 
@@ -276,11 +290,17 @@ def topology(lab: Lab, title: str | None = None) -> Picture:
     fig = Figure(figsize=(max(6.5, 1.9 * (columns + 1.6)), 6.2))
     plot.topology(g, ax=fig.add_subplot(), title=title)
     lines = [
-        f"{r.container} {r.interface} ⇄ {'(no pair)' if pd.isna(r.host_interface) else 'veth'} "
-        f"on {r.bridge} ({r.network})"
+        _("{container} {interface} ⇄ {peer} on {bridge} ({network})").format(
+            container=r.container,
+            interface=r.interface,
+            peer=_("(no pair)") if pd.isna(r.host_interface) else "veth",
+            bridge=r.bridge,
+            network=r.network,
+        )
         for r in df.itertuples(index=False)
     ]
-    return Picture(_png(fig), "\n".join([f"topology: {title or 'veth pairs and bridges'}", *lines]))
+    head = _("topology: {title}").format(title=title or _("veth pairs and bridges"))
+    return Picture(_png(fig), "\n".join([head, *lines]))
 
 
 # -- tables -------------------------------------------------------------------------
@@ -339,13 +359,26 @@ def pair_check(interfaces: pd.DataFrame) -> str:
     lines = []
     for r in interfaces.itertuples(index=False):
         if pd.isna(r.host_interface):
-            lines.append(f"{r.container}: {r.label} (index {r.ifindex}): no host end found ✗")
+            lines.append(
+                _("{container}: {label} (index {ifindex}): no host end found ✗").format(
+                    container=r.container, label=r.label, ifindex=r.ifindex
+                )
+            )
             continue
         ok = r.peer_ifindex == r.host_ifindex and _peer_of_host(r) == r.ifindex
-        verdict = "each points at the other, one pair ✓" if ok else "they do NOT point at each other ✗"
+        verdict = _("each points at the other, one pair ✓") if ok else _("they do NOT point at each other ✗")
         lines.append(
-            f"{r.container}: {r.label} (index {r.ifindex}) ⇄ {r.host_label} (index {r.host_ifindex}) "
-            f"on {r.bridge}: {verdict}"
+            _(
+                "{container}: {label} (index {ifindex}) ⇄ {host_label} (index {host_ifindex}) on {bridge}: {verdict}"
+            ).format(
+                container=r.container,
+                label=r.label,
+                ifindex=r.ifindex,
+                host_label=r.host_label,
+                host_ifindex=r.host_ifindex,
+                bridge=r.bridge,
+                verdict=verdict,
+            )
         )
     return "\n".join(lines)
 
@@ -373,8 +406,10 @@ class AddressChange:
         return self.before != self.after
 
     def __str__(self) -> str:
-        verdict = "the address CHANGED" if self.changed else "the address stayed the same"
-        return f"{self.container}: before {self.before}, after {self.after}: {verdict}"
+        verdict = _("the address CHANGED") if self.changed else _("the address stayed the same")
+        return _("{container}: before {before}, after {after}: {verdict}").format(
+            container=self.container, before=self.before, after=self.after, verdict=verdict
+        )
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(str(self))
@@ -404,16 +439,15 @@ class SubnetChoice:
 
     def __str__(self) -> str:
         if self.is_article:
-            return (
-                f"{self.preferred} overlaps nothing on this engine or its host: "
-                f"myBridge uses the article's subnet {self.subnet}, gateway {self.gateway}."
-            )
-        return (
-            f"{self.preferred} overlaps " + "; ".join(self.clashes) + ".\n"
-            f"A bridge on it would hide those addresses from the containers (and a clash with the host's "
-            f"own network can cut the host off them), so myBridge uses the free subnet {self.subnet}, "
-            f"gateway {self.gateway} instead. Everything else works the same."
-        )
+            return _(
+                "{preferred} overlaps nothing on this engine or its host: myBridge uses the article's subnet "
+                "{subnet}, gateway {gateway}."
+            ).format(preferred=self.preferred, subnet=self.subnet, gateway=self.gateway)
+        return _(
+            "{preferred} overlaps {clashes}.\nA bridge on it would hide those addresses from the containers (and a "
+            "clash with the host's own network can cut the host off them), so myBridge uses the free subnet "
+            "{subnet}, gateway {gateway} instead. Everything else works the same."
+        ).format(preferred=self.preferred, clashes="; ".join(self.clashes), subnet=self.subnet, gateway=self.gateway)
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(str(self))
@@ -469,7 +503,8 @@ def wait_for_service(lab: Lab, client: str, service: str, port: int = SERVICE_PO
         return result if result.ok and result.output.strip() else None
 
     def fail() -> NotReady:
-        return NotReady(f"{service}:{port}, asked from {client},", timeout, repr(last[0].output.strip()))
+        what = _("{service}:{port}, asked from {client},").format(service=service, port=port, client=client)
+        return NotReady(what, timeout, repr(last[0].output.strip()))
 
     return wait_until(answered, timeout, fail, delay=0.05)
 
@@ -488,7 +523,7 @@ def free_port(preferred: int = APP_PORT) -> int:
             except OSError:
                 continue
             return int(s.getsockname()[1])
-    raise InvalidInput("No free TCP port on 127.0.0.1.")  # pragma: no cover
+    raise InvalidInput(_("No free TCP port on 127.0.0.1."))  # pragma: no cover
 
 
 @dataclass(frozen=True)
@@ -514,7 +549,9 @@ def fetch(url: str, timeout: float = 10) -> Fetched:
     """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme != "http" or parts.hostname != "127.0.0.1":
-        raise InvalidInput(f"fetch() only reads http://127.0.0.1:PORT/... (a published lab port), not {url!r}.")
+        raise InvalidInput(
+            _("fetch() only reads http://127.0.0.1:PORT/... (a published lab port), not {url}.").format(url=repr(url))
+        )
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     errors: list[Exception] = []
 

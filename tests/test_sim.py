@@ -215,6 +215,7 @@ def test_the_simulator_imports_only_lower_layers_and_only_its_facade_knows_docke
     allowed = (
         "dockerlab.model",
         "dockerlab.errors",
+        "dockerlab.i18n",  # the learner's language, for the banner
         "dockerlab.services",
         "dockerlab.probe",
         "dockerlab.topology",

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dockerlab.errors import InvalidInput, UnknownContainer
+from dockerlab.i18n import VERDICT, _
 from dockerlab.model.state import EMBEDDED_DNS, Box, State, is_ipv4
 
 
@@ -28,7 +29,7 @@ def _ip_columns(state: State) -> tuple[list[tuple[str, str]], list[str]]:
 def predict_state(state: State, by: str = "name") -> pd.DataFrame:
     """The reachability matrix :meth:`Lab.reachability` would measure, from ``state`` alone."""
     if by not in ("name", "ip"):
-        raise InvalidInput(f"by must be 'name' or 'ip', not {by!r}.")
+        raise InvalidInput(_("by must be 'name' or 'ip', not {by}.").format(by=repr(by)))
     names = list(state.boxes)
     index = pd.Index(names, name="source")
     if by == "name":
@@ -92,82 +93,119 @@ class Explanation:
         p.text(self.text)
 
 
+def _verdict(why: str, ok: bool) -> str:
+    """``why`` closed by the verdict: ``...: NOT reachable``."""
+    # i18n: {why} is an explanation, {verdict} "reachable" or "NOT reachable".
+    return _("{why}: {verdict}").format(why=why, verdict=_(VERDICT[ok]))
+
+
+def _join(items: list[str]) -> str:
+    # i18n: the separator of a list of networks or containers ("front, back").
+    return _(", ").join(items)
+
+
 def _nets_text(state: State, b: Box) -> str:
     nets = [state.net(n).label for n in b.endpoints if n != "none"]
-    return ", ".join(nets) if nets else "no network"
+    return _join(nets) if nets else _("no network")
 
 
 def _why_unresolved(state: State, b: Box, target: str) -> str:
-    head = f"{b.name} cannot resolve {target}: "
     t = state.boxes.get(target)
+    names = {"source": b.name, "target": target}
     if not b.ips:
-        return head + f"{b.name} has no network but lo (network none or disconnected), so no DNS and no link"
+        return _(
+            "{source} cannot resolve {target}: {source} has no network but lo (network none or disconnected), "
+            "so no DNS and no link"
+        ).format(**names)
     if not state.has_dns(b):
-        return head + f"the default bridge has no embedded DNS and {b.name} has no link to {target}"
+        return _(
+            "{source} cannot resolve {target}: the default bridge has no embedded DNS and {source} has no link "
+            "to {target}"
+        ).format(**names)
     user = [n for n in b.ips if state.net(n).kind == "user"]
     if t is None:
-        return head + f"no container of the lab is called {target}, and Docker's embedded DNS does not know it"
+        return _(
+            "{source} cannot resolve {target}: no container of the lab is called {target}, and Docker's embedded "
+            "DNS does not know it"
+        ).format(**names)
     if not t.running:
-        return head + f"{target} is stopped, and Docker's embedded DNS only answers for running containers"
-    return head + (
-        f"Docker's embedded DNS only knows containers on the user-defined networks {b.name} is on "
-        f"({', '.join(user)}), and {target} is on {_nets_text(state, t)}: no shared user-defined network"
-    )
+        return _(
+            "{source} cannot resolve {target}: {target} is stopped, and Docker's embedded DNS only answers for "
+            "running containers"
+        ).format(**names)
+    return _(
+        "{source} cannot resolve {target}: Docker's embedded DNS only knows containers on the user-defined "
+        "networks {source} is on ({networks}), and {target} is on {target_networks}: no shared user-defined network"
+    ).format(networks=_join(user), target_networks=_nets_text(state, t), **names)
 
 
 def _why_route(state: State, b: Box, ip: str, code: str) -> str:
     owner = state.owner.get(ip)
     if code == "unreachable" and not b.ips:
-        return f"{b.name} has no network but lo (network none or disconnected): Network is unreachable"
-    if code == "unreachable":
-        return (
-            f"{b.name} is on --internal networks only ({_nets_text(state, b)}), and from Engine 25 an internal "
-            f"network has no default route, so {ip}, outside its subnets: Network is unreachable"
+        # i18n: "Network is unreachable" is ping's own message: leave it in English.
+        return _("{source} has no network but lo (network none or disconnected): Network is unreachable").format(
+            source=b.name
         )
+    if code == "unreachable":
+        return _(
+            "{source} is on --internal networks only ({networks}), and from Engine 25 an internal network has no "
+            "default route, so {ip}, outside its subnets: Network is unreachable"
+        ).format(source=b.name, networks=_nets_text(state, b), ip=ip)
     if ip in state.gateways and owner is None:
         net = state.net(state.gateways[ip])
         if code == "ok":
-            return (
-                f"{ip} is the gateway of {net.label}: an address of the host itself, and every container "
-                "with a network reaches the host (Docker isolates bridges from each other, not from the host)"
-            )
-        return f"{ip} is the gateway of {net.label}, an address of the host, but no packet leaves {b.name}"
+            return _(
+                "{ip} is the gateway of {network}: an address of the host itself, and every container with a "
+                "network reaches the host (Docker isolates bridges from each other, not from the host)"
+            ).format(ip=ip, network=net.label)
+        return _("{ip} is the gateway of {network}, an address of the host, but no packet leaves {source}").format(
+            ip=ip, network=net.label, source=b.name
+        )
     if owner is None:
-        return f"no running container has {ip} any more (a stale /etc/hosts entry): no reply"
+        return _("no running container has {ip} any more (a stale /etc/hosts entry): no reply").format(ip=ip)
     who, net = owner
     n = state.net(net)
     if b.mode == "host":
-        return f"{b.name} uses the host's network stack, and the host has a route to every bridge, {n.label} too"
+        return _(
+            "{source} uses the host's network stack, and the host has a route to every bridge, {network} too"
+        ).format(source=b.name, network=n.label)
     if net in b.ips:
         if code == "ok":
-            return f"both are on network {n.label}"
-        return (
-            f"both are on network {n.name}, but it was created with ICC disabled "
-            "(com.docker.network.bridge.enable_icc=false): "
-            "its bridge drops traffic between its containers"
-        )
-    text = (
-        f"{b.name} is on {_nets_text(state, b)} and {ip} ({who}) is on {n.label}: no shared network, and "
-        "Docker isolates bridges from each other, even by IP "
-        f"(`docker network connect {net} {b.name}` would join them)"
+            return _("both are on network {network}").format(network=n.label)
+        return _(
+            "both are on network {network}, but it was created with ICC disabled "
+            "(com.docker.network.bridge.enable_icc=false): its bridge drops traffic between its containers"
+        ).format(network=n.name)
+    text = _(
+        "{source} is on {networks} and {ip} ({owner}) is on {network}: no shared network, and Docker isolates "
+        "bridges from each other, even by IP (`{command}` would join them)"
+    ).format(
+        source=b.name,
+        networks=_nets_text(state, b),
+        ip=ip,
+        owner=who,
+        network=n.label,
+        command=f"docker network connect {net} {b.name}",
     )
     if n.internal:
-        text += f"; {net} is --internal: it only carries traffic among its own containers"
+        text = _("{reason}; {network} is --internal: it only carries traffic among its own containers").format(
+            reason=text, network=net
+        )
     return text
 
 
 def explain_state(state: State, source: str, target: str, by: str = "name") -> Explanation:
     """Explain one pair from ``state``; ``target`` is a container name (or, by IP, an address)."""
     if by not in ("name", "ip"):
-        raise InvalidInput(f"by must be 'name' or 'ip', not {by!r}.")
+        raise InvalidInput(_("by must be 'name' or 'ip', not {by}.").format(by=repr(by)))
     b = state.boxes.get(source)
     if b is None:
         raise UnknownContainer(source, "", list(state.boxes))
     if not b.running:
-        text = (
-            f"{source} is not running: a stopped container has no address and reaches nothing "
-            f"(lab.start({source!r})): NOT reachable"
+        why = _("{source} is not running: a stopped container has no address and reaches nothing ({command})").format(
+            source=source, command=f"lab.start({source!r})"
         )
+        text = _verdict(why, False)
         return Explanation(source, target, by, False, "not-running", None, text)
     refused = state.exec_refused(b)
     if refused:
@@ -175,69 +213,77 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
         dead = next(t for t, box in linked.items() if box is None or not box.running or "bridge" not in box.ips)
         box = linked[dead]
         if box is None and dead in state.boxes:
-            why = (
+            why = _(
                 "was removed: the container called that now is a newer one, and a link stays bound to the "
                 "container it was made with"
             )
         elif box is None or not box.running:
-            why = "is not running"
+            why = _("is not running")
         else:
-            why = "is no longer on the default bridge"
-        text = (
-            f"{source} links to {dead} (--link), which {why}, so the engine refuses to enter "
-            f"{source} at all ({refused}); fix {dead}, or recreate {source} without the link: "
-            "NOT reachable"
-        )
+            why = _("is no longer on the default bridge")
+        # i18n: {why} is one of "was removed: ...", "is not running", "is no longer on the default bridge";
+        # {refused} is the engine's own error, left in English.
+        text = _(
+            "{source} links to {dead} (--link), which {why}, so the engine refuses to enter {source} at all "
+            "({refused}); fix {dead}, or recreate {source} without the link"
+        ).format(source=source, dead=dead, why=why, refused=refused)
+        text = _verdict(text, False)
         return Explanation(source, target, by, False, "error", None, text)
     if by == "ip" or is_ipv4(target):
         return _explain_ip(state, b, target)
     if b.mode == "host":
-        text = (
-            f"{source} runs on the host network: a name would be asked of the host's resolver, which knows "
+        text = _(
+            "{source} runs on the host network: a name would be asked of the host's resolver, which knows "
             "no container names, so dockerlab does not probe names from it (not probed)"
-        )
+        ).format(source=source)
         return Explanation(source, target, by, None, "not-probed", None, text)
     ip = state.hosts_names(b).get(target.lower())
     private = state.private_alias(b, target)
     if ip is not None:
         linked = any(target.lower() in (t.lower(), a.lower()) for t, a in b.links.items())
-        how = f"{source} finds {target} in its /etc/hosts" + (" (written by --link)" if linked else "") + f" -> {ip}"
+        if linked:
+            how = _("{source} finds {target} in its /etc/hosts (written by --link) -> {ip}")
+        else:
+            how = _("{source} finds {target} in its /etc/hosts -> {ip}")
+        how = how.format(source=source, target=target, ip=ip)
     else:
         ip = state.names_for(b).get(target.lower())
         if ip is None:
             why = _why_unresolved(state, b, target)
             if private is not None:
                 net, linked_to = private
-                why = (
-                    f"{source} cannot resolve {target}: it is {source}'s private alias for {linked_to} on "
-                    f"{net} (--link on a user-defined network), and {linked_to} is not running there"
-                )
-            return Explanation(source, target, by, False, "unresolved", None, why + ": NOT reachable")
+                why = _(
+                    "{source} cannot resolve {target}: it is {source}'s private alias for {linked_to} on "
+                    "{network} (--link on a user-defined network), and {linked_to} is not running there"
+                ).format(source=source, target=target, linked_to=linked_to, network=net)
+            return Explanation(source, target, by, False, "unresolved", None, _verdict(why, False))
         net = state.owner.get(ip, ("", "?"))[1]
         if private is not None:
             net, linked_to = private
-            how = (
-                f"{source} was created with --link {linked_to}:{target} on user-defined network {net}: a link on a "
-                f"user-defined network is a private alias, which Docker's embedded DNS ({EMBEDDED_DNS}) answers "
-                f"for {source} only -> {ip}"
+            how = _(
+                "{source} was created with --link {linked_to}:{target} on user-defined network {network}: a link "
+                "on a user-defined network is a private alias, which Docker's embedded DNS ({dns}) answers for "
+                "{source} only -> {ip}"
             )
+            how = how.format(source=source, linked_to=linked_to, target=target, network=net, dns=EMBEDDED_DNS, ip=ip)
         elif target.lower().endswith(f".{net}".lower()):
-            how = (
-                f"{source} asks Docker's embedded DNS ({EMBEDDED_DNS}), which knows every container of "
-                f"user-defined network {net} as <name>.{net} too -> {ip}"
-            )
+            how = _(
+                "{source} asks Docker's embedded DNS ({dns}), which knows every container of user-defined network "
+                "{network} as <name>.{network} too -> {ip}"
+            ).format(source=source, dns=EMBEDDED_DNS, network=net, ip=ip)
         else:
-            how = (
-                f"{source} asks Docker's embedded DNS ({EMBEDDED_DNS}), which knows {target} on "
-                f"user-defined network {net} -> {ip}"
-            )
+            how = _(
+                "{source} asks Docker's embedded DNS ({dns}), which knows {target} on user-defined network "
+                "{network} -> {ip}"
+            ).format(source=source, dns=EMBEDDED_DNS, target=target, network=net, ip=ip)
     owner = state.owner.get(ip)
     named = {target.lower(), *(a.lower() for t, a in b.links.items() if owner and t == owner[0])}
     if owner and owner[0].lower() not in named and private is None and not _names_owner(state, owner, target):
-        how += f" (an old address: {ip} now belongs to {owner[0]})"
+        how = _("{how} (an old address: {ip} now belongs to {owner})").format(how=how, ip=ip, owner=owner[0])
     code = state.route_code(b, ip)
-    verdict = "reachable" if code == "ok" else "NOT reachable"
-    text = f"{how}; {_why_route(state, b, ip, code)}: {verdict}"
+    # i18n: {how} says how the name was resolved, {why} why the address is (not) reached.
+    why = _("{how}; {why}").format(how=how, why=_why_route(state, b, ip, code))
+    text = _verdict(why, code == "ok")
     return Explanation(source, target, by, code == "ok", code, ip, text)
 
 
@@ -256,25 +302,42 @@ def _explain_ip(state: State, b: Box, target: str) -> Explanation:
         addresses = list(state.boxes[target].ips.values())
         if not addresses:
             t = state.boxes[target]
-            why = "it is stopped" if not t.running else "it is on network none or host"
-            text = f"{target} has no container address to ping ({why}): NOT reachable"
+            if not t.running:
+                why = _("{target} has no container address to ping (it is stopped)")
+            else:
+                why = _("{target} has no container address to ping (it is on network none or host)")
+            text = _verdict(why.format(target=target), False)
             return Explanation(b.name, target, "ip", False, "unresolved", None, text)
     else:
-        raise InvalidInput(f"{target!r} is neither a container of the lab nor an IPv4 address.")
+        raise InvalidInput(
+            _("{target} is neither a container of the lab nor an IPv4 address.").format(target=repr(target))
+        )
     parts = []
     for ip in addresses:
         code = state.route_code(b, ip)
-        verdict = "reachable" if code == "ok" else "NOT reachable"
         owner = state.owner.get(ip)
-        whose = f" ({owner[0]}'s address now, on {owner[1]})" if owner and is_ipv4(target) else ""
-        text = f"{b.name} -> {ip}{whose}: {_why_route(state, b, ip, code)}: {verdict}"
+        why = _why_route(state, b, ip, code)
+        if owner and is_ipv4(target):
+            text = _("{source} -> {ip} ({owner}'s address now, on {network}): {why}").format(
+                source=b.name, ip=ip, owner=owner[0], network=owner[1], why=why
+            )
+        else:
+            text = _("{source} -> {ip}: {why}").format(source=b.name, ip=ip, why=why)
+        text = _verdict(text, code == "ok")
         parts.append(Explanation(b.name, ip, "ip", code == "ok", code, ip, text))
     if len(parts) == 1:
         p = parts[0]
         return Explanation(b.name, target, "ip", p.reachable, p.reason, p.address, p.text)
     ok = any(p.reachable for p in parts)
     return Explanation(
-        b.name, target, "ip", ok, "ok" if ok else parts[0].reason, None, "; ".join(p.text for p in parts), tuple(parts)
+        b.name,
+        target,
+        "ip",
+        ok,
+        "ok" if ok else parts[0].reason,
+        None,
+        _("; ").join(p.text for p in parts),
+        tuple(parts),
     )
 
 
@@ -291,7 +354,7 @@ def mismatches(predicted: pd.DataFrame, measured: pd.DataFrame) -> list[tuple[st
             if (p is pd.NA) != (m is pd.NA) or (p is not pd.NA and bool(p) != bool(m)):
                 found.append((src, col))
     if list(predicted.columns) != list(measured.columns) or list(predicted.index) != list(measured.index):
-        found.append(("(shape)", "predicted and measured have different rows or columns"))
+        found.append(("(shape)", _("predicted and measured have different rows or columns")))
     return found
 
 

@@ -62,10 +62,12 @@ Docker's rules come from :mod:`dockerlab.model`; none is restated here.
 
 from __future__ import annotations
 
+from dockerlab.i18n import N_
 from dockerlab.sim.client import SimClient, shared_client
 from dockerlab.sim.state import DEFAULT_BRIDGE, PREDEFINED_POOLS, SimEngine, SimError
 
-BANNER = (
+#: Shown first when a notebook runs on the simulator; translate with ``_(BANNER)`` when shown.
+BANNER = N_(
     "SIMULATED: no Docker engine answers here, so this notebook runs on dockerlab's simulator, which "
     "follows Docker's rules (addresses, DNS, links, isolation) without sending a packet. Results are simulated; "
     "run it with Docker to see the real thing."
