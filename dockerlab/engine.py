@@ -22,6 +22,7 @@ from dockerlab.errors import (
     EngineTimeout,
     EngineUnavailable,
 )
+from dockerlab.i18n import _
 from dockerlab.model import has_label
 
 #: Seconds any single engine call may take before :class:`EngineTimeout`.
@@ -56,13 +57,15 @@ def engine_call(operation: str, timeout: float = DEFAULT_TIMEOUT) -> Iterator[No
         explanation = e.explanation or str(e)
         if isinstance(explanation, bytes):
             explanation = explanation.decode(errors="replace")
-        raise EngineError(f"The engine refused {operation}: {explanation}") from e
+        raise EngineError(
+            _("The engine refused {operation}: {explanation}").format(operation=operation, explanation=explanation)
+        ) from e
     except (requests.exceptions.Timeout, TimeoutError) as e:
         raise EngineTimeout(operation, timeout) from e
     except (requests.exceptions.ConnectionError, ConnectionError, FileNotFoundError) as e:
         raise EngineUnavailable(_short(e)) from e
     except PermissionError as e:
-        raise EngineUnavailable(f"permission denied on the Docker socket ({e})") from e
+        raise EngineUnavailable(_("permission denied on the Docker socket ({e})").format(e=e)) from e
     except docker.errors.DockerException as e:
         text = str(e)
         if "Read timed out" in text or "timed out" in text.lower():
@@ -101,7 +104,7 @@ def remove_labelled(
                     except docker.errors.NotFound:
                         pass
         except DockerlabError as e:
-            failures.append(f"container {c.name}: {e}")
+            failures.append(_("container {name}: {e}").format(name=c.name, e=e))
             continue
         if removed is not None:
             removed("container", c)
@@ -119,8 +122,10 @@ def remove_labelled(
                         pass
         except DockerlabError as e:
             failures.append(
-                f"network {n.name}: {e} (a container that is not a lab's may still be attached: "
-                f"`docker network inspect {n.name}` shows it)"
+                _(
+                    "network {name}: {e} (a container that is not a lab's may still be attached: `docker "
+                    "network inspect {name}` shows it)"
+                ).format(name=n.name, e=e)
             )
             continue
         if removed is not None:

@@ -29,6 +29,7 @@ import docker.errors
 
 from dockerlab.engine import engine_call
 from dockerlab.errors import ImageBuildError, ImageMissing
+from dockerlab.i18n import _
 from dockerlab.services import INDEX_HTML
 from dockerlab.version import __version__
 
@@ -92,7 +93,7 @@ def provision(
     """
     say = progress or (lambda _msg: None)
     if image_present(client, image):
-        say(f"{image} is present on the engine: reusing it")
+        say(_("{image} is present on the engine: reusing it").format(image=image))
         return image
     binary = busybox or shutil.which("busybox") or "/bin/busybox"
     if os.path.exists(binary):
@@ -104,9 +105,12 @@ def provision(
                 client.images.get(base).tag(REPOSITORY, image.split(":", 1)[1])
             return image
     raise ImageBuildError(
-        f"Cannot build {image}: no static busybox binary on this machine ({binary} is missing) "
-        "and no busybox image on the engine. On Debian/Ubuntu: `sudo apt-get install busybox-static`. "
-        "With a registry at hand, `docker pull busybox` also works. Then run this again."
+        _(
+            "Cannot build {image}: no static busybox binary on this machine ({binary} is missing) "
+            "and no busybox image on the engine. On Debian/Ubuntu: `sudo apt-get install "
+            "busybox-static`. With a registry at hand, `docker pull busybox` also works. Then run "
+            "this again."
+        ).format(image=image, binary=binary)
     )
 
 
@@ -114,8 +118,10 @@ def require(client: docker.DockerClient, image: str = IMAGE) -> None:
     """Raise :class:`ImageMissing` unless ``image`` is on the engine (we never pull)."""
     if not image_present(client, image):
         raise ImageMissing(
-            f"The lab image {image} is not on this engine and dockerlab never pulls implicitly. "
-            "Provision it first: lab.provision() in a notebook, or `dockerlab image` in a shell."
+            _(
+                "The lab image {image} is not on this engine and dockerlab never pulls implicitly. "
+                "Provision it first: lab.provision() in a notebook, or `dockerlab image` in a shell."
+            ).format(image=image)
         )
 
 
@@ -164,10 +170,11 @@ def _import_rootfs(client: docker.DockerClient, binary: str, image: str, say: Pr
     missing = [a for a in REQUIRED_APPLETS if a not in applets]
     if missing:
         raise ImageBuildError(
-            f"{binary} lacks the applets {', '.join(missing)}: install Debian's busybox-static, "
-            "whose busybox has them all."
+            _(
+                "{binary} lacks the applets {applets}: install Debian's busybox-static, whose busybox has them all."
+            ).format(binary=binary, applets=", ".join(missing))
         )
-    say(f"building a root filesystem from {binary} ({len(applets)} applets)")
+    say(_("building a root filesystem from {binary} ({count} applets)").format(binary=binary, count=len(applets)))
     data = rootfs_tar(binary, applets)
     changes = [
         f'CMD ["sh", "-c", "{IDLE}"]',
@@ -179,8 +186,8 @@ def _import_rootfs(client: docker.DockerClient, binary: str, image: str, say: Pr
     with engine_call(f"docker import {image}", timeout=120):
         client.api.import_image_from_data(data, repository=repository, tag=tag, changes=changes)
     if not image_present(client, image):
-        raise ImageBuildError(f"docker import reported success but {image} is not on the engine.")
-    say(f"{image} is ready")
+        raise ImageBuildError(_("docker import reported success but {image} is not on the engine.").format(image=image))
+    say(_("{image} is ready").format(image=image))
     return image
 
 
@@ -188,7 +195,9 @@ def _applets(binary: str) -> list[str]:
     try:
         out = subprocess.run([binary, "--list"], capture_output=True, text=True, timeout=10, check=True)
     except (OSError, subprocess.SubprocessError) as e:
-        raise ImageBuildError(f"Cannot run {binary} --list to learn its applets: {e}") from e
+        raise ImageBuildError(
+            _("Cannot run {binary} --list to learn its applets: {e}").format(binary=binary, e=e)
+        ) from e
     return [a for a in out.stdout.split() if a.replace("-", "").replace(".", "").isalnum() or a == "["]
 
 
@@ -290,9 +299,12 @@ def read_elf(path: str) -> ElfBinary:
     Raises :class:`ImageBuildError` when ``path`` cannot be read or is not an ELF file.
     """
     not_elf = ImageBuildError(
-        f"{path} is not an ELF executable, so it cannot be the busybox of a Linux image (a wrapper script, "
-        "or a macOS or Windows program, will not do). Install Debian's busybox-static, or pass the path of a "
-        "static busybox built for the engine's architecture: `dockerlab image --busybox PATH`."
+        _(
+            "{path} is not an ELF executable, so it cannot be the busybox of a Linux image (a "
+            "wrapper script, or a macOS or Windows program, will not do). Install Debian's "
+            "busybox-static, or pass the path of a static busybox built for the engine's "
+            "architecture: `dockerlab image --busybox PATH`."
+        ).format(path=path)
     )
     try:
         with open(path, "rb") as f:
@@ -317,7 +329,9 @@ def read_elf(path: str) -> ElfBinary:
                     dynamic = True
                     break
     except OSError as e:
-        raise ImageBuildError(f"Cannot read {path}: {e}. Pass a readable static busybox.") from e
+        raise ImageBuildError(
+            _("Cannot read {path}: {e}. Pass a readable static busybox.").format(path=path, e=e)
+        ) from e
     return ElfBinary(path, machine, bits, head[5] == 1, dynamic)
 
 
@@ -346,17 +360,22 @@ def check_binary(client: docker.DockerClient, binary: str, image: str = IMAGE) -
     if engine and elf.arch != engine:
         deb = _DEBIAN_ARCH.get(engine, engine)
         raise ImageBuildError(
-            f"{binary} is a busybox for {elf.arch}, but the engine runs on {engine}: an image built from it "
-            f"would not run there. Either build from a static busybox for {engine}: Debian's busybox-static "
-            f"package for {deb} (`apt-get download busybox-static:{deb}` once `dpkg --add-architecture {deb}` "
-            "and `apt-get update` have run, then `dpkg-deb -x busybox-static_*.deb DIR`), with "
-            "`dockerlab image --busybox PATH` (lab.provision(busybox=PATH) in a notebook), PATH being the busybox "
-            "under DIR; or use a busybox image already on the engine (`docker image ls busybox`): "
-            f"`docker tag busybox:latest {image}`."
+            _(
+                "{binary} is a busybox for {arch}, but the engine runs on {engine}: an image built from "
+                "it would not run there. Either build from a static busybox for {engine}: Debian's "
+                "busybox-static package for {deb} (`apt-get download busybox-static:{deb}` once `dpkg "
+                "--add-architecture {deb}` and `apt-get update` have run, then `dpkg-deb -x "
+                "busybox-static_*.deb DIR`), with `dockerlab image --busybox PATH` "
+                "(lab.provision(busybox=PATH) in a notebook), PATH being the busybox under DIR; or use a "
+                "busybox image already on the engine (`docker image ls busybox`): `docker tag "
+                "busybox:latest {image}`."
+            ).format(binary=binary, arch=elf.arch, engine=engine, deb=deb, image=image)
         )
     if elf.dynamic:
         raise ImageBuildError(
-            f"{binary} is dynamically linked and would not run alone in an image: "
-            "install Debian's busybox-static (its busybox is static)."
+            _(
+                "{binary} is dynamically linked and would not run alone in an image: install Debian's "
+                "busybox-static (its busybox is static)."
+            ).format(binary=binary)
         )
     return elf

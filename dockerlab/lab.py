@@ -40,6 +40,7 @@ from dockerlab.errors import (
     UnknownNetwork,
 )
 from dockerlab.graphs import reachability_graph
+from dockerlab.i18n import N_, _
 from dockerlab.model import Endpoint
 from dockerlab.progress import run_many
 from dockerlab.waits import poll, wait_until
@@ -80,7 +81,7 @@ class ExecResult:
     def _repr_pretty_(self, p, cycle: bool) -> None:  # IPython display
         p.text(f"$ {self.command}\n{self.output.rstrip()}")
         if self.exit_code:
-            p.text(f"\n(exit code {self.exit_code})")
+            p.text("\n" + _("(exit code {code})").format(code=self.exit_code))
 
 
 @dataclass
@@ -141,14 +142,14 @@ class ContainerHandle:
         return self.lab.exec(self.name, cmd, timeout=timeout)
 
     def __repr__(self) -> str:
-        ips = ", ".join(f"{n}={ip}" for n, ip in self.ips.items()) or "no address"
-        return f"<container {self.name} ({self.status}; {ips})>"
+        ips = ", ".join(f"{n}={ip}" for n, ip in self.ips.items()) or _("no address")
+        return _("<container {name} ({status}; {ips})>").format(name=self.name, status=self.status, ips=ips)
 
     def _repr_html_(self) -> str:
         try:
             self.reload()
         except DockerlabError as e:
-            return views.error_html(f"container {self.name}", e)
+            return views.error_html(_("container {name}").format(name=self.name), e)
         return views.container_html(self.info, self.lab.name)
 
 
@@ -188,11 +189,15 @@ class Lab:
         engine: str = "docker",
     ) -> None:
         if engine not in backend.ENGINES:
-            raise InvalidInput(f"engine must be one of {', '.join(backend.ENGINES)}, not {engine!r}.")
+            raise InvalidInput(
+                _("engine must be one of {engines}, not {engine}.").format(
+                    engines=", ".join(backend.ENGINES), engine=repr(engine)
+                )
+            )
         self.engine = engine
         self.name = validate.lab_name(name)
         self.image = image
-        self.dns = None if dns is None else str(validate.ipv4_address(dns, "dns server"))
+        self.dns = None if dns is None else str(validate.ipv4_address(dns, N_("dns server")))
         self.echo = echo
         self.timeout = timeout
         self.history: list[str] = []
@@ -341,7 +346,9 @@ class Lab:
 
     def _owner(self, labels: dict[str, str] | None) -> str:
         lab = (labels or {}).get(LAB_LABEL)
-        return f"the dockerlab lab {lab!r}" if lab else "someone else (it has no dockerlab label)"
+        if lab:
+            return _("the dockerlab lab {lab}").format(lab=repr(lab))
+        return _("someone else (it has no dockerlab label)")
 
     def _inspect(self, name: str) -> dict[str, Any]:
         c = self._require_container(name)
@@ -376,7 +383,11 @@ class Lab:
         self._do(f"docker network ls -q --filter label={self.label} | xargs -r docker network rm")
         failures = remove_labelled(self.client, self.label, timeout=self.timeout)
         if failures:
-            raise EngineError(f"Lab {self.name} could not remove everything: " + "; ".join(failures))
+            raise EngineError(
+                _("Lab {lab} could not remove everything: {failures}").format(
+                    lab=self.name, failures="; ".join(failures)
+                )
+            )
 
     def close(self) -> None:
         """Reset the lab and release the client."""
@@ -417,9 +428,9 @@ class Lab:
         if existing is not None:
             labels = existing.attrs.get("Labels") or {}
             if labels.get(LAB_LABEL) != self.name:
-                raise NameConflict("network", name, self._owner(labels), f"docker network rm {name}")
+                raise NameConflict(N_("network"), name, self._owner(labels), f"docker network rm {name}")
             if json.loads(labels.get(SPEC_LABEL, "{}")) == spec:
-                self._say(f"(network {name} exists with this spec: reusing it)")
+                self._say(_("(network {name} exists with this spec: reusing it)").format(name=name))
                 return name
             self.remove_network(name)
         if subnet is not None:
@@ -539,16 +550,21 @@ class Lab:
         taken: list[tuple[ipaddress.IPv4Network, str]] = []
         for attrs in self.network_inspect():
             own = (attrs.get("Labels") or {}).get(LAB_LABEL) == self.name
-            for subnet, _ in model.ipv4_pools(attrs):
+            for subnet, _gateway in model.ipv4_pools(attrs):
                 net = ipaddress.ip_network(subnet, strict=False)
-                taken.append((net, "own" if own else f"Docker network {attrs.get('Name')!r} ({net})"))
-        docker = {net for net, _ in taken}
+                what = (
+                    "own" if own else _("Docker network {name} ({net})").format(name=repr(attrs.get("Name")), net=net)
+                )
+                taken.append((net, what))
+        docker = {net for net, _what in taken}
         taken = [(net, what) for net, what in taken if not (ignore_own and what == "own")]
         for dest, dev in self.host_routes():
             net = ipaddress.ip_network(dest, strict=False)
             if net not in docker:
-                taken.append((net, f"the engine host's route {net} on {dev}"))
-        return [(net, f"this lab's network ({net})" if what == "own" else what) for net, what in taken]
+                taken.append((net, _("the engine host's route {net} on {device}").format(net=net, device=dev)))
+        return [
+            (net, _("this lab's network ({net})").format(net=net) if what == "own" else what) for net, what in taken
+        ]
 
     def clashes(self, subnet: str | ipaddress.IPv4Network) -> list[str]:
         """What ``subnet`` overlaps: Docker networks and routes of the engine's host, in words."""
@@ -586,7 +602,9 @@ class Lab:
             prefixlen = net.prefixlen
         found = self._first_free(prefixlen)
         if found is None:
-            raise InvalidInput(f"No free /{prefixlen} subnet in the private ranges: try a smaller one.")
+            raise InvalidInput(
+                _("No free /{prefixlen} subnet in the private ranges: try a smaller one.").format(prefixlen=prefixlen)
+            )
         return found
 
     # -- containers ----------------------------------------------------------
@@ -624,22 +642,27 @@ class Lab:
         extra_hosts = validate.add_hosts(add_hosts)
         net = validate.network_name(network) if network is not None else "bridge"
         if ip is not None:
-            ip = str(validate.ipv4_address(ip, "ip"))
+            ip = str(validate.ipv4_address(ip, N_("ip")))
         if (ip or alias_list) and net in model.PREDEFINED_NETWORKS:
             raise InvalidInput(
-                f"ip= and aliases= need a user-defined network (Docker refuses them on {net!r}): "
-                "create one with lab.network(...) and pass network=."
+                _(
+                    "ip= and aliases= need a user-defined network (Docker refuses them on {network}): "
+                    "create one with lab.network(...) and pass network=."
+                ).format(network=repr(net))
             )
         if link_map and net in ("host", "none"):
+            # i18n: "conflicting options" is Docker's own error: leave it in English.
             raise InvalidInput(
-                f"--link needs a network: {name} would run with --network {net}, which Docker refuses with links "
-                f'("conflicting options"). Run it on the default bridge or a user-defined network.'
+                _(
+                    "--link needs a network: {name} would run with --network {network}, which Docker refuses with "
+                    'links ("conflicting options"). Run it on the default bridge or a user-defined network.'
+                ).format(name=name, network=net)
             )
         self._require_network(net)
         # docker-py sends links sorted by target, and of two with one alias the engine keeps the first sent.
         link_map = dict(sorted((self._link_target(target), alias) for target, alias in link_map.items()))
         if name in link_map:
-            raise InvalidInput(f"{name} cannot link to itself.")
+            raise InvalidInput(_("{name} cannot link to itself.").format(name=name))
         if ip is not None:
             self._check_ip_in_network(net, ip)
         spec = {
@@ -657,11 +680,13 @@ class Lab:
         if existing is not None:
             labels = existing.labels or {}
             if labels.get(LAB_LABEL) != self.name:
-                raise NameConflict("container", name, self._owner(labels), f"docker rm -f {name}")
+                raise NameConflict(N_("container"), name, self._owner(labels), f"docker rm -f {name}")
             if json.loads(labels.get(SPEC_LABEL, "{}")) == spec:
                 handle = ContainerHandle(self, name).reload()
                 if handle.running:
-                    self._say(f"(container {name} exists with this spec and is running: reusing it)")
+                    self._say(
+                        _("(container {name} exists with this spec and is running: reusing it)").format(name=name)
+                    )
                     return handle
                 return self.start(name)
             self.remove(name)
@@ -734,8 +759,10 @@ class Lab:
             if "port is already allocated" in str(e) or "address already in use" in str(e):
                 taken = ", ".join(str(p) for p in port_map.values())
                 raise EngineError(
-                    f"Cannot start {name}: host port {taken} is already in use. "
-                    "Pick another host port in ports={container_port: host_port}; the container was removed."
+                    _(
+                        "Cannot start {name}: host port {taken} is already in use. Pick another host port in "
+                        "{ports}; the container was removed."
+                    ).format(name=name, taken=taken, ports="ports={container_port: host_port}")
                 ) from e
             raise
         return self._wait_ready(name)
@@ -759,28 +786,41 @@ class Lab:
             target = ContainerHandle(self, key, self._require_container(key).attrs)
         if "host" in target.networks:
             raise InvalidInput(
-                f"{target.name} runs on the host network, and Docker refuses --link to such a container "
-                '("conflicting options: host type networking can\'t be used with links"): it has no address '
-                "of its own to write into /etc/hosts. Reach it at the host's addresses instead."
+                _(
+                    "{name} runs on the host network, and Docker refuses --link to such a container ({docker_says}): "
+                    "it has no address of its own to write into /etc/hosts. Reach it at the host's addresses instead."
+                ).format(
+                    name=target.name,
+                    docker_says='"conflicting options: host type networking can\'t be used with links"',
+                )
             )
         return key if key != target.name and key == target.id[: len(key)] else target.name
 
     def _check_ip_in_network(self, net: str, ip: str) -> None:
         if net in model.PREDEFINED_NETWORKS:
             raise InvalidInput(
-                f'Docker refuses a fixed address on its own network {net!r} ("user specified IP address is '
-                'supported on user defined networks only"): create one with lab.network(name, subnet=...) and '
-                "use that."
+                _(
+                    "Docker refuses a fixed address on its own network {network} ({docker_says}): create one with "
+                    "lab.network(name, subnet=...) and use that."
+                ).format(
+                    network=repr(net),
+                    docker_says='"user specified IP address is supported on user defined networks only"',
+                )
             )
         n = self._find_network(net)
         spec = json.loads((n.attrs.get("Labels") or {}).get(SPEC_LABEL, "{}")) if n else {}
         if not spec.get("subnet"):
             raise InvalidInput(
-                f"A fixed ip= needs a network created with an explicit subnet (Docker's rule): "
-                f"lab.network({net!r}, subnet=...)."
+                _("A fixed ip= needs a network created with an explicit subnet (Docker's rule): {command}.").format(
+                    command=f"lab.network({net!r}, subnet=...)"
+                )
             )
         if ipaddress.ip_address(ip) not in ipaddress.ip_network(spec["subnet"]):
-            raise InvalidInput(f"ip {ip} is not inside {net}'s subnet {spec['subnet']}.")
+            raise InvalidInput(
+                _("ip {ip} is not inside {network}'s subnet {subnet}.").format(
+                    ip=ip, network=net, subnet=spec["subnet"]
+                )
+            )
 
     def _wait_ready(self, name: str) -> ContainerHandle:
         """Poll (bounded) until the container runs and has its addresses."""
@@ -795,11 +835,17 @@ class Lab:
                 with self._call(f"docker logs {name}"):
                     logs = self.client.containers.get(handle.id).logs(tail=5).decode(errors="replace")
                 raise EngineError(
-                    f"Container {name} exited at once (status {handle.status}). Its last output: {logs!r}"
+                    _("Container {name} exited at once (status {status}). Its last output: {logs}").format(
+                        name=name, status=handle.status, logs=repr(logs)
+                    )
                 )
             return None
 
-        return wait_until(ready, READY_SECONDS, lambda: EngineTimeout(f"container {name} to be running", READY_SECONDS))
+        return wait_until(
+            ready,
+            READY_SECONDS,
+            lambda: EngineTimeout(_("container {name} to be running").format(name=name), READY_SECONDS),
+        )
 
     def start(self, name: str) -> ContainerHandle:
         """Start a stopped container (``docker start``)."""
@@ -845,26 +891,41 @@ class Lab:
         net = self._require_network(network)
         alias_list = validate.aliases(aliases)
         if ip is not None:
-            ip = str(validate.ipv4_address(ip, "ip"))
+            ip = str(validate.ipv4_address(ip, N_("ip")))
             self._check_ip_in_network(net, ip)
         if net in ("host", "none"):
-            raise InvalidInput(f"Docker cannot connect a container to {net!r} after it was created.")
+            raise InvalidInput(
+                _("Docker cannot connect a container to {network} after it was created.").format(network=repr(net))
+            )
         if alias_list and net in model.PREDEFINED_NETWORKS:
             raise InvalidInput(
-                f'Docker refuses aliases on its own network {net!r} ("network-scoped alias is supported only for '
-                'containers in user defined networks"): connect to a network made with lab.network(...).'
+                _(
+                    "Docker refuses aliases on its own network {network} ({docker_says}): connect to a network made "
+                    "with lab.network(...)."
+                ).format(
+                    network=repr(net),
+                    docker_says='"network-scoped alias is supported only for containers in user defined networks"',
+                )
             )
         c = self._require_container(container)
         handle = ContainerHandle(self, container).reload()
         if net in handle.networks:
             self._say(
-                f"({container} is already on {net}: nothing to do. `docker network connect` itself would refuse: "
-                f"endpoint with name {container} already exists in network {net})"
+                _(
+                    "({container} is already on {network}: nothing to do. `docker network connect` itself would "
+                    "refuse: {docker_says})"
+                ).format(
+                    container=container,
+                    network=net,
+                    docker_says=f"endpoint with name {container} already exists in network {net}",
+                )
             )
             return handle
         if "none" in handle.networks or "host" in handle.networks:
             raise InvalidInput(
-                f"{container} runs with --network {handle.networks[0]}: Docker cannot add networks to it."
+                _("{container} runs with --network {network}: Docker cannot add networks to it.").format(
+                    container=container, network=handle.networks[0]
+                )
             )
         cli = ["docker", "network", "connect"]
         if ip:
@@ -882,7 +943,7 @@ class Lab:
         c = self._require_container(container)
         handle = ContainerHandle(self, container).reload()
         if net not in handle.networks:
-            self._say(f"({container} is not on {net})")
+            self._say(_("({container} is not on {network})").format(container=container, network=net))
             return handle
         self._do(f"docker network disconnect {net} {container}")
         with self._call(f"docker network disconnect {net} {container}"):
@@ -899,12 +960,16 @@ class Lab:
         """
         argv = shlex.split(cmd) if isinstance(cmd, str) else list(cmd)
         if not argv or not all(isinstance(a, str) for a in argv):
-            raise InvalidInput(f"cmd must be a command line such as 'ip addr', not {cmd!r}.")
+            raise InvalidInput(_("cmd must be a command line such as 'ip addr', not {cmd}.").format(cmd=repr(cmd)))
         c = self._require_container(name)
         with self._call(f"docker exec {name} {shlex.join(argv)}"):
             c.reload()
             if c.status != "running":
-                raise EngineError(f"Container {name} is {c.status}, not running: lab.start({name!r}) first.")
+                raise EngineError(
+                    _("Container {name} is {status}, not running: {command} first.").format(
+                        name=name, status=c.status, command=f"lab.start({name!r})"
+                    )
+                )
             code, out = c.exec_run(["timeout", str(int(timeout)), *argv], demux=False)
         text = (out or b"").decode(errors="replace")
         return ExecResult(name, tuple(argv), int(code if code is not None else -1), text)
@@ -936,7 +1001,9 @@ class Lab:
         """Ping each of ``targets`` (names or IPs) once from ``source``, all at once: one ``docker exec``."""
         for target in targets:
             if not isinstance(target, str) or not target or any(ch.isspace() for ch in target):
-                raise InvalidInput(f"target must be a name or an IP address, not {target!r}.")
+                raise InvalidInput(
+                    _("target must be a name or an IP address, not {target}.").format(target=repr(target))
+                )
         self._require_container(source)
         return self._probe_from(source, list(targets))
 
@@ -949,7 +1016,7 @@ class Lab:
         bound = probe.PING_BOUND + 5 + len(targets) * 0.05
         try:
             with self._call(f"docker exec {source} ping ..."):
-                _, out = c.exec_run(
+                _code, out = c.exec_run(
                     ["timeout", str(int(bound)), *probe.script_argv(targets)],
                     environment={"RES_OPTIONS": probe.RES_OPTIONS},
                 )
@@ -960,7 +1027,7 @@ class Lab:
         if any(r.reason == "error" for r in results) and not self._is_running(source):
             # The container went away during the probe: say so rather than 'error'.
             return [
-                probe.PingResult(source, r.target, False, None, "not-running", "stopped during the probe")
+                probe.PingResult(source, r.target, False, None, "not-running", _("stopped during the probe"))
                 if r.reason == "error"
                 else r
                 for r in results
@@ -979,7 +1046,7 @@ class Lab:
     def _targets(self, by: By) -> tuple[list[str], dict[str, list[str]], dict[str, tuple[str, str | None]]]:
         """The lab's containers, each source's targets, and what each target stands for."""
         if by not in ("name", "ip"):
-            raise InvalidInput(f"by must be 'name' or 'ip', not {by!r}.")
+            raise InvalidInput(_("by must be 'name' or 'ip', not {by}.").format(by=repr(by)))
         handles = self.handles()
         names = [h.name for h in handles]
         per_source: dict[str, list[str]] = {}
@@ -1019,7 +1086,7 @@ class Lab:
 
         ``by="ip"`` has a column per address: a MultiIndex (container, network).
         """
-        names, _, meaning = self._targets(by)
+        names, _per_source, meaning = self._targets(by)
         frame = self.probe(by)
         if by == "name":
             return probe.name_matrix(frame, names)
@@ -1056,7 +1123,9 @@ class Lab:
                 result = job.result()
                 if not result.ok:
                     raise ProbeError(
-                        f"Could not list the interfaces of {name} (exit {result.exit_code}): {result.output}"
+                        _("Could not list the interfaces of {name} (exit {code}): {output}").format(
+                            name=name, code=result.exit_code, output=result.output
+                        )
                     )
                 inside[name] = result.output
         wanted = {"bridge", *self.network_names, *(n for h in running for n in h.networks)}
@@ -1121,7 +1190,7 @@ class Lab:
             infos = [h.info for h in self.handles()]
             nets = self.networks()
         except DockerlabError as e:
-            return views.error_html(f"lab {self.name}", e)
+            return views.error_html(_("lab {name}").format(name=self.name), e)
         return views.lab_html(self.name, LAB_LABEL, infos, nets)
 
     def __iter__(self) -> Iterator[str]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dockerlab.i18n import N_, VERDICT, _
+
 #: Seconds one ping waits for its reply (``ping -W``).
 PING_WAIT = 1
 #: Seconds one whole ping, name lookup included, may take (busybox ``timeout``).
@@ -23,14 +25,15 @@ PING_BOUND = 3
 RES_OPTIONS = "timeout:1 attempts:1"
 
 #: Why a ping succeeded or failed.
+#: What each reason means; translate with ``_(REASONS[reason])`` when shown.
 REASONS = {
-    "ok": "a reply came back",
-    "unresolved": "the name could not be resolved to an address",
-    "timeout": "the address was known but no reply came within the wait",
-    "unreachable": "no route: the container has no network that leads there",
-    "resolve-timeout": "the name lookup did not finish within the bound",
-    "not-running": "the source container is not running",
-    "error": "the probe failed in an unexpected way (see output)",
+    "ok": N_("a reply came back"),
+    "unresolved": N_("the name could not be resolved to an address"),
+    "timeout": N_("the address was known but no reply came within the wait"),
+    "unreachable": N_("no route: the container has no network that leads there"),
+    "resolve-timeout": N_("the name lookup did not finish within the bound"),
+    "not-running": N_("the source container is not running"),
+    "error": N_("the probe failed in an unexpected way (see output)"),
 }
 
 _MARK = "@@dockerlab@@"
@@ -83,9 +86,16 @@ class PingResult:
         return f"docker exec {self.source} {ping_command(self.target)}"
 
     def __str__(self) -> str:
-        via = f" ({self.address})" if self.address and self.address != self.target else ""
-        verdict = "reachable" if self.ok else f"NOT reachable: {REASONS.get(self.reason, self.reason)}"
-        return f"{self.source} -> {self.target}{via}: {verdict}"
+        if self.ok:
+            verdict = _(VERDICT[True])
+        else:
+            reason = _(REASONS[self.reason]) if self.reason in REASONS else self.reason
+            verdict = _("{verdict}: {reason}").format(verdict=_(VERDICT[False]), reason=reason)
+        if self.address and self.address != self.target:
+            text = _("{source} -> {target} ({address}): {verdict}")
+        else:
+            text = _("{source} -> {target}: {verdict}")
+        return text.format(source=self.source, target=self.target, address=self.address, verdict=verdict)
 
     def _repr_pretty_(self, p, cycle: bool) -> None:  # IPython display
         p.text(f"$ {self.command}\n{self.output.rstrip()}\n=> {self}")

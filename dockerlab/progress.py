@@ -26,6 +26,8 @@ import html
 import sys
 from typing import Any, TextIO
 
+from dockerlab.i18n import _
+
 WIDTH = 20
 
 
@@ -51,10 +53,11 @@ class _Display:
         if total:
             bar = f'<progress value="{done}" max="{total}"></progress> {done}/{total}'
         elif finished:
-            bar = f'<progress value="1" max="1"></progress> {done} steps'
+            steps = _("{n} steps").format(n=done)
+            bar = f'<progress value="1" max="1"></progress> {html.escape(steps)}'
         else:  # no total: an indeterminate bar and a count
-            bar = f"<progress></progress> step {done}"
-        note = "done" if finished else message
+            bar = "<progress></progress> " + html.escape(_("step {n}").format(n=done))
+        note = _("done") if finished else message
         body = (
             f'<div class="dockerlab-progress"><b>{html.escape(self.label)}</b> {bar} '
             f"<code>{html.escape(note)}</code></div>"
@@ -111,10 +114,11 @@ class ProgressBar:
         self.message = message
         self._show()
 
-    def close(self, message: str = "done") -> None:
-        """Mark the operation finished; safe to call twice."""
+    def close(self, message: str | None = None) -> None:
+        """Mark the operation finished (``message``: "done" by default); safe to call twice."""
         if self.finished:
             return
+        message = _("done") if message is None else message
         self.finished = True
         if self._display is not None:
             self._display.show(self.done, self.total, self.message, finished=True)
@@ -130,7 +134,7 @@ class ProgressBar:
             filled = round(WIDTH * self.done / self.total)
             bar = f"[{'#' * filled}{'-' * (WIDTH - filled)}] {self.done}/{self.total}"
         else:
-            bar = f"step {self.done}"
+            bar = _("step {n}").format(n=self.done)
         return f"{self.label} {bar} {self.message}".rstrip()
 
     def _tty(self) -> bool:
@@ -151,7 +155,7 @@ class ProgressBar:
         return self
 
     def __exit__(self, exc_type: Any, *exc: object) -> None:
-        self.close("done" if exc_type is None else "stopped by an error")
+        self.close(_("done") if exc_type is None else _("stopped by an error"))
 
 
 def wanted() -> bool:
@@ -169,16 +173,17 @@ def run_many(lab: Any, names: list[str], *, progress: bool | ProgressBar | None 
     names = list(names)
     bar = progress if isinstance(progress, ProgressBar) else None
     if progress is True or (progress is None and wanted()):
-        bar = ProgressBar(f"starting {len(names)} containers", total=len(names))
+        label = _("starting {n} containers").format(n=len(names))
+        bar = ProgressBar(label, total=len(names))
     handles = []
     try:
         for name in names:
             handles.append(lab.run(name, **kwargs))
             if bar is not None:
-                bar(f"{name} running")
+                bar(_("{name} running").format(name=name))
     except BaseException:
         if bar is not None:
-            bar.close("stopped by an error")
+            bar.close(_("stopped by an error"))
         raise
     if bar is not None:
         bar.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dockerlab.errors import InvalidInput
+from dockerlab.i18n import _
 
 APP_PORT = 8080
 SERVICE_PORT = 3306
@@ -69,7 +70,7 @@ def app_command(service: str, service_port: int = SERVICE_PORT, port: int = APP_
     ['app', 'mysql1', '3306', '8080']
     """
     if not service or not all(ch.isalnum() or ch in "-_." for ch in service):
-        raise InvalidInput(f"service must be a container name, not {service!r}.")
+        raise InvalidInput(_("service must be a container name, not {service}.").format(service=repr(service)))
     return ["sh", "-c", APP_SCRIPT, "app", service, str(_port(service_port)), str(_port(port))]
 
 
@@ -93,5 +94,5 @@ def listener(command: list[str] | None) -> EchoService | WebApp | None:
 
 def _port(port: int) -> int:
     if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
-        raise InvalidInput(f"A TCP port is a whole number from 1 to 65535, not {port!r}.")
+        raise InvalidInput(_("A TCP port is a whole number from 1 to 65535, not {port}.").format(port=repr(port)))
     return port

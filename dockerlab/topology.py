@@ -30,6 +30,7 @@ import networkx as nx
 import pandas as pd
 
 from dockerlab.errors import ProbeError
+from dockerlab.i18n import _
 from dockerlab.model import ContainerInfo, bridge_device, ipam
 
 #: One shell script for both sides: ``ip -o link``, the IPv4 addresses, and
@@ -185,7 +186,7 @@ def parse_snapshot(text: str) -> dict[str, Link]:
     """
     parts = _sections(text)
     if "link" not in parts:
-        raise ProbeError(f"Unexpected interface listing (no '## link' section): {text[:200]!r}")
+        raise ProbeError(_("Unexpected interface listing (no '## link' section): {text}").format(text=repr(text[:200])))
     sysfs = parse_sysfs(parts.get("sys", ""))
     addrs = parse_ip_addr(parts.get("addr", ""))
     bridges = set(parts.get("bridges", "").split())

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from dockerlab.errors import InvalidInput
+from dockerlab.i18n import N_, _
 from dockerlab.model.state import CONTAINER_NAME, NAME_CHARS, PREDEFINED_NETWORKS
 
 # Docker's own rule for names (dockerlab.model), kept for labs too. Names also
@@ -23,15 +24,25 @@ MAX_NAME = 63
 
 def _name(kind: str, value: object) -> str:
     if not isinstance(value, str):
-        raise InvalidInput(f"A {kind} name must be a string, not {type(value).__name__}: {value!r}.")
+        raise InvalidInput(
+            _("A {kind} name must be a string, not {name}: {value}.").format(
+                kind=_(kind), name=type(value).__name__, value=repr(value)
+            )
+        )
     if not value:
-        raise InvalidInput(f"A {kind} name cannot be empty.")
+        raise InvalidInput(_("A {kind} name cannot be empty.").format(kind=_(kind)))
     if len(value) > MAX_NAME:
-        raise InvalidInput(f"The {kind} name {value[:20]!r}... is {len(value)} characters; at most {MAX_NAME}.")
+        raise InvalidInput(
+            _("The {kind} name {value}... is {length} characters; at most {limit}.").format(
+                kind=_(kind), value=repr(value[:20]), length=len(value), limit=MAX_NAME
+            )
+        )
     if not _NAME.fullmatch(value):
         raise InvalidInput(
-            f"Invalid {kind} name {value!r}: use letters, digits, '_', '.' and '-', "
-            f"starting with a letter or digit (Docker's rule, {NAME_CHARS})."
+            _(
+                "Invalid {kind} name {value}: use letters, digits, '_', '.' and '-', starting with a "
+                "letter or digit (Docker's rule, {chars})."
+            ).format(kind=_(kind), value=repr(value), chars=NAME_CHARS)
         )
     return value
 
@@ -47,18 +58,19 @@ def container_name(value: object) -> str:
     Traceback (most recent call last):
     dockerlab.errors.InvalidInput: The container name 'c' is too short: ... at least two characters, for example 'c1'.
     """
-    name = _name("container", value)
+    name = _name(N_("container"), value)
     if not CONTAINER_NAME.fullmatch(name):
         raise InvalidInput(
-            f"The container name {name!r} is too short: Docker wants at least two characters, "
-            f"for example {name + '1'!r}."
+            _(
+                "The container name {name} is too short: Docker wants at least two characters, for example {value}."
+            ).format(name=repr(name), value=repr(name + "1"))
         )
     return name
 
 
 def lab_name(value: object) -> str:
     """Return ``value`` if it is a valid lab name, else raise :class:`InvalidInput`."""
-    return _name("lab", value)
+    return _name(N_("lab"), value)
 
 
 def network_name(value: object, *, creating: bool = False) -> str:
@@ -67,17 +79,22 @@ def network_name(value: object, *, creating: bool = False) -> str:
     With ``creating=True`` Docker's predefined networks are refused, since they
     exist already and cannot be created.
     """
-    name = _name("network", value)
+    name = _name(N_("network"), value)
     if creating and name == "default":
         raise InvalidInput(
-            "'default' is reserved: Docker refuses to create a network with that name (\"operation is not "
-            'permitted on predefined default network"), since it means the default bridge. Pick another name.'
+            _(
+                "'default' is reserved: Docker refuses to create a network with that name (\"operation is "
+                'not permitted on predefined default network"), since it means the default bridge. Pick '
+                "another name."
+            )
         )
     if creating and name in PREDEFINED_NETWORKS:
         raise InvalidInput(
-            f"{name!r} is one of Docker's own networks (bridge, host, none): it exists already. "
-            "Use it directly, for example lab.run('c1', network='bridge'), or create a network "
-            "with another name."
+            _(
+                "{name} is one of Docker's own networks (bridge, host, none): it exists already. Use it "
+                "directly, for example lab.run('c1', network='bridge'), or create a network with another "
+                "name."
+            ).format(name=repr(name))
         )
     return name
 
@@ -94,20 +111,24 @@ def subnet_and_gateway(subnet: object, gateway: object) -> tuple[str | None, str
     """
     if subnet is None:
         if gateway is not None:
-            raise InvalidInput("A gateway needs a subnet: pass subnet= as well (for example subnet='10.0.0.0/24').")
+            raise InvalidInput(_("A gateway needs a subnet: pass subnet= as well (for example subnet='10.0.0.0/24')."))
         return None, None
     net = ipv4_network(subnet)
     if net.prefixlen > 29:
         raise InvalidInput(
-            f"Subnet {net} is too small for a lab (/{net.prefixlen}): use /29 or larger, for example /24."
+            _("Subnet {net} is too small for a lab (/{prefixlen}): use /29 or larger, for example /24.").format(
+                net=net, prefixlen=net.prefixlen
+            )
         )
     if gateway is None:
         return str(net), None
-    gw = ipv4_address(gateway, "gateway")
+    gw = ipv4_address(gateway, N_("gateway"))
     if gw not in net or gw in (net.network_address, net.broadcast_address):
         raise InvalidInput(
-            f"Gateway {gw} is not a usable address of subnet {net}: pick one between "
-            f"{net.network_address + 1} and {net.broadcast_address - 1} (usually {net.network_address + 1})."
+            _(
+                "Gateway {gateway} is not a usable address of subnet {net}: pick one between {first} and "
+                "{last} (usually {first})."
+            ).format(gateway=gw, net=net, first=net.network_address + 1, last=net.broadcast_address - 1)
         )
     return str(net), str(gw)
 
@@ -115,33 +136,55 @@ def subnet_and_gateway(subnet: object, gateway: object) -> tuple[str | None, str
 def ipv4_network(value: object) -> ipaddress.IPv4Network:
     """Parse a strict IPv4 CIDR such as ``192.168.0.0/16``."""
     if not isinstance(value, str):
-        raise InvalidInput(f"A subnet must be a string in CIDR form such as '192.168.0.0/16', not {value!r}.")
+        raise InvalidInput(
+            _("A subnet must be a string in CIDR form such as '192.168.0.0/16', not {value}.").format(value=repr(value))
+        )
     if "/" not in value:
-        raise InvalidInput(f"Subnet {value!r} lacks a prefix length: write it as CIDR, for example '{value}/24'.")
+        raise InvalidInput(
+            _("Subnet {value} lacks a prefix length: write it as CIDR, for example '{subnet}/24'.").format(
+                value=repr(value), subnet=value
+            )
+        )
     try:
         net = ipaddress.ip_network(value, strict=True)
     except ValueError as e:
         if "has host bits set" in str(e):
             loose = ipaddress.ip_network(value, strict=False)
-            raise InvalidInput(f"Subnet {value!r} has host bits set: did you mean {loose}?") from None
-        raise InvalidInput(f"Subnet {value!r} is not a valid CIDR ({e}); for example '192.168.0.0/16'.") from None
+            raise InvalidInput(
+                _("Subnet {value} has host bits set: did you mean {loose}?").format(value=repr(value), loose=loose)
+            ) from None
+        raise InvalidInput(
+            _("Subnet {value} is not a valid CIDR ({e}); for example '192.168.0.0/16'.").format(value=repr(value), e=e)
+        ) from None
     if not isinstance(net, ipaddress.IPv4Network):
-        raise InvalidInput(f"Subnet {value!r} is IPv6; this lab teaches IPv4 bridges only.")
+        raise InvalidInput(_("Subnet {value} is IPv6; this lab teaches IPv4 bridges only.").format(value=repr(value)))
     if net.is_loopback or net.is_multicast or net.is_link_local or net.is_unspecified or net.prefixlen < 8:
-        raise InvalidInput(f"Subnet {value!r} cannot be used for a bridge: pick a private range such as 10.10.0.0/16.")
+        raise InvalidInput(
+            _("Subnet {value} cannot be used for a bridge: pick a private range such as 10.10.0.0/16.").format(
+                value=repr(value)
+            )
+        )
     return net
 
 
-def ipv4_address(value: object, what: str = "address") -> ipaddress.IPv4Address:
+def ipv4_address(value: object, what: str = N_("address")) -> ipaddress.IPv4Address:
     """Parse one IPv4 address, naming ``what`` in the error."""
     if not isinstance(value, str):
-        raise InvalidInput(f"The {what} must be a string such as '192.168.0.1', not {value!r}.")
+        raise InvalidInput(
+            _("The {what} must be a string such as '192.168.0.1', not {value}.").format(what=_(what), value=repr(value))
+        )
     try:
         addr = ipaddress.ip_address(value)
     except ValueError:
-        raise InvalidInput(f"The {what} {value!r} is not an IPv4 address such as '192.168.0.1'.") from None
+        raise InvalidInput(
+            _("The {what} {value} is not an IPv4 address such as '192.168.0.1'.").format(
+                what=_(what), value=repr(value)
+            )
+        ) from None
     if not isinstance(addr, ipaddress.IPv4Address):
-        raise InvalidInput(f"The {what} {value!r} is IPv6; this lab teaches IPv4 only.")
+        raise InvalidInput(
+            _("The {what} {value} is IPv6; this lab teaches IPv4 only.").format(what=_(what), value=repr(value))
+        )
     return addr
 
 
@@ -156,14 +199,20 @@ def links(value: object) -> dict[str, str]:
     if value is None:
         return {}
     if isinstance(value, str):
-        raise InvalidInput(f"links must be a list of names or a dict name -> alias, not a string: use [{value!r}].")
+        raise InvalidInput(
+            _("links must be a list of names or a dict name -> alias, not a string: use [{value}].").format(
+                value=repr(value)
+            )
+        )
     if isinstance(value, Mapping):
         pairs = list(value.items())
     elif isinstance(value, Sequence):
         pairs = [(v, v) for v in value]
     else:
-        raise InvalidInput(f"links must be a list of names or a dict name -> alias, not {type(value).__name__}.")
-    return {_link_target(k): _link_target(a) if a == k else _name("link alias", a) for k, a in pairs}
+        raise InvalidInput(
+            _("links must be a list of names or a dict name -> alias, not {name}.").format(name=type(value).__name__)
+        )
+    return {_link_target(k): _link_target(a) if a == k else _name(N_("link alias"), a) for k, a in pairs}
 
 
 _CONTAINER_ID = re.compile(r"[0-9a-f]{12,64}")
@@ -185,11 +234,15 @@ def hostname(value: object) -> str:
     ('fred', 'db.lab')
     """
     if not isinstance(value, str) or not value or len(value) > 253:
-        raise InvalidInput(f"A hostname must be a non-empty string of at most 253 characters, not {value!r}.")
+        raise InvalidInput(
+            _("A hostname must be a non-empty string of at most 253 characters, not {value}.").format(value=repr(value))
+        )
     if not all(_HOST_LABEL.fullmatch(label) for label in value.split(".")):
         raise InvalidInput(
-            f"Invalid hostname {value!r}: use letters, digits and '-' (not first or last), in labels "
-            "separated by '.', for example 'db' or 'db.lab'."
+            _(
+                "Invalid hostname {value}: use letters, digits and '-' (not first or last), in labels "
+                "separated by '.', for example 'db' or 'db.lab'."
+            ).format(value=repr(value))
         )
     return value
 
@@ -203,7 +256,11 @@ def add_hosts(value: object) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise InvalidInput(f"add_hosts must be a dict name -> address such as {{'db': '10.1.2.3'}}, not {value!r}.")
+        raise InvalidInput(
+            _("add_hosts must be a dict name -> address such as {{'db': '10.1.2.3'}}, not {value}.").format(
+                value=repr(value)
+            )
+        )
     return {hostname(k): str(ipv4_address(v, f"add_hosts[{k!r}]")) for k, v in value.items()}
 
 
@@ -212,8 +269,10 @@ def aliases(value: object) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str) or not isinstance(value, Sequence):
-        raise InvalidInput(f"aliases must be a list of names, for example ['db'], not {value!r}.")
-    return [_name("alias", a) for a in value]
+        raise InvalidInput(
+            _("aliases must be a list of names, for example ['db'], not {value}.").format(value=repr(value))
+        )
+    return [_name(N_("alias"), a) for a in value]
 
 
 def ports(value: object) -> dict[int, int]:
@@ -225,16 +284,22 @@ def ports(value: object) -> dict[int, int]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise InvalidInput(f"ports must be a dict container_port -> host_port such as {{80: 8080}}, not {value!r}.")
+        raise InvalidInput(
+            _("ports must be a dict container_port -> host_port such as {{80: 8080}}, not {value}.").format(
+                value=repr(value)
+            )
+        )
     out = {}
     for inner, outer in value.items():
-        out[_port(inner, "container port")] = _port(outer, "host port")
+        out[_port(inner, N_("container port"))] = _port(outer, N_("host port"))
     return out
 
 
 def _port(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-        raise InvalidInput(f"The {what} must be a whole number from 1 to 65535, not {value!r}.")
+        raise InvalidInput(
+            _("The {what} must be a whole number from 1 to 65535, not {value}.").format(what=_(what), value=repr(value))
+        )
     return value
 
 
@@ -245,7 +310,11 @@ def command(value: object) -> list[str] | None:
     if isinstance(value, str):
         value = value.split()
     if not isinstance(value, Sequence) or not value or not all(isinstance(v, str) for v in value):
-        raise InvalidInput(f"command must be a non-empty list of strings, for example ['httpd', '-f'], not {value!r}.")
+        raise InvalidInput(
+            _("command must be a non-empty list of strings, for example ['httpd', '-f'], not {value}.").format(
+                value=repr(value)
+            )
+        )
     return list(value)
 
 
@@ -257,19 +326,33 @@ def prediction(value: object, containers: Sequence[str]) -> dict[tuple[str, str]
     """
     example = "{('tomcat1', 'mysql1'): True, ('mysql1', 'tomcat1'): False}"
     if not isinstance(value, Mapping) or not value:
-        raise InvalidInput(f"Your prediction is a dict of (source, target) -> True or False, such as {example}.")
+        raise InvalidInput(
+            _("Your prediction is a dict of (source, target) -> True or False, such as {example}.").format(
+                example=example
+            )
+        )
     out = {}
     for key, reaches in value.items():
         if not (isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key)):
-            raise InvalidInput(f"{key!r} is not a (source, target) pair of container names, as in {example}.")
+            raise InvalidInput(
+                _("{key} is not a (source, target) pair of container names, as in {example}.").format(
+                    key=repr(key), example=example
+                )
+            )
         unknown = [k for k in key if k not in containers]
         if unknown:
             raise InvalidInput(
-                f"{', '.join(unknown)} is not a container of this lab (it has {', '.join(containers) or 'none'})."
+                _("{unknown} is not a container of this lab (it has {containers}).").format(
+                    unknown=", ".join(unknown), containers=", ".join(containers) or _("none")
+                )
             )
         if key[0] == key[1]:
-            raise InvalidInput(f"{key!r}: a container is not asked whether it reaches itself.")
+            raise InvalidInput(_("{key}: a container is not asked whether it reaches itself.").format(key=repr(key)))
         if not isinstance(reaches, bool):
-            raise InvalidInput(f"The prediction for {key!r} must be True or False, not {reaches!r}.")
+            raise InvalidInput(
+                _("The prediction for {key} must be True or False, not {reaches}.").format(
+                    key=repr(key), reaches=repr(reaches)
+                )
+            )
         out[key] = reaches
     return out

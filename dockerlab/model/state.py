@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dockerlab.i18n import _
 from dockerlab.model.releases import Release
 
 #: ``HostConfig.NetworkMode`` values meaning Docker's default bridge (where --link works).
@@ -264,7 +265,7 @@ class Net:
     @property
     def label(self) -> str:
         """``bridge (docker0)``, ``myBridge (br-1a2b3c4d5e6f, --internal)``..."""
-        extra = [x for x in (self.device, "--internal" if self.internal else "", "" if self.icc else "icc off") if x]
+        extra = [x for x in (self.device, "--internal" if self.internal else "", "" if self.icc else _("icc off")) if x]
         return f"{self.name} ({', '.join(extra)})" if extra else self.name
 
 
@@ -426,7 +427,7 @@ class State:
         found: dict[str, str] = {}
         if not self.has_dns(b):
             return found
-        for net, (ip, _) in reversed(list(b.endpoints.items())):
+        for net, (ip, _aliases) in reversed(list(b.endpoints.items())):
             if ip and net in self.dns:
                 found.update(self.dns[net])
         for net, links in b.net_links.items():
