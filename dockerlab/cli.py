@@ -26,6 +26,7 @@ from dockerlab import backend, display, model
 from dockerlab import image as labimage
 from dockerlab.engine import engine_call, engine_version, remove_labelled
 from dockerlab.errors import DockerlabError, EngineError, EngineTimeout, EngineUnavailable, InvalidInput
+from dockerlab.i18n import _, ngettext
 from dockerlab.lab import LAB_LABEL, Lab
 from dockerlab.progress import ProgressBar
 from dockerlab.version import __version__
@@ -68,7 +69,11 @@ class LabResources:
     def summary(self) -> str:
         """For instance ``'2 containers (2 running), 1 network'``."""
         c, n = len(self.containers), len(self.networks)
-        return f"{c} container{'s' * (c != 1)} ({len(self.running)} running), {n} network{'s' * (n != 1)}"
+        containers = ngettext("{n} container ({running} running)", "{n} containers ({running} running)", c)
+        networks = ngettext("{n} network", "{n} networks", n)
+        return _("{containers}, {networks}").format(
+            containers=containers.format(n=c, running=len(self.running)), networks=networks.format(n=n)
+        )
 
 
 def _time(stamp: object) -> float:
@@ -128,8 +133,10 @@ def cmd_status(client: docker.DockerClient, args: argparse.Namespace, out: Out) 
     if args.lab is not None:
         labs = {k: v for k, v in labs.items() if k == args.lab}
     if not labs:
-        where = f"named {args.lab!r} " if args.lab else ""
-        out(f"No dockerlab lab {where}on this engine.")
+        if args.lab:
+            out(_("No dockerlab lab named {lab} on this engine.").format(lab=repr(args.lab)))
+        else:
+            out(_("No dockerlab lab on this engine."))
         return OK
     crows, nrows = [], []
     for lab in labs.values():
@@ -150,7 +157,11 @@ def cmd_status(client: docker.DockerClient, args: argparse.Namespace, out: Out) 
                     ", ".join(members) or "-",
                 ]
             )
-    out(f"{len(labs)} lab{'s' * (len(labs) != 1)} on this engine (label {LAB_LABEL}).")
+    out(
+        ngettext(
+            "{n} lab on this engine (label {label}).", "{n} labs on this engine (label {label}).", len(labs)
+        ).format(n=len(labs), label=LAB_LABEL)
+    )
     if crows:
         out("")
         out(text_table(["LAB", "CONTAINER", "STATUS", "NETWORKS AND ADDRESSES"], crows))
@@ -165,11 +176,16 @@ def clean_all(client: docker.DockerClient, *, dry_run: bool = False, out: Out = 
 
     Returns the failures (empty when all went). With ``dry_run`` only lists them.
     """
-    verb = "would remove" if dry_run else "removed"
 
     def removed(kind: str, resource: Any) -> None:
         labels = resource.labels if kind == "container" else resource.attrs.get("Labels") or {}
-        out(f"{verb} {kind} {resource.name} (lab {labels[LAB_LABEL]})")
+        said = {
+            (True, "container"): _("would remove container {name} (lab {lab})"),
+            (True, "network"): _("would remove network {name} (lab {lab})"),
+            (False, "container"): _("removed container {name} (lab {lab})"),
+            (False, "network"): _("removed network {name} (lab {lab})"),
+        }[(dry_run, kind)]
+        out(said.format(name=resource.name, lab=labels[LAB_LABEL]))
 
     return remove_labelled(client, LAB_LABEL, dry_run=dry_run, removed=removed)
 
@@ -179,28 +195,38 @@ def cmd_clean(client: docker.DockerClient, args: argparse.Namespace, out: Out) -
     if args.all:
         failures = clean_all(client, dry_run=args.dry_run, out=out)
         for f in failures:
-            out(f"failed: {f}")
+            out(_("failed: {f}").format(f=f))
         return PROBLEMS if failures else OK
     lab = Lab(args.lab, client=client, echo=not args.dry_run)
     containers, networks = lab.containers, lab.network_names
     if not containers and not networks:
-        known = ", ".join(inventory(client)) or "none"
-        out(f"Lab {args.lab!r} has no containers or networks on this engine: nothing to remove (labs here: {known}).")
+        known = ", ".join(inventory(client)) or _("none")
+        out(
+            _("Lab {lab} has no containers or networks on this engine: nothing to remove (labs here: {known}).").format(
+                lab=repr(args.lab), known=known
+            )
+        )
         return OK
     if args.dry_run:
         for c in containers:
-            out(f"would remove container {c} (lab {lab.name})")
+            out(_("would remove container {c} (lab {name})").format(c=c, name=lab.name))
         for n in networks:
-            out(f"would remove network {n} (lab {lab.name})")
+            out(_("would remove network {n} (lab {name})").format(n=n, name=lab.name))
         return OK
     lab.reset()
     left = lab.containers + lab.network_names
     if left:
-        raise EngineError(f"Lab {lab.name!r} still has {', '.join(left)} after the reset: run the clean again.")
-    out(
-        f"removed lab {lab.name}: {len(containers)} container{'s' * (len(containers) != 1)}, "
-        f"{len(networks)} network{'s' * (len(networks) != 1)}"
+        raise EngineError(
+            _("Lab {name} still has {value} after the reset: run the clean again.").format(
+                name=repr(lab.name), value=", ".join(left)
+            )
+        )
+    removed = _("removed lab {lab}: {containers}, {networks}").format(
+        lab=lab.name,
+        containers=ngettext("{n} container", "{n} containers", len(containers)).format(n=len(containers)),
+        networks=ngettext("{n} network", "{n} networks", len(networks)).format(n=len(networks)),
     )
+    out(removed)
     return OK
 
 
@@ -208,16 +234,21 @@ def cmd_matrix(client: docker.DockerClient, args: argparse.Namespace, out: Out) 
     """Probe who reaches whom in a lab and print the grid."""
     lab = Lab(args.lab, client=client, echo=False)
     if not lab.containers:
-        raise DockerlabError(f"Lab {args.lab!r} has no containers on this engine (`dockerlab status` lists the labs).")
-    out(str(display.matrix(lab.reachability(args.by), f"lab {lab.name}, by {args.by}")))
+        raise DockerlabError(
+            _("Lab {lab} has no containers on this engine (`dockerlab status` lists the labs).").format(
+                lab=repr(args.lab)
+            )
+        )
+    title = _("lab {lab}, {by}").format(lab=lab.name, by=display.by_text(args.by))
+    out(str(display.matrix(lab.reachability(args.by), title)))
     return OK
 
 
 def cmd_image(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
     """Provision the lab image (built offline; never pulled), with progress."""
-    with ProgressBar("lab image", stream=sys.stderr, html=False) as bar:
+    with ProgressBar(_("lab image"), stream=sys.stderr, html=False) as bar:
         ref = labimage.provision(client, busybox=args.busybox, progress=bar)
-    out(f"{ref} is on the engine")
+    out(_("{ref} is on the engine").format(ref=ref))
     return OK
 
 
@@ -245,21 +276,26 @@ def check_socket() -> Finding:
     """Whether this user may read and write the engine's local socket."""
     path = socket_path()
     if path is None:
-        return Finding("ok", f"DOCKER_HOST={os.environ.get('DOCKER_HOST')}: not a local socket, nothing to check")
+        return Finding(
+            "ok",
+            _("DOCKER_HOST={value}: not a local socket, nothing to check").format(value=os.environ.get("DOCKER_HOST")),
+        )
     if not os.path.exists(path):
         return Finding(
             "problem",
-            f"socket {path} does not exist: no local engine listens there",
-            "start the engine (`sudo systemctl start docker`, or `sudo scripts/ensure-engine.sh`), "
-            "or point DOCKER_HOST at yours",
+            _("socket {path} does not exist: no local engine listens there").format(path=path),
+            _(
+                "start the engine (`sudo systemctl start docker`, or `sudo scripts/ensure-engine.sh`), "
+                "or point DOCKER_HOST at yours"
+            ),
         )
     if not os.access(path, os.R_OK | os.W_OK):
         return Finding(
             "problem",
-            f"socket {path}: permission denied for this user",
-            "`sudo usermod -aG docker $USER`, then log in again (the docker group is root-equivalent)",
+            _("socket {path}: permission denied for this user").format(path=path),
+            _("`sudo usermod -aG docker $USER`, then log in again (the docker group is root-equivalent)"),
         )
-    return Finding("ok", f"socket {path}: this user may read and write it")
+    return Finding("ok", _("socket {path}: this user may read and write it").format(path=path))
 
 
 def is_docker_desktop(info: dict[str, Any]) -> bool:
@@ -300,21 +336,29 @@ def check_engine_kind(info: dict[str, Any]) -> list[Finding]:
         findings.append(
             Finding(
                 "note",
-                f"Docker Desktop (engine host {vm}): the engine runs in a Linux VM, not on this computer",
-                "the host-side views (notebook 04's interfaces: docker0, the veth pairs, the routes) show the VM's "
-                "interfaces, not this computer's; container addresses are not reachable from the Mac or Windows "
-                "host, only published ports are (lab.run(name, ports={container_port: host_port}))",
+                _("Docker Desktop (engine host {vm}): the engine runs in a Linux VM, not on this computer").format(
+                    vm=vm
+                ),
+                _(
+                    "the host-side views (notebook 04's interfaces: docker0, the veth pairs, the routes) "
+                    "show the VM's interfaces, not this computer's; container addresses are not reachable "
+                    "from the Mac or Windows host, only published ports are (lab.run(name, "
+                    "ports={container_port: host_port}))"
+                ),
             )
         )
     if is_rootless(info):
         findings.append(
             Finding(
                 "note",
-                "rootless engine: dockerd runs as an unprivileged user inside rootlesskit's namespaces",
-                "the engine's networks (docker0, the bridges, the veth pairs) live inside rootlesskit's network "
-                "namespace, so the host-side views (notebook 04's interfaces) show that namespace, not the host's; "
-                "published ports are opened on the host by rootlesskit's port driver (its default, builtin driver "
-                "does not pass the client's source address on to the container)",
+                _("rootless engine: dockerd runs as an unprivileged user inside rootlesskit's namespaces"),
+                _(
+                    "the engine's networks (docker0, the bridges, the veth pairs) live inside rootlesskit's "
+                    "network namespace, so the host-side views (notebook 04's interfaces) show that "
+                    "namespace, not the host's; published ports are opened on the host by rootlesskit's port "
+                    "driver (its default, builtin driver does not pass the client's source address on to the "
+                    "container)"
+                ),
             )
         )
     return findings
@@ -330,7 +374,7 @@ def check_leftovers(labs: dict[str, LabResources], now: float | None = None) -> 
             findings.append(
                 Finding(
                     "problem",
-                    f"lab {lab.name} is left over: {lab.summary()}, nothing runs",
+                    _("lab {name} is left over: {value}, nothing runs").format(name=lab.name, value=lab.summary()),
                     f"`dockerlab clean {lab.name}`",
                 )
             )
@@ -338,12 +382,12 @@ def check_leftovers(labs: dict[str, LabResources], now: float | None = None) -> 
             findings.append(
                 Finding(
                     "note",
-                    f"lab {lab.name}: {lab.summary()}",
-                    f"when you are done with it: `dockerlab clean {lab.name}`",
+                    _("lab {name}: {value}").format(name=lab.name, value=lab.summary()),
+                    _("when you are done with it: `dockerlab clean {name}`").format(name=lab.name),
                 )
             )
     if not labs:
-        findings.append(Finding("ok", "no labs on this engine, so none left over"))
+        findings.append(Finding("ok", _("no labs on this engine, so none left over")))
     return findings
 
 
@@ -382,7 +426,7 @@ def check_subnets(client: docker.DockerClient) -> list[Finding]:
         try:
             free = helper.free_subnet(prefixlen=prefix)
         except DockerlabError:
-            free = "a free private subnet"
+            free = _("a free private subnet")
         lab = (n.attrs.get("Labels") or {}).get(LAB_LABEL)
         if lab:
             fix = (
@@ -396,17 +440,20 @@ def check_subnets(client: docker.DockerClient) -> list[Finding]:
             )
         else:
             fix = f"`docker network rm {n.name}` and create it again with --subnet {free}"
-        owner = f"lab {lab}'s network" if lab else "Docker network"
+        if lab:
+            text = _("lab {lab}'s network {name} ({subnet}) overlaps the engine host's route {route} on {device}")
+        else:
+            text = _("Docker network {name} ({subnet}) overlaps the engine host's route {route} on {device}")
+        text = _("{clash}: containers there cannot reach those addresses").format(
+            clash=text.format(lab=lab, name=n.name, subnet=subnet, route=route, device=dev)
+        )
+        findings.append(Finding("problem", text, fix))
+    if not findings:
         findings.append(
             Finding(
-                "problem",
-                f"{owner} {n.name} ({subnet}) overlaps the engine host's route "
-                f"{route} on {dev}: containers there cannot reach those addresses",
-                fix,
+                "ok", _("no Docker network overlaps the engine host's {n_routes} routes").format(n_routes=len(routes))
             )
         )
-    if not findings:
-        findings.append(Finding("ok", f"no Docker network overlaps the engine host's {len(routes)} routes"))
     return findings
 
 
@@ -417,20 +464,22 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
         client = backend.choose().client
         version = engine_version(client)
     except (EngineUnavailable, EngineTimeout) as e:
-        findings.append(Finding("problem", "no Docker engine answers", str(e)))
+        findings.append(Finding("problem", _("no Docker engine answers"), str(e)))
         _report(findings, out)
         return NO_ENGINE
     where = os.environ.get("DOCKER_HOST") or f"unix://{DEFAULT_SOCKET}"
-    findings.append(Finding("ok", f"engine {version} answers at {where}"))
+    findings.append(Finding("ok", _("engine {version} answers at {where}").format(version=version, where=where)))
     if callable(getattr(client, "info", None)):  # dockerlab's simulator has no `docker info`
         with engine_call("docker info"):
             info = client.info()
         findings += check_engine_kind(info if isinstance(info, dict) else {})
     present = labimage.image_present(client)
     if present:
-        findings.append(Finding("ok", f"lab image {labimage.IMAGE} is present"))
+        findings.append(Finding("ok", _("lab image {image} is present").format(image=labimage.IMAGE)))
     else:
-        findings.append(Finding("problem", f"lab image {labimage.IMAGE} is missing", "`dockerlab image`"))
+        findings.append(
+            Finding("problem", _("lab image {image} is missing").format(image=labimage.IMAGE), "`dockerlab image`")
+        )
     findings += check_leftovers(inventory(client))
     if present:
         findings += check_subnets(client)
@@ -438,8 +487,8 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
         findings.append(
             Finding(
                 "note",
-                "host routes not checked: reading them needs the lab image",
-                "`dockerlab image`, then `dockerlab doctor` again",
+                _("host routes not checked: reading them needs the lab image"),
+                _("`dockerlab image`, then `dockerlab doctor` again"),
             )
         )
     _report(findings, out)
@@ -447,14 +496,17 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
 
 
 def _report(findings: list[Finding], out: Out) -> None:
-    tag = {"ok": "ok     ", "note": "note   ", "problem": "PROBLEM"}
+    tag = {"ok": _("ok     "), "note": _("note   "), "problem": _("PROBLEM")}
     for f in findings:
         out(f"{tag[f.level]} {f.text}")
         if f.fix:
             fix = f.fix.replace("\n", "\n          ")
-            out(f"        fix: {fix}" if f.level == "problem" else f"        {fix}")
+            out("        " + (_("fix: {fix}").format(fix=fix) if f.level == "problem" else fix))
     problems = sum(f.level == "problem" for f in findings)
-    out(f"{problems} problem{'s' * (problems != 1)} found." if problems else "All is well.")
+    if problems:
+        out(ngettext("{n} problem found.", "{n} problems found.", problems).format(n=problems))
+    else:
+        out(_("All is well."))
 
 
 # -- the parser ------------------------------------------------------------------
@@ -473,63 +525,75 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``dockerlab`` command."""
     parser = argparse.ArgumentParser(
         prog="dockerlab",
-        description="How Docker containers talk to each other: check the set-up, provision the lab image, "
-        "list, probe and clean labs. Only resources labelled dockerlab.lab are touched.",
-        epilog="Exit codes: 0 ok, 1 problems found or the operation failed, 2 usage error, 3 no Docker engine answers.",
+        description=_(
+            "How Docker containers talk to each other: check the set-up, provision the lab image, "
+            "list, probe and clean labs. Only resources labelled dockerlab.lab are touched."
+        ),
+        epilog=_(
+            "Exit codes: 0 ok, 1 problems found or the operation failed, 2 usage error, 3 no Docker engine answers."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"dockerlab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser(
         "doctor",
-        help="check the engine, socket, lab image, leftover labs and subnet clashes",
-        description="Check that everything the tutorial needs is in place; print each "
-        "problem with its fix. Exit 0 when all is well, 1 when a problem is found, "
-        "3 when no engine answers. A lab where nothing has run for "
-        f"{IDLE_SECONDS:g} s counts as left over. On Docker Desktop or a rootless engine it "
-        "notes what the lessons' host-side views show there.",
+        help=_("check the engine, socket, lab image, leftover labs and subnet clashes"),
+        description=_(
+            "Check that everything the tutorial needs is in place; print each problem with its fix. "
+            "Exit 0 when all is well, 1 when a problem is found, 3 when no engine answers. A lab "
+            "where nothing has run for {seconds:g} s counts as left over. On Docker Desktop or "
+            "a rootless engine it notes what the lessons' host-side views show there."
+        ).format(seconds=IDLE_SECONDS),
     )
     p.set_defaults(run=None)
 
     p = sub.add_parser(
         "image",
-        help="provision the lab image (built offline, never pulled)",
-        description=f"Make sure {labimage.IMAGE} is on the engine: reuse it, or build it "
-        "from this machine's static busybox (Debian's busybox-static). Never pulls.",
+        help=_("provision the lab image (built offline, never pulled)"),
+        description=_(
+            "Make sure {image} is on the engine: reuse it, or build it from this machine's static "
+            "busybox (Debian's busybox-static). Never pulls."
+        ).format(image=labimage.IMAGE),
     )
-    p.add_argument("--busybox", metavar="PATH", help="the static busybox binary to build from")
+    p.add_argument("--busybox", metavar="PATH", help=_("the static busybox binary to build from"))
     p.set_defaults(run=cmd_image)
 
     p = sub.add_parser(
         "status",
-        help="this engine's labs with their containers and networks",
-        description="List the labs on this engine (resources labelled dockerlab.lab) "
-        "with their containers and networks, as tables.",
+        help=_("this engine's labs with their containers and networks"),
+        description=_(
+            "List the labs on this engine (resources labelled dockerlab.lab) with their containers "
+            "and networks, as tables."
+        ),
     )
-    p.add_argument("lab", nargs="?", type=_lab_name, metavar="LAB", help="show only this lab")
+    p.add_argument("lab", nargs="?", type=_lab_name, metavar="LAB", help=_("show only this lab"))
     p.set_defaults(run=cmd_status)
 
     p = sub.add_parser(
         "clean",
-        help="remove one lab's resources, or every lab's (--all)",
-        description="Remove a lab's containers and networks, selected by their "
-        "dockerlab.lab label only; with --all, every resource carrying that label, "
-        "and nothing else.",
+        help=_("remove one lab's resources, or every lab's (--all)"),
+        description=_(
+            "Remove a lab's containers and networks, selected by their dockerlab.lab label only; "
+            "with --all, every resource carrying that label, and nothing else."
+        ),
     )
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("lab", nargs="?", type=_lab_name, metavar="LAB", help="the lab to remove")
-    which.add_argument("--all", action="store_true", help="every lab on this engine")
-    p.add_argument("--dry-run", "-n", action="store_true", help="list what would be removed, remove nothing")
+    which.add_argument("lab", nargs="?", type=_lab_name, metavar="LAB", help=_("the lab to remove"))
+    which.add_argument("--all", action="store_true", help=_("every lab on this engine"))
+    p.add_argument("--dry-run", "-n", action="store_true", help=_("list what would be removed, remove nothing"))
     p.set_defaults(run=cmd_clean)
 
     p = sub.add_parser(
         "matrix",
-        help="probe who reaches whom in a lab and print the grid",
-        description="Ping from every container of LAB to every other one and print "
-        "the reachability matrix (✓ reaches, ✗ does not).",
+        help=_("probe who reaches whom in a lab and print the grid"),
+        description=_(
+            "Ping from every container of LAB to every other one and print the reachability matrix "
+            "(✓ reaches, ✗ does not)."
+        ),
     )
-    p.add_argument("lab", type=_lab_name, metavar="LAB", help="the lab to probe")
-    p.add_argument("--by", choices=["name", "ip"], default="name", help="ping by container name (default) or by IP")
+    p.add_argument("lab", type=_lab_name, metavar="LAB", help=_("the lab to probe"))
+    p.add_argument("--by", choices=["name", "ip"], default="name", help=_("ping by container name (default) or by IP"))
     p.set_defaults(run=cmd_matrix)
     return parser
 
@@ -559,5 +623,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"dockerlab {args.command}: {e}", file=sys.stderr)
         return PROBLEMS
     except KeyboardInterrupt:
-        print(f"dockerlab {args.command}: interrupted", file=sys.stderr)
+        print(f"dockerlab {args.command}: " + _("interrupted"), file=sys.stderr)
         return 130

@@ -44,12 +44,14 @@ import pandas as pd
 
 from dockerlab import model, topology
 from dockerlab.errors import DockerlabError, InvalidInput, NeedsEngine
+from dockerlab.i18n import N_, VERDICT, _, ngettext
 from dockerlab.probe import REASONS
 
 if TYPE_CHECKING:
     from dockerlab.lab import ContainerHandle, Lab
 
-PASSED, NOT_YET = "PASSED", "NOT YET"
+#: The verdicts heading a check's feedback; translate with ``_(PASSED)`` when shown.
+PASSED, NOT_YET = N_("PASSED"), N_("NOT YET")
 #: The file a setup leaves in a container that must be repaired, not replaced.
 MARKER = "/tmp/.dockerlab-original"
 
@@ -72,7 +74,9 @@ class Finding:
     about: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return f"- {self.seen}\n    expected: {self.expected}\n    why: {self.why}"
+        expected = _("expected: {expected}").format(expected=self.expected)
+        why = _("why: {why}").format(why=self.why)
+        return f"- {self.seen}\n    {expected}\n    {why}"
 
     @property
     def key(self) -> tuple[str, str]:
@@ -97,7 +101,9 @@ class Finding:
 def _numbers(items: list[int]) -> str:
     """``1``, ``1 and 2``, ``1, 2 and 4``."""
     words = [str(i) for i in items]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return _("{numbers} and {last}").format(numbers=_(", ").join(words[:-1]), last=words[-1])
 
 
 @dataclass(frozen=True)
@@ -126,22 +132,26 @@ class CheckResult:
     def feedback(self) -> str:
         """What is wrong and what was expected (and why, once asked for); or what the passing lab shows."""
         if self.passed:
-            title = EXERCISE_INFO[self.exercise].title
-            return "\n".join([f"{PASSED} {self.exercise} ({title})", *self.notes])
+            title = _(EXERCISE_INFO[self.exercise].title)
+            return "\n".join([f"{_(PASSED)} {self.exercise} ({title})", *self.notes])
         n, shown = len(self.findings), self.shown
         if len(shown) < n:
-            count = f"1 of {n} things to fix (fix it and check again)"
+            count = _("1 of {n} things to fix (fix it and check again)").format(n=n)
         else:
-            count = f"{n} thing{'s' if n != 1 else ''} to fix"
+            count = ngettext("{n} thing to fix", "{n} things to fix", n).format(n=n)
         # no title here: a title such as "names through aliases" would name the means before the learner looks
-        lines = [f"{NOT_YET} {self.exercise}: {count}"]
+        lines = [f"{_(NOT_YET)} {self.exercise}: {count}"]
         lines += self._finding_lines(shown)
         lines += self.notes
         ask = f'exercises.hint("{self.exercise}", {self.hints_asked + 1})'
         if not self.explain:
-            lines.append(f"(ask {ask} for a hint, or check again to see why)")
+            lines.append(_("(ask {ask} for a hint, or check again to see why)").format(ask=ask))
         elif self.hints_asked < len(EXERCISE_INFO[self.exercise].hints):
-            lines.append(f"Stuck? {ask} gives {'a first' if not self.hints_asked else 'the next'} hint.")
+            if not self.hints_asked:
+                stuck = _("Stuck? {ask} gives a first hint.")
+            else:
+                stuck = _("Stuck? {ask} gives the next hint.")
+            lines.append(stuck.format(ask=ask))
         return "\n".join(lines)
 
     def _finding_lines(self, shown: tuple[Finding, ...]) -> list[str]:
@@ -153,17 +163,20 @@ class CheckResult:
         lines = []
         for i, f in enumerate(shown, 1):
             lines.append(f"{i}. {f.seen}" if numbered else f"- {f.seen}")
-            lines.append(f"   expected: {f.expected}")
+            lines.append("   " + _("expected: {expected}").format(expected=f.expected))
             if not self.explain:
                 continue
             group = groups[f.why_pattern()]
             if len(group) == 1:
-                lines.append(f"   why: {f.why}")
+                lines.append("   " + _("why: {why}").format(why=f.why))
             elif i == group[0]:
-                shown_for = "" if len({shown[k - 1].why for k in group}) == 1 else f"; shown for {i}"
-                lines.append(f"   why (same cause for {_numbers(group)}{shown_for}): {f.why}")
+                if len({shown[k - 1].why for k in group}) == 1:
+                    why = _("why (same cause for {numbers}): {why}")
+                else:
+                    why = _("why (same cause for {numbers}; shown for {i}): {why}")
+                lines.append("   " + why.format(numbers=_numbers(group), i=i, why=f.why))
             else:
-                lines.append(f"   why: same cause as {group[0]}")
+                lines.append("   " + _("why: same cause as {n}").format(n=group[0]))
         return lines
 
     def __str__(self) -> str:
@@ -242,20 +255,24 @@ class _State:
             if h is None:
                 found.append(
                     Finding(
-                        f"{n} does not exist in lab {self.lab.name!r}",
-                        f"a running container {n}",
-                        f'the exercise is about {n}: run the setup cell again (exercises.setup("{exercise}", lab)) '
-                        "to start afresh, or create it if the task asks you to",
+                        _("{n} does not exist in lab {name}").format(n=n, name=repr(self.lab.name)),
+                        _("a running container {n}").format(n=n),
+                        _(
+                            'the exercise is about {n}: run the setup cell again (exercises.setup("{exercise}", '
+                            "lab)) to start afresh, or create it if the task asks you to"
+                        ).format(n=n, exercise=exercise),
                         (n,),
                     )
                 )
             elif not h.running:
                 found.append(
                     Finding(
-                        f"{n} is {h.status}, not running",
-                        f"{n} running",
-                        "a stopped container keeps its name and settings but has no address on any network: "
-                        "it can neither send nor answer a ping",
+                        _("{n} is {status}, not running").format(n=n, status=h.status),
+                        _("{n} running").format(n=n),
+                        _(
+                            "a stopped container keeps its name and settings but has no address on any network: it "
+                            "can neither send nor answer a ping"
+                        ),
                         (n,),
                     )
                 )
@@ -267,16 +284,16 @@ class _State:
 
     def _where(self, name: str) -> str:
         nets = self.networks(name)
-        return ", ".join(nets) if nets else "no network"
+        return _(", ").join(nets) if nets else _("no network")
 
     def why(self, src: str, dst: str, by: str = "name") -> str:
         """Why ``src`` does or does not reach ``dst``: the model's explanation, without its verdict."""
         for n in (src, dst):
             if n not in self.handles:
-                return f"{n} does not exist"
+                return _("{name} does not exist").format(name=n)
         text = model.explain_state(self.model, src, dst, by).text
-        for verdict in (": NOT reachable", ": reachable"):
-            text = text.removesuffix(verdict)
+        for ok in (False, True):  # the verdict closing the sentence, in the learner's language
+            text = text.removesuffix(_("{why}: {verdict}").format(why="", verdict=_(VERDICT[ok])))
         return text
 
 
@@ -290,16 +307,24 @@ def _pair_findings(
         got = False if got is pd.NA else bool(got)
         if got == want:
             continue
-        how = "by name" if by == "name" else "at its address"
-        seen = f"{src} {'reaches' if got else 'does not reach'} {dst} {how}"
-        exp = f"{src} {'reaches' if want else 'must not reach'} {dst} {how}"
+        names = {"src": src, "dst": dst}
+        if by == "name":
+            seen = _("{src} reaches {dst} by name") if got else _("{src} does not reach {dst} by name")
+            exp = _("{src} reaches {dst} by name") if want else _("{src} must not reach {dst} by name")
+        else:
+            seen = _("{src} reaches {dst} at its address") if got else _("{src} does not reach {dst} at its address")
+            exp = _("{src} reaches {dst} at its address") if want else _("{src} must not reach {dst} at its address")
+        seen, exp = seen.format(**names), exp.format(**names)
         target = state.handles.get(dst)
         found.append(Finding(seen, exp, state.why(src, dst, by), (src, dst, *(target.ips.values() if target else ()))))
     return found
 
 
 def _ip_findings(state: _State, pairs: list[tuple[str, str]], expected: str, note: str = "") -> list[Finding]:
-    """Findings for the pairs whose source reaches any address of the target (all probed at once)."""
+    """Findings for the pairs whose source reaches any address of the target (all probed at once).
+
+    ``expected`` (with ``{src}`` and ``{dst}``) and ``note`` (the why, as ``{why}``) are catalogue messages.
+    """
     frame = state.lab.probe("ip")
     found = []
     for src, dst in pairs:
@@ -307,13 +332,13 @@ def _ip_findings(state: _State, pairs: list[tuple[str, str]], expected: str, not
         # A reply across isolated bridges is confirmed by a second ping before it is reported.
         confirmed = [(a, n) for a, n in zip(hit["probed"], hit["network"], strict=True) if state.lab.ping(src, a).ok]
         if confirmed:
-            where = ", ".join(f"{a} on {n}" for a, n in confirmed)
+            where = _(", ").join(_("{address} on {network}").format(address=a, network=n) for a, n in confirmed)
             found.append(
                 Finding(
-                    f"{src} reaches {dst} at {where}",
-                    expected.format(src=src, dst=dst),
-                    state.why(src, dst, "ip") + note,
-                    (src, dst, *(a for a, _ in confirmed)),
+                    _("{src} reaches {dst} at {where}").format(src=src, dst=dst, where=where),
+                    _(expected).format(src=src, dst=dst),
+                    _(note).format(why=state.why(src, dst, "ip")) if note else state.why(src, dst, "ip"),
+                    (src, dst, *(a for a, _network in confirmed)),
                 )
             )
     return found
@@ -351,14 +376,18 @@ def assigned_subnet(lab: Lab, preferred: str = "10.77.0.0/24") -> str:
     Networks of this lab itself do not count, so the answer stays the same
     once the learner has created the network.
     """
-    taken = [net for net, _ in lab.taken_subnets(ignore_own=True)]
+    taken = [net for net, _what in lab.taken_subnets(ignore_own=True)]
     start = ipaddress.ip_network(preferred)
     for cand in ipaddress.ip_network("10.0.0.0/8").subnets(new_prefix=start.prefixlen):
         if cand.network_address < start.network_address:
             continue
         if not any(cand.overlaps(t) for t in taken):
             return str(cand)
-    raise InvalidInput(f"No free /{start.prefixlen} subnet from {preferred} on: remove unused Docker networks.")
+    raise InvalidInput(
+        _("No free /{prefixlen} subnet from {preferred} on: remove unused Docker networks.").format(
+            prefixlen=start.prefixlen, preferred=preferred
+        )
+    )
 
 
 def _ex02_params(lab: Lab) -> dict[str, str]:
@@ -382,10 +411,14 @@ def _check_ex02(lab: Lab, answer: Any) -> list[Finding]:
     if p["network"] not in nets.index:
         return [
             Finding(
-                f"there is no network {p['network']} in this lab",
-                f"a bridge network {p['network']} with subnet {p['subnet']} and gateway {p['gateway']}",
-                "a fixed address needs a user-defined network with an explicit subnet: Docker refuses --ip "
-                "on its default bridge and on networks whose addresses it chose itself",
+                _("there is no network {network} in this lab").format(network=p["network"]),
+                _("a bridge network {network} with subnet {subnet} and gateway {gateway}").format(
+                    network=p["network"], subnet=p["subnet"], gateway=p["gateway"]
+                ),
+                _(
+                    "a fixed address needs a user-defined network with an explicit subnet: Docker refuses "
+                    "--ip on its default bridge and on networks whose addresses it chose itself"
+                ),
             )
         ]
     found = []
@@ -393,10 +426,14 @@ def _check_ex02(lab: Lab, answer: Any) -> list[Finding]:
     if row["subnet"] != p["subnet"] or row["gateway"] != p["gateway"]:
         found.append(
             Finding(
-                f"{p['network']} has subnet {row['subnet']} and gateway {row['gateway']}",
-                f"subnet {p['subnet']} and gateway {p['gateway']}",
-                "the addresses of a network are fixed when it is created; the task gives you this subnet because it "
-                "overlaps nothing on this engine",
+                _("{network} has subnet {subnet} and gateway {gateway}").format(
+                    network=p["network"], subnet=row["subnet"], gateway=row["gateway"]
+                ),
+                _("subnet {subnet} and gateway {gateway}").format(subnet=p["subnet"], gateway=p["gateway"]),
+                _(
+                    "the addresses of a network are fixed when it is created; the task gives you this subnet "
+                    "because it overlaps nothing on this engine"
+                ),
             )
         )
     state = _State(lab)
@@ -411,26 +448,30 @@ def _check_ex02(lab: Lab, answer: Any) -> list[Finding]:
     if ep is None:
         found.append(
             Finding(
-                f"e2-db is not on {p['network']} (it is on {state._where('e2-db')})",
-                f"e2-db attached to {p['network']} at {p['ip']}",
-                "a container gets an address only on the networks it is attached to",
+                _("e2-db is not on {network} (it is on {networks})").format(
+                    network=p["network"], networks=state._where("e2-db")
+                ),
+                _("e2-db attached to {network} at {ip}").format(network=p["network"], ip=p["ip"]),
+                _("a container gets an address only on the networks it is attached to"),
             )
         )
     elif ep.ip != p["ip"] or fixed != p["ip"]:
-        how = "chosen by Docker" if not fixed else f"fixed at {fixed}"
+        how = _("chosen by Docker") if not fixed else _("fixed at {address}").format(address=fixed)
         found.append(
             Finding(
-                f"e2-db has {ep.ip} on {p['network']} ({how})",
-                f"the fixed address {p['ip']}",
-                "an address Docker picks can change when containers are recreated; only an address "
-                "set when the container joins the network (--ip) is guaranteed",
+                _("e2-db has {ip} on {network} ({how})").format(ip=ep.ip, network=p["network"], how=how),
+                _("the fixed address {ip}").format(ip=p["ip"]),
+                _(
+                    "an address Docker picks can change when containers are recreated; only an address set "
+                    "when the container joins the network (--ip) is guaranteed"
+                ),
             )
         )
     elif not lab.ping("e2-app", p["ip"]).ok:
         found.append(
             Finding(
-                f"e2-app does not reach {p['ip']}",
-                f"e2-app reaches e2-db at {p['ip']}",
+                _("e2-app does not reach {ip}").format(ip=p["ip"]),
+                _("e2-app reaches e2-db at {ip}").format(ip=p["ip"]),
                 state.why("e2-app", "e2-db", "ip"),
             )
         )
@@ -460,18 +501,28 @@ def _check_ex03(lab: Lab, answer: Any) -> list[Finding]:
         if r.ok and owners == [dst]:
             continue
         if r.address and owners != [dst]:
-            seen = f"from {src}, the name {alias} resolves to {r.address} ({', '.join(owners) or 'no lab container'})"
-            why = "an alias answers for the container whose network attachment carries it"
-        elif r.reason == "unresolved":
-            seen = f"from {src}, the name {alias} does not resolve"
-            why = (
-                f"nothing on {src}'s networks ({state._where(src)}) answers to {alias}: on a user-defined "
-                "network a container answers to its own name, plus the aliases its attachment carries"
+            seen = _("from {src}, the name {alias} resolves to {address} ({owners})").format(
+                src=src, alias=alias, address=r.address, owners=", ".join(owners) or _("no lab container")
             )
+            why = _("an alias answers for the container whose network attachment carries it")
+        elif r.reason == "unresolved":
+            seen = _("from {src}, the name {alias} does not resolve").format(src=src, alias=alias)
+            why = _(
+                "nothing on {src}'s networks ({networks}) answers to {alias}: on a user-defined network a container "
+                "answers to its own name, plus the aliases its attachment carries"
+            ).format(src=src, networks=state._where(src), alias=alias)
         else:
-            seen = f"{src} does not reach {alias} ({REASONS.get(r.reason, r.reason)})"
+            reason = _(REASONS[r.reason]) if r.reason in REASONS else r.reason
+            seen = _("{src} does not reach {alias} ({reason})").format(src=src, alias=alias, reason=reason)
             why = state.why(src, dst)
-        found.append(Finding(seen, f"{src} reaches {dst} under the name {alias}", why, (src, alias, dst)))
+        found.append(
+            Finding(
+                seen,
+                _("{src} reaches {dst} under the name {alias}").format(src=src, dst=dst, alias=alias),
+                why,
+                (src, alias, dst),
+            )
+        )
     return found
 
 
@@ -500,7 +551,9 @@ def _prediction_cells(answer: Any) -> dict[tuple[str, str], Any]:
         return {(str(s), str(t)): answer.loc[s, t] for s in answer.index for t in answer.columns if s != t}
     if isinstance(answer, Mapping):
         return {tuple(k): v for k, v in answer.items() if isinstance(k, tuple) and len(k) == 2}
-    raise InvalidInput("A prediction is a dict {(source, target): True/False} or a DataFrame like lab.reachability().")
+    raise InvalidInput(
+        _("A prediction is a dict {(source, target): True/False} or a DataFrame like lab.reachability().")
+    )
 
 
 def _check_ex04(lab: Lab, answer: Any) -> list[Finding]:
@@ -522,8 +575,16 @@ def _check_ex04(lab: Lab, answer: Any) -> list[Finding]:
             elif bool(guess) != got:
                 found.append(
                     Finding(
-                        f"you predicted {src} {'reaches' if guess else 'does not reach'} {dst} by name",
-                        f"measured: {src} {'reaches' if got else 'does not reach'} {dst} by name",
+                        (
+                            _("you predicted {src} reaches {dst} by name")
+                            if guess
+                            else _("you predicted {src} does not reach {dst} by name")
+                        ).format(src=src, dst=dst),
+                        (
+                            _("measured: {src} reaches {dst} by name")
+                            if got
+                            else _("measured: {src} does not reach {dst} by name")
+                        ).format(src=src, dst=dst),
                         state.why(src, dst),
                         (src, dst),
                     )
@@ -532,9 +593,11 @@ def _check_ex04(lab: Lab, answer: Any) -> list[Finding]:
         found.insert(
             0,
             Finding(
-                f"{len(blanks)} of 12 cells have no True/False prediction: {', '.join(blanks)}",
-                "a prediction for every ordered pair of different containers",
-                "a prediction is only a prediction if it is written down before you measure",
+                _("{count} of 12 cells have no True/False prediction: {cells}").format(
+                    count=len(blanks), cells=", ".join(blanks)
+                ),
+                _("a prediction for every ordered pair of different containers"),
+                _("a prediction is only a prediction if it is written down before you measure"),
             ),
         )
     return found
@@ -561,14 +624,14 @@ def _check_ex05(lab: Lab, answer: Any) -> list[Finding]:
     found += _ip_findings(
         state,
         [("e5-left", "e5-right"), ("e5-right", "e5-left")],
-        "{src} does not reach {dst} at all, not even by address",
+        N_("{src} does not reach {dst} at all, not even by address"),
     )
     if len(state.networks("e5-mid")) < 2 and not found:
         found.append(
             Finding(
-                "e5-mid is on one network only",
-                "e5-mid on two bridges",
-                "the task is about a container between two isolated bridges",
+                _("e5-mid is on one network only"),
+                _("e5-mid on two bridges"),
+                _("the task is about a container between two isolated bridges"),
             )
         )
     return found
@@ -603,8 +666,8 @@ def _check_ex06(lab: Lab, answer: Any) -> list[Finding]:
     found += _ip_findings(
         state,
         [("e6-web", "e6-db"), ("e6-db", "e6-web")],
-        "no path at all from {src} to {dst}",
-        "; hiding a name is not isolation",
+        N_("no path at all from {src} to {dst}"),
+        N_("{why}; hiding a name is not isolation"),
     )
     return found
 
@@ -680,15 +743,21 @@ def veth_pair(lab: Lab, container: str) -> VethPair:
     numbers = inside.output.split()[:2]
     if not inside.ok or len(numbers) != 2 or not all(n.isdigit() for n in numbers):
         raise NeedsEngine(
-            f"Could not read {container}'s eth0 indexes ({inside.output.strip()[:80]!r}). This exercise needs a "
-            "real engine: veth pairs are kernel interfaces, which a simulated engine does not have."
+            _(
+                "Could not read {container}'s eth0 indexes ({output}). This exercise needs a real engine: "
+                "veth pairs are kernel interfaces, which a simulated engine does not have."
+            ).format(container=container, output=repr(inside.output.strip()[:80]))
         )
     ifindex, iflink = (int(n) for n in numbers)
     host = topology.parse_snapshot(lab.host_snapshot("exercise"))
     for link in host.values():
         if link.ifindex == iflink and link.iflink == ifindex:
             return VethPair(ifindex, iflink, link.name, link.master)
-    raise DockerlabError(f"No host interface is the peer of {container}'s eth0 (its iflink is {iflink}).")
+    raise DockerlabError(
+        _("No host interface is the peer of {container}'s eth0 (its iflink is {iflink}).").format(
+            container=container, iflink=iflink
+        )
+    )
 
 
 def veth_truth(lab: Lab, container: str) -> tuple[str, str | None]:
@@ -721,38 +790,48 @@ def _check_ex07(lab: Lab, answer: Any) -> list[Finding]:
     if not g_veth:
         found.append(
             Finding(
-                "no veth given (answer['veth'] is empty)",
-                "the name of the host-side end of e7-box's eth0",
-                "every eth0@ifN in a container is one end of a veth pair; N is the index of the "
-                "other end, which lives on the host",
+                _("no veth given (answer['veth'] is empty)"),
+                _("the name of the host-side end of e7-box's eth0"),
+                _(
+                    "every eth0@ifN in a container is one end of a veth pair; N is the index of the other "
+                    "end, which lives on the host"
+                ),
             )
         )
     elif not veth_right:
         found.append(
             Finding(
-                f"{g_veth} is not the other end of e7-box's eth0",
-                "the host-side end of e7-box's eth0",
-                "match indexes, not names: on the host, the other end is the interface whose own index is the N "
-                "of eth0@ifN, and its own @ifM points back at eth0's index",
+                _("{veth} is not the other end of e7-box's eth0").format(veth=g_veth),
+                _("the host-side end of e7-box's eth0"),
+                _(
+                    "match indexes, not names: on the host, the other end is the interface whose own index "
+                    "is the N of eth0@ifN, and its own @ifM points back at eth0's index"
+                ),
             )
         )
     if not g_bridge:
         found.append(
             Finding(
-                "no bridge given (answer['bridge'] is empty)",
-                "the bridge the host-side veth is plugged into",
-                "on the host, a veth of a bridge network is enslaved to that network's Linux bridge "
-                "(ip link shows it as 'master ...')",
+                _("no bridge given (answer['bridge'] is empty)"),
+                _("the bridge the host-side veth is plugged into"),
+                _(
+                    "on the host, a veth of a bridge network is enslaved to that network's Linux bridge (ip "
+                    "link shows it as 'master ...')"
+                ),
             )
         )
     elif g_bridge != pair.bridge:
         if g_bridge == model.DEFAULT_BRIDGE_DEVICE:
-            hint_text = f"e7-box is not on the default bridge, so its bridge is not {model.DEFAULT_BRIDGE_DEVICE}"
+            hint_text = _("e7-box is not on the default bridge, so its bridge is not {device}").format(
+                device=model.DEFAULT_BRIDGE_DEVICE
+            )
         else:
-            hint_text = "each user-defined network has its own bridge, br- plus the start of the network id"
+            hint_text = _("each user-defined network has its own bridge, br- plus the start of the network id")
         found.append(
             Finding(
-                f"{g_bridge} is not the bridge of e7-box's veth", "the bridge e7-box's veth is plugged into", hint_text
+                _("{bridge} is not the bridge of e7-box's veth").format(bridge=g_bridge),
+                _("the bridge e7-box's veth is plugged into"),
+                hint_text,
             )
         )
     found += _evidence_findings(pair, given.get("evidence"), veth_right)
@@ -762,13 +841,13 @@ def _check_ex07(lab: Lab, answer: Any) -> list[Finding]:
 def _evidence_findings(pair: VethPair, evidence: Any, veth_right: bool) -> list[Finding]:
     """Whether the evidence shows both ends of the pair as ``ip link`` names them (eth0@ifN, veth...@ifM)."""
     text = _evidence_text(evidence)
-    expected = "the two names ip link prints for this pair: eth0@ifN inside e7-box, and veth...@ifM on the host"
+    expected = _("the two names ip link prints for this pair: eth0@ifN inside e7-box, and veth...@ifM on the host")
     if not text.strip():
         return [
             Finding(
-                "no evidence given (answer['evidence'] is empty)",
+                _("no evidence given (answer['evidence'] is empty)"),
                 expected,
-                "a name can be guessed; the two index numbers show that the two ends point at each other",
+                _("a name can be guessed; the two index numbers show that the two ends point at each other"),
             )
         ]
     names = [(name, int(n)) for name, n in _IP_LINK_NAME.findall(text)]
@@ -777,12 +856,16 @@ def _evidence_findings(pair: VethPair, evidence: Any, veth_right: bool) -> list[
         given = [f"{name}@if{n}" for name, n in names if name == "eth0"]
         found.append(
             Finding(
-                f"your evidence says {', '.join(given)}, which is not what ip link shows for e7-box's eth0"
+                _("your evidence says {given}, which is not what ip link shows for e7-box's eth0").format(
+                    given=", ".join(given)
+                )
                 if given
-                else "your evidence has no eth0@ifN",
-                "eth0@ifN exactly as ip link prints it inside e7-box",
-                "each container has its own eth0, with its own number: read it inside e7-box, in this lab "
-                "(the numbers change when a container is recreated)",
+                else _("your evidence has no eth0@ifN"),
+                _("eth0@ifN exactly as ip link prints it inside e7-box"),
+                _(
+                    "each container has its own eth0, with its own number: read it inside e7-box, in this "
+                    "lab (the numbers change when a container is recreated)"
+                ),
             )
         )
     # From Engine 28 the container's end is interface 2 inside it, and the host's busybox ip prints the
@@ -792,12 +875,16 @@ def _evidence_findings(pair: VethPair, evidence: Any, veth_right: bool) -> list[
         given = [f"{name}@if{n}" for name, n in names if name == pair.veth]
         found.append(
             Finding(
-                f"your evidence says {', '.join(given)}, which is not what the host's ip link shows for {pair.veth}"
+                _("your evidence says {given}, which is not what the host's ip link shows for {veth}").format(
+                    given=", ".join(given), veth=pair.veth
+                )
                 if given
-                else f"your evidence has no {pair.veth}@ifM",
-                f"{pair.veth}@ifM exactly as ip link prints it on the host",
-                "the M of the host end is the index of its other end: on the right veth it is eth0's own "
-                "index, the number before 'eth0@' in the container's ip link",
+                else _("your evidence has no {veth}@ifM").format(veth=pair.veth),
+                _("{veth}@ifM exactly as ip link prints it on the host").format(veth=pair.veth),
+                _(
+                    "the M of the host end is the index of its other end: on the right veth it is eth0's own "
+                    "index, the number before 'eth0@' in the container's ip link"
+                ),
             )
         )
     return found
@@ -835,14 +922,16 @@ def _check_ex08(lab: Lab, answer: Any) -> list[Finding]:
         if h is not None and h.running and lab.exec(n, ["test", "-e", MARKER]).exit_code == 1:
             found.append(
                 Finding(
-                    f"{n} is a new container, not the one the setup made",
-                    f"the original {n}, repaired in place",
-                    "a database or cache holds data; removing the container to build a fresh one loses "
-                    "whatever it kept outside a volume. A repair changes what exists",
+                    _("{n} is a new container, not the one the setup made").format(n=n),
+                    _("the original {n}, repaired in place").format(n=n),
+                    _(
+                        "a database or cache holds data; removing the container to build a fresh one loses "
+                        "whatever it kept outside a volume. A repair changes what exists"
+                    ),
                     (n,),
                 )
             )
-    absent = [f for f in state.missing(_EX08, "ex08") if "does not exist" in f.seen]
+    absent = state.missing([n for n in _EX08 if n not in state.handles], "ex08")
     if absent:
         return found + absent
     stopped = [n for n in _EX08 if not state.handles[n].running]
@@ -852,10 +941,12 @@ def _check_ex08(lab: Lab, answer: Any) -> list[Finding]:
     for n in no_network:
         found.append(
             Finding(
-                f"{n} runs with --network none",
-                f"{n} on e8-net",
-                "a container started with --network none has only its loopback: no interface, "
-                "no address, no way to any other container",
+                _("{n} runs with --network none").format(n=n),
+                _("{n} on e8-net").format(n=n),
+                _(
+                    "a container started with --network none has only its loopback: no interface, no "
+                    "address, no way to any other container"
+                ),
                 (n,),
             )
         )
@@ -863,10 +954,12 @@ def _check_ex08(lab: Lab, answer: Any) -> list[Finding]:
     for n in elsewhere:
         found.append(
             Finding(
-                f"{n} is not on e8-net (it is on {state._where(n)})",
-                f"{n} on e8-net",
-                "names resolve through the embedded DNS of a network both containers are on; "
-                f"{n} is on none of the others' networks",
+                _("{n} is not on e8-net (it is on {networks})").format(n=n, networks=state._where(n)),
+                _("{n} on e8-net").format(n=n),
+                _(
+                    "names resolve through the embedded DNS of a network both containers are on; {n} is on "
+                    "none of the others' networks"
+                ).format(n=n),
                 (n,),
             )
         )
@@ -881,163 +974,221 @@ def _check_ex08(lab: Lab, answer: Any) -> list[Finding]:
 _LIST = [
     Exercise(
         "ex01",
-        "one-way names",
-        "Containers e1-web and e1-db run on Docker's default bridge. Make e1-web reach e1-db by name, "
-        "while e1-db must NOT reach e1-web by name.",
+        N_("one-way names"),
+        N_(
+            "Containers e1-web and e1-db run on Docker's default bridge. Make e1-web reach e1-db by name, "
+            "while e1-db must NOT reach e1-web by name."
+        ),
         10,
         (
-            "Ping by name in both directions, and read /etc/hosts in both containers (lab.read_file). "
-            "Who knows whose name?",
-            "On the default bridge there is no DNS: a name resolves only if it is written in the container's "
-            "/etc/hosts. The article shows the docker run option that writes it.",
-            "The option belongs to the container that must resolve the other's name, and options are fixed at "
-            "creation: that container must be created again (lab.run with the same name and a new spec replaces it).",
+            N_(
+                "Ping by name in both directions, and read /etc/hosts in both containers (lab.read_file). "
+                "Who knows whose name?"
+            ),
+            N_(
+                "On the default bridge there is no DNS: a name resolves only if it is written in the container's "
+                "/etc/hosts. The article shows the docker run option that writes it."
+            ),
+            N_(
+                "The option belongs to the container that must resolve the other's name, and options are fixed at "
+                "creation: that container must be created again (lab.run with the same name and a new spec "
+                "replaces it)."
+            ),
         ),
         _setup_ex01,
         _check_ex01,
-        objective="Make `e1-web` reach `e1-db` by name, while `e1-db` must not reach `e1-web` by name. "
-        "Both run on the default bridge.",
+        objective=N_(
+            "Make `e1-web` reach `e1-db` by name, while `e1-db` must not reach `e1-web` by name. "
+            "Both run on the default bridge."
+        ),
         chapters=("03", "02"),
     ),
     Exercise(
         "ex02",
-        "a fixed address",
-        "Create the network e2-net with the subnet and gateway printed by the setup cell, run e2-db on it "
-        "with the fixed address printed there, and let e2-app (already running) reach e2-db at that address.",
+        N_("a fixed address"),
+        N_(
+            "Create the network e2-net with the subnet and gateway printed by the setup cell, run e2-db on it "
+            "with the fixed address printed there, and let e2-app (already running) reach e2-db at that address."
+        ),
         10,
         (
-            "Docker gives fixed addresses only on a network whose subnet you chose yourself.",
-            "lab.network takes subnet= and gateway=; lab.run takes network= and ip=.",
-            "e2-app is on the default bridge: it needs one more network to reach the new one, and a running "
-            "container can join a network without being recreated.",
+            N_("Docker gives fixed addresses only on a network whose subnet you chose yourself."),
+            N_("lab.network takes subnet= and gateway=; lab.run takes network= and ip=."),
+            N_(
+                "e2-app is on the default bridge: it needs one more network to reach the new one, and a running "
+                "container can join a network without being recreated."
+            ),
         ),
         _setup_ex02,
         _check_ex02,
-        objective="Create `e2-net` with the subnet and gateway the setup prints, run `e2-db` on it at the "
-        "printed fixed address, and let the running `e2-app` reach that address.",
+        objective=N_(
+            "Create `e2-net` with the subnet and gateway the setup prints, run `e2-db` on it at the "
+            "printed fixed address, and let the running `e2-app` reach that address."
+        ),
         chapters=("05", "06"),
     ),
     Exercise(
         "ex03",
-        "names through aliases",
-        "e3-front and e3-back share e3-net. Make e3-front reach e3-back under the name backend, and e3-back "
-        "reach e3-front under the name frontend.",
+        N_("names through aliases"),
+        N_(
+            "e3-front and e3-back share e3-net. Make e3-front reach e3-back under the name backend, and e3-back "
+            "reach e3-front under the name frontend."
+        ),
         10,
         (
-            "On a user-defined network a container can answer to more names than its own.",
-            "Those extra names are network aliases: they belong to one attachment (container + network) and the "
-            "network's embedded DNS answers them.",
-            "An attachment's aliases are set when the container joins the network: when it is created, or when "
-            "it is disconnected and connected again.",
+            N_("On a user-defined network a container can answer to more names than its own."),
+            N_(
+                "Those extra names are network aliases: they belong to one attachment (container + network) and the "
+                "network's embedded DNS answers them."
+            ),
+            N_(
+                "An attachment's aliases are set when the container joins the network: when it is created, or when "
+                "it is disconnected and connected again."
+            ),
         ),
         _setup_ex03,
         _check_ex03,
-        objective="`e3-front` reaches `e3-back` under the name `backend`, and `e3-back` reaches `e3-front` "
-        "under the name `frontend`. Both share `e3-net`.",
+        objective=N_(
+            "`e3-front` reaches `e3-back` under the name `backend`, and `e3-back` reaches `e3-front` "
+            "under the name `frontend`. Both share `e3-net`."
+        ),
         chapters=("05",),
     ),
     Exercise(
         "ex04",
-        "predict the matrix",
-        "Four containers are spread over e4-net, e4-side and the default bridge (see lab.addresses()). "
-        "Before measuring, predict who reaches whom BY NAME: fill prediction[(source, target)] = True/False "
-        "for all 12 ordered pairs. Do not change the lab.",
+        N_("predict the matrix"),
+        N_(
+            "Four containers are spread over e4-net, e4-side and the default bridge (see lab.addresses()). "
+            "Before measuring, predict who reaches whom BY NAME: fill prediction[(source, target)] = True/False "
+            "for all 12 ordered pairs. Do not change the lab."
+        ),
         15,
         (
-            "List each container's networks (lab.addresses()). Names only resolve through a user-defined network "
-            "both share, or a --link.",
-            "Being on the default bridge together gives addresses, not names.",
-            "A container on two networks is a member of both; but membership is not transitive.",
+            N_(
+                "List each container's networks (lab.addresses()). Names only resolve through a user-defined network "
+                "both share, or a --link."
+            ),
+            N_("Being on the default bridge together gives addresses, not names."),
+            N_("A container on two networks is a member of both; but membership is not transitive."),
         ),
         _setup_ex04,
         _check_ex04,
-        objective="Before measuring, predict who reaches whom *by name* for 12 ordered pairs of four "
-        "containers spread over `e4-net`, `e4-side` and the default bridge. Do not change the lab.",
+        objective=N_(
+            "Before measuring, predict who reaches whom *by name* for 12 ordered pairs of four "
+            "containers spread over `e4-net`, `e4-side` and the default bridge. Do not change the lab."
+        ),
         chapters=("02", "05", "06"),
         takes_answer=True,
     ),
     Exercise(
         "ex05",
-        "the one in the middle",
-        "e5-left, e5-mid and e5-right run on the default bridge. Rearrange them over two bridges of your own "
-        "so that e5-mid reaches both others by name (and they reach it), while e5-left and e5-right cannot "
-        "reach each other at all, neither by name nor by any address.",
+        N_("the one in the middle"),
+        N_(
+            "e5-left, e5-mid and e5-right run on the default bridge. Rearrange them over two bridges of your own "
+            "so that e5-mid reaches both others by name (and they reach it), while e5-left and e5-right cannot "
+            "reach each other at all, neither by name nor by any address."
+        ),
         15,
         (
-            "Two user-defined networks give you two isolated bridges with names.",
-            "A container can be attached to more than one network.",
-            "The default bridge connects everything on it by address: nothing that must stay apart may remain there.",
+            N_("Two user-defined networks give you two isolated bridges with names."),
+            N_("A container can be attached to more than one network."),
+            N_(
+                "The default bridge connects everything on it by address: nothing that must stay apart may "
+                "remain there."
+            ),
         ),
         _setup_ex05,
         _check_ex05,
-        objective="Rearrange `e5-left`, `e5-mid`, `e5-right` over two bridges of your own: `e5-mid` reaches "
-        "both by name and they reach it, while `e5-left` and `e5-right` cannot reach each other at all, "
-        "not even by address.",
+        objective=N_(
+            "Rearrange `e5-left`, `e5-mid`, `e5-right` over two bridges of your own: `e5-mid` reaches "
+            "both by name and they reach it, while `e5-left` and `e5-right` cannot reach each other at all, "
+            "not even by address."
+        ),
         chapters=("06",),
     ),
     Exercise(
         "ex06",
-        "isolate the database",
-        "e6-web, e6-app and e6-db share e6-net. Keep e6-web <-> e6-app and e6-app <-> e6-db working by name, "
-        "but make sure e6-web and e6-db cannot reach each other in any way.",
+        N_("isolate the database"),
+        N_(
+            "e6-web, e6-app and e6-db share e6-net. Keep e6-web <-> e6-app and e6-app <-> e6-db working by name, "
+            "but make sure e6-web and e6-db cannot reach each other in any way."
+        ),
         15,
         (
-            "Reachability follows shared networks: what must e6-app share with each of the others?",
-            "A second network for the back end, and e6-db leaving the front one.",
-            "Running containers can join and leave networks without being recreated.",
+            N_("Reachability follows shared networks: what must e6-app share with each of the others?"),
+            N_("A second network for the back end, and e6-db leaving the front one."),
+            N_("Running containers can join and leave networks without being recreated."),
         ),
         _setup_ex06,
         _check_ex06,
-        objective="Keep `e6-web ⇄ e6-app` and `e6-app ⇄ e6-db` working by name, but `e6-web` and `e6-db` "
-        "must not reach each other in any way.",
+        objective=N_(
+            "Keep `e6-web ⇄ e6-app` and `e6-app ⇄ e6-db` working by name, but `e6-web` and `e6-db` "
+            "must not reach each other in any way."
+        ),
         chapters=("06", "07"),
     ),
     Exercise(
         "ex07",
-        "the host side of a veth pair",
-        "e7-box runs on e7-net. Find the host-side veth interface paired with its eth0, and the Linux bridge "
-        "that veth is plugged into, and show how you know: answer = {'veth': ..., 'bridge': ..., "
-        "'evidence': ...}, where the evidence is the two names ip link prints for the pair, "
-        "eth0@ifN inside e7-box and veth...@ifM on the host.",
+        N_("the host side of a veth pair"),
+        N_(
+            "e7-box runs on e7-net. Find the host-side veth interface paired with its eth0, and the Linux bridge "
+            "that veth is plugged into, and show how you know: answer = {'veth': ..., 'bridge': ..., "
+            "'evidence': ...}, where the evidence is the two names ip link prints for the pair, "
+            "eth0@ifN inside e7-box and veth...@ifM on the host."
+        ),
         15,
         (
-            "In the container, ip link shows eth0@ifN: N is the index of the other end of the pair, and the "
-            "number before 'eth0@' is eth0's own index. Write both down.",
-            "The other end lives in the host's network namespace. lab.host_snapshot() prints what the host "
-            "sees; its first part is the host's ip link, one interface per line, each starting with its index. "
-            "Find the line whose index is N, and check that its @ifM is eth0's own index.",
-            "On the host, the veth's line says 'master <bridge>': docker0 for the default bridge, br-<id> for "
-            "a network of your own. Your evidence: the two names exactly as ip link prints them, "
-            "eth0@ifN inside and veth...@ifM on the host.",
+            N_(
+                "In the container, ip link shows eth0@ifN: N is the index of the other end of the pair, and the "
+                "number before 'eth0@' is eth0's own index. Write both down."
+            ),
+            N_(
+                "The other end lives in the host's network namespace. lab.host_snapshot() prints what the host "
+                "sees; its first part is the host's ip link, one interface per line, each starting with its index. "
+                "Find the line whose index is N, and check that its @ifM is eth0's own index."
+            ),
+            N_(
+                "On the host, the veth's line says 'master <bridge>': docker0 for the default bridge, br-<id> for "
+                "a network of your own. Your evidence: the two names exactly as ip link prints them, "
+                "eth0@ifN inside and veth...@ifM on the host."
+            ),
         ),
         _setup_ex07,
         _check_ex07,
-        objective="For `e7-box` (on `e7-net`), find the host-side veth paired with its `eth0` and the Linux "
-        "bridge it is plugged into, and show how you know: "
-        '`answer = {"veth": ..., "bridge": ..., "evidence": ...}`, the evidence being the two names '
-        "`ip link` prints for the pair (`eth0@if…` inside the container, `veth…@if…` on the host).",
+        objective=N_(
+            "For `e7-box` (on `e7-net`), find the host-side veth paired with its `eth0` and the Linux "
+            "bridge it is plugged into, and show how you know: "
+            '`answer = {"veth": ..., "bridge": ..., "evidence": ...}`, the evidence being the two names '
+            "`ip link` prints for the pair (`eth0@if…` inside the container, `veth…@if…` on the host)."
+        ),
         chapters=("04", "05", "06"),
         takes_answer=True,
         needs_engine=True,
     ),
     Exercise(
         "ex08",
-        "repair a broken lab",
-        "e8-web, e8-db and e8-cache should all reach each other by name on e8-net, but the lab has three faults. "
-        "Find them and repair them with the fewest changes. e8-db and e8-cache hold data: repair them in place, "
-        "do not recreate them (e8-web is stateless and may be recreated).",
+        N_("repair a broken lab"),
+        N_(
+            "e8-web, e8-db and e8-cache should all reach each other by name on e8-net, but the lab has three faults. "
+            "Find them and repair them with the fewest changes. e8-db and e8-cache hold data: repair them in place, "
+            "do not recreate them (e8-web is stateless and may be recreated)."
+        ),
         20,
         (
-            "Look before you change: each container's state and networks (lab.addresses(), lab['e8-web']).",
-            "One container is not running, one is on the wrong network, one has no network at all.",
-            "Three faults, three changes: start, connect, and one container that must get a real network "
-            "(Docker cannot add a network to a container started with --network none).",
+            N_("Look before you change: each container's state and networks (lab.addresses(), lab['e8-web'])."),
+            N_("One container is not running, one is on the wrong network, one has no network at all."),
+            N_(
+                "Three faults, three changes: start, connect, and one container that must get a real network "
+                "(Docker cannot add a network to a container started with --network none)."
+            ),
         ),
         _setup_ex08,
         _check_ex08,
-        objective="`e8-web`, `e8-db`, `e8-cache` must all reach each other by name on `e8-net`. Find the "
-        "three faults and repair them with the fewest changes; `e8-db` and `e8-cache` hold data and must be "
-        "repaired in place.",
+        objective=N_(
+            "`e8-web`, `e8-db`, `e8-cache` must all reach each other by name on `e8-net`. Find the "
+            "three faults and repair them with the fewest changes; `e8-db` and `e8-cache` hold data and must be "
+            "repaired in place."
+        ),
         chapters=("02", "03", "04", "05", "06"),
         one_at_a_time=True,
     ),
@@ -1051,7 +1202,11 @@ EXERCISE_INFO: dict[str, Exercise] = {e.id: e for e in _LIST}
 
 def _get(exercise_id: str) -> Exercise:
     if exercise_id not in EXERCISE_INFO:
-        raise InvalidInput(f"Unknown exercise {exercise_id!r}; the exercises are {', '.join(EXERCISES)}.")
+        raise InvalidInput(
+            _("Unknown exercise {exercise_id}; the exercises are {exercises}.").format(
+                exercise_id=repr(exercise_id), exercises=", ".join(EXERCISES)
+            )
+        )
     return EXERCISE_INFO[exercise_id]
 
 
@@ -1091,7 +1246,7 @@ def setup(exercise_id: str, lab: Lab) -> Task:
         params = dict(ex.setup(lab))
     finally:
         lab.echo = echo
-    text = f"{ex.id}: {ex.title}\n{ex.task}"
+    text = f"{ex.id}: {_(ex.title)}\n{_(ex.task)}"
     if params:
         text += "\n" + "\n".join(f"  {k}: {v}" for k, v in params.items())
     return Task(ex.id, text, params)
@@ -1105,11 +1260,11 @@ def hint(exercise_id: str, stage: int = 1) -> str:
     """
     ex = _get(exercise_id)
     if not isinstance(stage, int) or stage < 1:
-        raise InvalidInput(f"stage is 1, 2 or 3, not {stage!r}.")
+        raise InvalidInput(_("stage is 1, 2 or 3, not {stage}.").format(stage=repr(stage)))
     n = len(ex.hints)
     _HINTS_ASKED[ex.id] = max(_HINTS_ASKED.get(ex.id, 0), min(stage, n))
-    text = f"Hint {min(stage, n)}/{n}: {ex.hints[min(stage, n) - 1]}"
-    return text if stage <= n else text + " (that was the last hint)"
+    text = _("Hint {stage}/{n}: {hint}").format(stage=min(stage, n), n=n, hint=_(ex.hints[min(stage, n) - 1]))
+    return text if stage <= n else _("{hint} (that was the last hint)").format(hint=text)
 
 
 def check(exercise_id: str, lab: Lab, answer: Any = None) -> CheckResult:
@@ -1131,16 +1286,17 @@ def check(exercise_id: str, lab: Lab, answer: Any = None) -> CheckResult:
     except DockerlabError as e:
         findings = [
             Finding(
-                f"the lab could not be checked: {e}",
-                "a lab the check can read",
-                "the check probes the live lab; it can say more once the problem above is solved",
+                _("the lab could not be checked: {e}").format(e=e),
+                _("a lab the check can read"),
+                _("the check probes the live lab; it can say more once the problem above is solved"),
             )
         ]
     key = (ex.id, lab.name)
     asked = _HINTS_ASKED.get(ex.id, 0)
     if not findings:
         _LAST_FAILED.pop(key, None)
-        return CheckResult(ex.id, True, notes=(f"Every requirement holds: {ex.task}",), hints_asked=asked)
+        notes = (_("Every requirement holds: {task}").format(task=_(ex.task)),)
+        return CheckResult(ex.id, True, notes=notes, hints_asked=asked)
     fingerprint = tuple(f.key for f in findings)
     explain = asked > 0 or _LAST_FAILED.get(key) == fingerprint
     _LAST_FAILED[key] = fingerprint

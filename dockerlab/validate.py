@@ -62,8 +62,8 @@ def container_name(value: object) -> str:
     if not CONTAINER_NAME.fullmatch(name):
         raise InvalidInput(
             _(
-                "The container name {name} is too short: Docker wants at least two characters, for example {value}."
-            ).format(name=repr(name), value=repr(name + "1"))
+                "The container name {name} is too short: Docker wants at least two characters, for example {example}."
+            ).format(name=repr(name), example=repr(name + "1"))
         )
     return name
 
