@@ -106,23 +106,6 @@ print("mysql1 has", mysql1_ip)
 print("tomcat1 has", tomcat1_ip)
 
 # %% [markdown]
-# Now the article's test: from `tomcat1`, ping `mysql1` by its address. One packet is enough
-# (`-c 1`), and we wait at most one second for the reply (`-W 1`).
-# %% [markdown] lang=zh-CN
-# 现在来做原文里的测试：在 `tomcat1` 里通过 IP 地址 ping `mysql1`。发一个包就够了（`-c 1`），最多等一秒回复（`-W 1`）。
-
-# %%
-lab.ping("tomcat1", mysql1_ip)
-
-# %% [markdown]
-# A reply came back. The other way works too:
-# %% [markdown] lang=zh-CN
-# 收到了回复。反方向也能通：
-
-# %%
-lab.ping("mysql1", tomcat1_ip)
-
-# %% [markdown]
 # ## Your prediction
 #
 # Both containers are on the default bridge. Does each reach the other at its address? Commit to an answer
@@ -139,6 +122,23 @@ mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}
 
 # %%
 lab.compare("ip", mine=mine)
+
+# %% [markdown]
+# Now the article's own test, by hand: from `tomcat1`, ping `mysql1` by its address. One packet is enough
+# (`-c 1`), and we wait at most one second for the reply (`-W 1`).
+# %% [markdown] lang=zh-CN
+# 现在亲手做一遍原文里的测试：在 `tomcat1` 里通过 IP 地址 ping `mysql1`。发一个包就够了（`-c 1`），最多等一秒回复（`-W 1`）。
+
+# %%
+lab.ping("tomcat1", mysql1_ip)
+
+# %% [markdown]
+# A reply came back. The other way works too:
+# %% [markdown] lang=zh-CN
+# 收到了回复。反方向也能通：
+
+# %%
+lab.ping("mysql1", tomcat1_ip)
 
 # %% [markdown]
 # ## Who reaches whom, by IP
@@ -179,7 +179,8 @@ lab.reset()
 #
 # ## Try it yourself
 #
-# Start a third container, `lab.run("tomcat2")`, then run `lesson.reachability(lab, "ip")` again: which
+# Run the notebook again from the top, but stop before the `lab.reset()` cell, which removes everything.
+# Then start a third container, `lab.run("tomcat2")`, and run `lesson.reachability(lab, "ip")` again: which
 # address did the engine give it, and does every container reach it? (Run `lab.reset()` when you are done.)
 # %% [markdown] lang=zh-CN
 # ## 本章小结
@@ -190,4 +191,4 @@ lab.reset()
 #
 # ## 动手试试
 #
-# 再启动第三个容器 `lab.run("tomcat2")`，然后重新运行 `lesson.reachability(lab, "ip")`：引擎给它分配了什么地址？每个容器都能访问到它吗？（做完后运行 `lab.reset()`。）
+# 从头再运行一遍本笔记本，但在 `lab.reset()` 那个单元格之前停下（它会删掉一切）。然后再启动第三个容器 `lab.run("tomcat2")`，并重新运行 `lesson.reachability(lab, "ip")`：引擎给它分配了什么地址？每个容器都能访问到它吗？（做完后运行 `lab.reset()`。）

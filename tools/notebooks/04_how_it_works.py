@@ -7,6 +7,10 @@
 #
 # Containers talk to each other, but *why* can they? The article starts `tomcat1` and `mysql1` and looks at
 # the interfaces of the host and of each container. We do the same, on live data.
+#
+# One word first: a **network namespace** is the Linux kernel's way of giving a process its own set of
+# network interfaces, addresses and routes. Each container gets its own; the host has one too, where
+# Docker's bridges live. Two namespaces see different interfaces, as this notebook shows.
 # %% [markdown] lang=zh-CN
 # # 04 · 通信原理：回环地址、docker0、veth pair 与网络驱动
 # ## 4、通信原理 · 4.1 veth-pair
@@ -15,6 +19,8 @@
 # > <https://www.cnblogs.com/ysocean/p/15659138.html>，第 4 节（以及第 5 节开头列出的网络驱动）。
 #
 # 知道了容器之间可以通信，但*为什么*能够通信呢？原文启动了 `tomcat1` 和 `mysql1`，然后查看宿主机和每个容器的网络接口。我们也这样做，用的是实时数据。
+#
+# 先说一个词：**网络命名空间**（network namespace）是 Linux 内核为进程提供一套独立网络接口、地址和路由的机制。每个容器都有自己的网络命名空间；宿主机也有一个，Docker 的网桥就在那里。不同的命名空间看到的是不同的网络接口，本章会亲眼看到这一点。
 
 # %%
 from dockerlab import lesson
@@ -219,14 +225,14 @@ lesson.reachability(lab, "ip")
 #
 # `docker network create` makes another bridge (chapter 05 does it the article's way). A container on it
 # gets its veth pair on the new bridge, not on `docker0`. The article calls new bridges docker1, docker2...;
-# Linux in fact names them `br-` followed by the first 12 characters of the network's id.
+# Docker in fact names them `br-` followed by the first 12 characters of the network's id.
 #
 # Both bridges live in the host, yet the host forwards nothing from one to the other: Docker's `iptables`
 # rules drop it. The figure draws that isolation as a cut between them, not as a path through the host.
 # %% [markdown] lang=zh-CN
 # ## 初识两个网桥
 #
-# `docker network create` 会再创建一个网桥（第 05 章会按原文的方式来做）。接入新网络的容器，它的 veth pair 接在新网桥上，而不是 `docker0` 上。原文说会有 docker1、docker2 之类的名字；实际上，Linux 上的名字是 `br-` 加上网络 ID 的前 12 个字符。
+# `docker network create` 会再创建一个网桥（第 05 章会按原文的方式来做）。接入新网络的容器，它的 veth pair 接在新网桥上，而不是 `docker0` 上。原文说会有 docker1、docker2 之类的名字；实际上，Docker 给它们起的名字是 `br-` 加上网络 ID 的前 12 个字符。
 #
 # 两个网桥都在宿主机里，但宿主机不会在它们之间转发任何流量：Docker 的 `iptables` 规则会把它丢弃。图中把这种隔离画成两个网桥之间的一道切断线，而不是一条穿过宿主机的通路。
 

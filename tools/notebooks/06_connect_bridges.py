@@ -102,6 +102,14 @@ lesson.reachability(lab, "ip")
 lesson.topology(lab, "before: two bridges, one pair per container")
 
 # %% [markdown]
+# Ask dockerlab why, and it names the isolation and the way across:
+# %% [markdown] lang=zh-CN
+# 问问 dockerlab 为什么，它会指出这种隔离，以及跨过去的办法：
+
+# %%
+lab.explain("tomcat1-docker0", "mysql1", by="ip")
+
+# %% [markdown]
 # ## docker network connect
 #
 # The article's fix: connect the container to the other network as well,
@@ -110,9 +118,6 @@ lesson.topology(lab, "before: two bridges, one pair per container")
 # docker network connect [OPTIONS] network container
 # docker network connect myBridge tomcat1-docker0
 # ```
-
-# Before you run it, predict: after the connect, which pairs will reach each other by IP? dockerlab's
-# explanation of the isolation already names the fix:
 # %% [markdown] lang=zh-CN
 # ## docker network connect
 #
@@ -122,14 +127,24 @@ lesson.topology(lab, "before: two bridges, one pair per container")
 # docker network connect [OPTIONS] network container
 # docker network connect myBridge tomcat1-docker0
 # ```
+
+# %% [markdown]
+# ## Your prediction
 #
-# 运行之前先预测一下：连接之后，哪些容器之间能通过 IP 互相访问？dockerlab 对这种隔离的解释里已经点明了解决办法：
+# After that one command, who reaches whom by IP? Think of both directions: is a connect one-way, like
+# `--link`? Edit `mine` and run it; the next cell connects the container, then scores your prediction
+# against the measurement.
+# %% [markdown] lang=zh-CN
+# ## 你的预测
+#
+# 只执行这一条命令之后，谁能通过 IP 访问到谁？两个方向都想一想：网络连接会不会像 `--link` 那样是单向的？修改 `mine` 并运行；下一个单元格会先连接容器，再把你的预测和实测结果逐格对照。
 
 # %%
-lab.explain("tomcat1-docker0", "mysql1", by="ip")
+mine = {("tomcat1-docker0", "mysql1"): True, ("mysql1", "tomcat1-docker0"): False, ("tomcat1", "tomcat1-docker0"): True}
 
 # %%
 tomcat1_docker0 = lab.connect("myBridge", "tomcat1-docker0")
+lab.compare("ip", mine=mine)
 
 # %% [markdown]
 # Docker created a second veth pair for `tomcat1-docker0`, plugged its host end into `myBridge`'s bridge, and
