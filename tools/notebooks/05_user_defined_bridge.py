@@ -60,7 +60,7 @@ lab.network("myBridge", subnet=choice.subnet, gateway=choice.gateway)
 # %% [markdown]
 # `docker network ls` now shows `myBridge` beside Docker's own three networks (notebook 04 explains them):
 # %% [markdown] lang=zh-CN
-# 现在 `docker network ls` 会在 Docker 自带的三个网络之外列出 `myBridge`（笔记本 04 会讲解这三个网络）：
+# 现在 `docker network ls` 会在 Docker 自带的三个网络之外列出 `myBridge`（第 04 章 会讲解这三个网络）：
 
 # %%
 lesson.table(lab.networks(), ["name", "driver", "subnet"])
@@ -155,7 +155,7 @@ lab.exec("tomcat1", "cat /etc/resolv.conf")
 # such as `# ExtServers: [127.0.0.1]`, the servers it forwards to.) `nslookup` asks it directly
 # (`-type=a`: for the IPv4 address only):
 # %% [markdown] lang=zh-CN
-# 其中的域名服务器是 **`127.0.0.11`**，也就是 Docker 的**内嵌 DNS 服务器**。它是同一个解析器，属于 Docker 引擎（`dockerd`）本身，而不是容器里运行的程序：对于每个接入自定义网络的容器，引擎都让它在该容器的网络命名空间里监听 `127.0.0.11`。（*网络命名空间*是容器自己的一套网络接口、地址和路由，笔记本 04 会展示它。）它知道容器所在各个网络上每个容器的名字（以及别名），并用它们当前的地址作答。`options ndots:0` 让解析器对每个名字都先按原样查询，即使名字里没有点号。（它不认识的名字，会转发给容器配置的 DNS 服务器；本实验的容器配置的是 `127.0.0.1`，那里没有任何服务应答，所以在实验中，未知的名字都会解析失败。26 及以上版本的引擎还会在这个文件里写入注释，例如 `# ExtServers: [127.0.0.1]`，列出它转发的目标服务器。）用 `nslookup` 可以直接向它查询（`-type=a`：只查 IPv4 地址）：
+# 其中的域名服务器是 **`127.0.0.11`**，也就是 Docker 的**内嵌 DNS 服务器**。它是同一个解析器，属于 Docker 引擎（`dockerd`）本身，而不是容器里运行的程序：对于每个接入自定义网络的容器，引擎都让它在该容器的网络命名空间里监听 `127.0.0.11`。（*网络命名空间*是容器自己的一套网络接口、地址和路由，第 04 章 会展示它。）它知道容器所在各个网络上每个容器的名字（以及别名），并用它们当前的地址作答。`options ndots:0` 让解析器对每个名字都先按原样查询，即使名字里没有点号。（它不认识的名字，会转发给容器配置的 DNS 服务器；本实验的容器配置的是 `127.0.0.1`，那里没有任何服务应答，所以在实验中，未知的名字都会解析失败。26 及以上版本的引擎还会在这个文件里写入注释，例如 `# ExtServers: [127.0.0.1]`，列出它转发的目标服务器。）用 `nslookup` 可以直接向它查询（`-type=a`：只查 IPv4 地址）：
 
 # %%
 lab.exec("tomcat1", "nslookup -type=a mysql1")
@@ -166,7 +166,7 @@ lab.exec("tomcat1", "nslookup -type=a mysql1")
 # `--link` (notebook 03), and why user-defined networks replace it. Asked why `mysql1` reaches `tomcat1`
 # (the pair that failed in notebook 03), dockerlab answers from the engine's state, without a packet:
 # %% [markdown] lang=zh-CN
-# 引擎总是根据它*此刻*掌握的信息作答，所以容器即使被重建、换了新地址，也能立即通过原来的名字找到它：两个方向上都不需要改任何配置。这正是它与 `--link`（笔记本 03）的区别，也是自定义网络取代 `--link` 的原因。问 dockerlab 为什么 `mysql1` 能访问到 `tomcat1`（在笔记本 03 里，这个方向是不通的），它会根据引擎的状态作答，不发送任何数据包：
+# 引擎总是根据它*此刻*掌握的信息作答，所以容器即使被重建、换了新地址，也能立即通过原来的名字找到它：两个方向上都不需要改任何配置。这正是它与 `--link`（第 03 章）的区别，也是自定义网络取代 `--link` 的原因。问 dockerlab 为什么 `mysql1` 能访问到 `tomcat1`（在第 03 章 里，这个方向是不通的），它会根据引擎的状态作答，不发送任何数据包：
 
 # %%
 lab.explain("mysql1", "tomcat1")

@@ -54,7 +54,7 @@ lab.compare("ip", mine=mine)
 # %% [markdown] lang=zh-CN
 # ## 连接之前：彼此隔离
 #
-# 先从 `tomcat1-docker0` 按容器名访问：默认网桥没有 DNS（笔记本 02），所以这个名字根本解析不出来。
+# 先从 `tomcat1-docker0` 按容器名访问：默认网桥没有 DNS（第 02 章），所以这个名字根本解析不出来。
 
 # %%
 lab.ping("tomcat1-docker0", "mysql1")
@@ -96,7 +96,7 @@ lesson.reachability(lab, "ip")
 # Under the hood (notebook 04): each container has one veth pair, and the two groups hang on two different
 # Linux bridges, `docker0` and `myBridge`'s `br-...`:
 # %% [markdown] lang=zh-CN
-# 看看底层（笔记本 04）：每个容器有一个 veth pair，两组容器分别挂在两个不同的 Linux 网桥上：`docker0`，以及 `myBridge` 对应的 `br-...`：
+# 看看底层（第 04 章）：每个容器有一个 veth pair，两组容器分别挂在两个不同的 Linux 网桥上：`docker0`，以及 `myBridge` 对应的 `br-...`：
 
 # %%
 lesson.topology(lab, "before: two bridges, one pair per container")

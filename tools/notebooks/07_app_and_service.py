@@ -45,7 +45,7 @@ lab = lesson.start("article")
 # %% [markdown] lang=zh-CN
 # ## 网络
 #
-# 两者都接入一个自定义网桥，这样名字在两个方向上都能用（笔记本 05）。原文的子网空闲就用它，否则换一个空闲的子网：
+# 两者都接入一个自定义网桥，这样名字在两个方向上都能用（第 05 章）。原文的子网空闲就用它，否则换一个空闲的子网：
 
 # %%
 choice = lesson.choose_subnet(lab, "192.168.0.0/16", "192.168.0.1")
@@ -144,7 +144,7 @@ lesson.fetch(f"http://127.0.0.1:{port}/cgi-bin/db")
 # %% [markdown] lang=zh-CN
 # ## 重新部署数据库
 #
-# 笔记本 02 展示了促使原文寻找新办法的那个问题：重建的容器会得到另一个地址。现在我们重新部署 `mysql1`（在此期间，让 `newcomer` 占用释放出来的地址），然后再次请求应用，**应用本身一点不动**：
+# 第 02 章 展示了促使原文寻找新办法的那个问题：重建的容器会得到另一个地址。现在我们重新部署 `mysql1`（在此期间，让 `newcomer` 占用释放出来的地址），然后再次请求应用，**应用本身一点不动**：
 
 # %%
 before = lab["mysql1"].ip
@@ -169,7 +169,7 @@ lesson.fetch(f"http://127.0.0.1:{port}/cgi-bin/db")
 # `docker-proxy` passing each connection to the app's port, and the app reaching its database **by name**
 # on their network:
 # %% [markdown] lang=zh-CN
-# 地址变了，名字没变，应用照常工作：内嵌 DNS 返回的是新地址。如果用的是 `--link`（笔记本 03），重新部署反而会让 `tomcat1` 出问题：它仍在运行，`/etc/hosts` 里留着一条过时的记录，但它的链接仍然绑定在已删除的 `mysql1` 上，因此引擎会拒绝在它里面执行任何新的 `docker exec`，也拒绝重启它，直到重新创建 `tomcat1` 为止。
+# 地址变了，名字没变，应用照常工作：内嵌 DNS 返回的是新地址。如果用的是 `--link`（第 03 章），重新部署反而会让 `tomcat1` 出问题：它仍在运行，`/etc/hosts` 里留着一条过时的记录，但它的链接仍然绑定在已删除的 `mysql1` 上，因此引擎会拒绝在它里面执行任何新的 `docker exec`，也拒绝重启它，直到重新创建 `tomcat1` 为止。
 #
 # ## 一次请求的路径
 #
@@ -205,4 +205,4 @@ lab.reset()
 #
 # ## 动手试试
 #
-# 从头再运行一遍本笔记本，但在 `lab.reset()` 那个单元格之前停下（它会删掉一切）。然后把 `tomcat1` 重新运行在默认网桥上（不传 `network=` 参数；保留 `ports` 和 `command`）。这时 `lesson.fetch(f"http://127.0.0.1:{port}/cgi-bin/db")` 返回什么？为什么？然后在不重建任何容器的前提下修好它：`lab.connect("myBridge", "tomcat1")`（笔记本 06）。
+# 从头再运行一遍本笔记本，但在 `lab.reset()` 那个单元格之前停下（它会删掉一切）。然后把 `tomcat1` 重新运行在默认网桥上（不传 `network=` 参数；保留 `ports` 和 `command`）。这时 `lesson.fetch(f"http://127.0.0.1:{port}/cgi-bin/db")` 返回什么？为什么？然后在不重建任何容器的前提下修好它：`lab.connect("myBridge", "tomcat1")`（第 06 章）。
