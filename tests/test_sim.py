@@ -237,3 +237,18 @@ def test_the_simulator_imports_only_lower_layers_and_only_its_facade_knows_docke
         uses_docker = {m for m in imported if m.split(".")[0] == "docker"}
         assert not uses_docker or path.name == "client.py", (path.name, uses_docker)
         assert "_MARK" not in source and "fmt: skip" not in source, path.name
+
+
+def test_nslookup_type_a_is_answered_as_busybox_answers_it() -> None:
+    """05 asks ``nslookup -type=a NAME``: the simulator answers it, and the plain form, the same way."""
+    from dockerlab.lab import Lab
+    from dockerlab.sim import SimClient
+
+    lab = Lab("sim-nslookup", client=SimClient(), echo=False)
+    lab.network("n1")
+    lab.run("a1", network="n1")
+    lab.run("b1", network="n1")
+    typed, plain = lab.exec("a1", "nslookup -type=a b1"), lab.exec("a1", "nslookup b1")
+    assert typed.exit_code == plain.exit_code == 0
+    assert typed.output == plain.output
+    assert "Name:\tb1\nAddress: " in typed.output

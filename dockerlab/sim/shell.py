@@ -89,8 +89,9 @@ class Shell:
                 return 2, text.replace("cat:", "grep:")
             hits = [line for line in text.splitlines(keepends=True) if re.search(args[0], line)]
             return (0 if hits else 1), "".join(hits)
-        if prog == "nslookup" and len(args) == 1:
-            return self.nslookup(box, args[0])
+        names = [a for a in args if a.lower() not in ("-type=a", "-query=a")] if prog == "nslookup" else []
+        if prog == "nslookup" and len(names) == 1:  # the simulator answers A records, as -type=a asks
+            return self.nslookup(box, names[0])
         if prog == "ping" and args:
             state = self.engine.state()
             return ping_output(state, state.boxes[box.name], args[-1])
@@ -111,7 +112,7 @@ class Shell:
             return 0, ""
         return 127, (
             f"timeout: can't execute '{prog}': No such file or directory\n"
-            "(the dockerlab simulator answers ping, cat, grep, nslookup, nc HOST PORT, ip addr, "
+            "(the dockerlab simulator answers ping, cat, grep, nslookup [-type=a], nc HOST PORT, ip addr, "
             "ip route, hostname, echo and true only; run the notebook on a Docker engine for anything "
             "else)\n"
         )
