@@ -140,7 +140,7 @@ class CheckResult:
         else:
             count = ngettext("{n} thing to fix", "{n} things to fix", n).format(n=n)
         # no title here: a title such as "names through aliases" would name the means before the learner looks
-        lines = [f"{_(NOT_YET)} {self.exercise}: {count}"]
+        lines = [_("{verdict} {exercise}: {count}").format(verdict=_(NOT_YET), exercise=self.exercise, count=count)]
         lines += self._finding_lines(shown)
         lines += self.notes
         ask = f'exercises.hint("{self.exercise}", {self.hints_asked + 1})'

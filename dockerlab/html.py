@@ -83,10 +83,9 @@ def container_html(info: ContainerInfo, lab: str) -> str:
         ]
         for ep in info.endpoints.values()
     ]
-    head = (
-        f"<b>{_e(_('container {name}').format(name=info.name))}</b> {status_badge(info.status)} "
-        f"<small>{_e(_('lab {lab}, id {id}').format(lab=lab, id=info.id[:12]))}</small>"
-    )
+    name = _("container {name}").format(name=info.name)
+    where = _("lab {lab}, id {id}").format(lab=lab, id=info.id[:12])
+    head = f"<b>{_e(name)}</b> {status_badge(info.status)} <small>{_e(where)}</small>"
     if not rows:
         return f'<div class="dockerlab-container">{head}<br>{_e(_("no network"))}</div>'
     columns = [_("network"), _("ip"), _("gateway"), _("mac"), _("aliases")]
@@ -128,10 +127,11 @@ def lab_html(lab: str, label: str, infos: list[ContainerInfo], nets: pd.DataFram
     own = int(nets["lab"].sum()) if len(nets) else 0
     containers = ngettext("{n} container", "{n} containers", len(infos)).format(n=len(infos))
     networks = ngettext("{n} network of its own", "{n} networks of its own", own).format(n=own)
-    head = (
-        f"<b>{_e(_('Lab {lab}').format(lab=lab))}</b>: {_e(containers)}, {_e(networks)} "
-        f"<small>{_e(_('(label {label}={lab})').format(label=label, lab=lab))}</small>"
-    )
+    title = _("Lab {lab}").format(lab=lab)
+    labelled = _("(label {label}={lab})").format(label=label, lab=lab)
+    # i18n: {containers} is "2 containers", {networks} "1 network of its own".
+    summary = _("{containers}, {networks}").format(containers=containers, networks=networks)
+    head = f"<b>{_e(title)}</b>: {_e(summary)} <small>{_e(labelled)}</small>"
     parts = [f'<div class="dockerlab-lab">{head}']
     if crows:
         parts.append(table([_("container"), _("status"), _("networks and addresses")], crows, _("containers")))

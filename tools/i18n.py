@@ -67,7 +67,10 @@ def compiled(catalogue: Catalog) -> bytes:
 
 def translations(catalogue: Catalog) -> dict[object, object]:
     """``{message id: translation}`` of ``catalogue``, header left out: what a ``.mo`` must hold."""
-    return {m.id: m.string for m in catalogue if m.id and not m.fuzzy}
+    def key(value: object) -> object:  # plural messages: a list in a .po, a tuple in a .mo
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    return {key(m.id): key(m.string) for m in catalogue if m.id and not m.fuzzy}
 
 
 def main(argv: list[str] | None = None) -> int:
