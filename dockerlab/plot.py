@@ -186,7 +186,9 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
         handles.append(Line2D([], [], color="#999999", lw=1.5, ls=":", marker="$✗$", ms=9, label=_("neither way")))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=10)
     by = g.graph.get("by", "name")
-    ax.set_title(title or _("who reaches whom (by {by})").format(by=by), fontsize=12)
+    if not title:
+        title = _("who reaches whom (by name)") if by == "name" else _("who reaches whom (by {by})").format(by=by)
+    ax.set_title(title, fontsize=12)
     ax.set_axis_off()
     # Fixed limits around the unit circle: every panel of the series has the same
     # geometry (autoscaling would stretch a graph whose nodes lie on one line).
