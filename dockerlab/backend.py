@@ -23,6 +23,7 @@ from typing import Any
 from dockerlab import sim
 from dockerlab.engine import DEFAULT_TIMEOUT, connect, engine_call
 from dockerlab.errors import EngineUnavailable, InvalidInput
+from dockerlab.i18n import _
 
 #: The environment variable that overrides the choice (``sim`` or ``docker``).
 ENGINE_VARIABLE = "DOCKERLAB_ENGINE"
@@ -54,7 +55,9 @@ def choose(engine: str = "docker", timeout: float = DEFAULT_TIMEOUT) -> Backend:
     required and none answers.
     """
     if engine not in ENGINES:
-        raise InvalidInput(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}.")
+        raise InvalidInput(
+            _("engine must be one of {engines}, not {engine}.").format(engines=", ".join(ENGINES), engine=repr(engine))
+        )
     if engine == "sim" or _forced() == "sim":
         return Backend(sim.shared_client(), True)
     if engine == "docker":

@@ -429,17 +429,18 @@ def check_subnets(client: docker.DockerClient) -> list[Finding]:
             free = _("a free private subnet")
         lab = (n.attrs.get("Labels") or {}).get(LAB_LABEL)
         if lab:
-            fix = (
-                f"`dockerlab clean {lab}`, then create it again on a free subnet: "
-                f"lab.network({n.name!r}, subnet={free!r})"
+            fix = _("{clean}, then create it again on a free subnet: {create}").format(
+                clean=f"`dockerlab clean {lab}`", create=f"lab.network({n.name!r}, subnet={free!r})"
             )
         elif n.name == "bridge":
-            fix = (
-                f'set "bip" in /etc/docker/daemon.json to an address in {free} '
-                "(for instance its .1/prefix) and restart the engine"
-            )
+            fix = _(
+                'set "bip" in /etc/docker/daemon.json to an address in {free} (for instance its .1/prefix) and '
+                "restart the engine"
+            ).format(free=free)
         else:
-            fix = f"`docker network rm {n.name}` and create it again with --subnet {free}"
+            fix = _("{remove} and create it again with --subnet {free}").format(
+                remove=f"`docker network rm {n.name}`", free=free
+            )
         if lab:
             text = _("lab {lab}'s network {name} ({subnet}) overlaps the engine host's route {route} on {device}")
         else:

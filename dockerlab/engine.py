@@ -35,7 +35,7 @@ def connect(timeout: float = DEFAULT_TIMEOUT) -> docker.DockerClient:
     The API version is negotiated with the engine, so Engine 20.10 to 29 work.
     Raises :class:`EngineUnavailable` when no engine answers.
     """
-    with engine_call("the version handshake", timeout):
+    with engine_call(_("the version handshake"), timeout):
         client = docker.from_env(version="auto", timeout=int(max(timeout, 1)))
     return client
 

@@ -17,6 +17,7 @@ import re
 import uuid
 
 from dockerlab import probe, services
+from dockerlab.i18n import _
 from dockerlab.model import EMBEDDED_DNS, Box, State
 from dockerlab.sim.state import SimBox, SimEngine, SimError, mac_address
 from dockerlab.topology import SNAPSHOT_SCRIPT
@@ -110,12 +111,12 @@ class Shell:
             return 0, " ".join(args) + "\n"
         if prog == "true":
             return 0, ""
-        return 127, (
-            f"timeout: can't execute '{prog}': No such file or directory\n"
+        note = _(
             "(the dockerlab simulator answers ping, cat, grep, nslookup [-type=a], nc HOST PORT, ip addr, "
             "ip route, hostname, echo and true only; run the notebook on a Docker engine for anything "
-            "else)\n"
+            "else)"
         )
+        return 127, f"timeout: can't execute '{prog}': No such file or directory\n{note}\n"
 
     def nslookup(self, box: SimBox, name: str) -> tuple[int, str]:
         """busybox ``nslookup``: it asks the DNS server only (never /etc/hosts)."""
