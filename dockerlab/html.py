@@ -136,7 +136,7 @@ def lab_html(lab: str, label: str, infos: list[ContainerInfo], nets: pd.DataFram
     if crows:
         parts.append(table([_("container"), _("status"), _("networks and addresses")], crows, _("containers")))
     else:
-        parts.append("<br>" + _e(_("No containers yet: lab.run('c1') starts one.")))
+        parts.append("<br>" + _("No containers yet: lab.run('c1') starts one."))  # our own text: no markup
     if nrows:
         columns = [_("network"), _("driver"), _("subnet"), _("gateway"), _("internal"), _("owner"), _("containers")]
         parts.append(table(columns, nrows, _("networks")))
