@@ -67,6 +67,7 @@ def compiled(catalogue: Catalog) -> bytes:
 
 def translations(catalogue: Catalog) -> dict[object, object]:
     """``{message id: translation}`` of ``catalogue``, header left out: what a ``.mo`` must hold."""
+
     def key(value: object) -> object:  # plural messages: a list in a .po, a tuple in a .mo
         return tuple(value) if isinstance(value, (list, tuple)) else value
 
