@@ -522,9 +522,28 @@ def _lab_name(value: str) -> str:
         raise argparse.ArgumentTypeError(str(e)) from e
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, with its "usage: " in the learner's language."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose own words (usage, the group titles, -h) follow the learner's language too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = _("positional arguments")
+        self._optionals.title = _("options")
+        self.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``dockerlab`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dockerlab",
         description=_(
             "How Docker containers talk to each other: check the set-up, provision the lab image, "
