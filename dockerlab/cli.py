@@ -15,6 +15,7 @@ import ipaddress
 import os
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -115,9 +116,17 @@ def text_table(columns: list[str], rows: list[list[str]]) -> str:
     LAB      NAME
     article  tomcat1
     """
-    widths = [max(len(str(x)) for x in col) for col in zip(columns, *rows, strict=True)]
-    lines = ["  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)).rstrip() for row in [columns, *rows]]
+    widths = [max(_width(str(x)) for x in col) for col in zip(columns, *rows, strict=True)]
+    lines = [
+        "  ".join(str(x) + " " * (w - _width(str(x))) for x, w in zip(row, widths, strict=True)).rstrip()
+        for row in [columns, *rows]
+    ]
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _subnets(network: Any) -> list[str]:
@@ -164,10 +173,11 @@ def cmd_status(client: docker.DockerClient, args: argparse.Namespace, out: Out) 
     )
     if crows:
         out("")
-        out(text_table(["LAB", "CONTAINER", "STATUS", "NETWORKS AND ADDRESSES"], crows))
+        out(text_table([_("LAB"), _("CONTAINER"), _("STATUS"), _("NETWORKS AND ADDRESSES")], crows))
     if nrows:
         out("")
-        out(text_table(["LAB", "NETWORK", "DRIVER", "SUBNET", "GATEWAY", "CONTAINERS"], nrows))
+        columns = [_("LAB"), _("NETWORK"), _("DRIVER"), _("SUBNET"), _("GATEWAY"), _("CONTAINERS")]
+        out(text_table(columns, nrows))
     return OK
 
 
