@@ -167,19 +167,19 @@ lab.exec("tomcat1", "cat /etc/resolv.conf")
 # *user-defined* network, the subject of notebook 05, Docker runs an embedded DNS server at `127.0.0.11`
 # that answers with container names.)
 #
-# ## Predict, then measure
+# ## dockerlab's own prediction
 #
-# You now know where a container looks names up. Before measuring, predict for yourself: which pairs reach
-# each other **by name**, and which **by IP**? dockerlab predicts too, from the engine's state alone (the
-# containers' networks, links and `/etc/hosts`; no packet is sent), and says why for any pair:
+# You now know where a container looks names up, and you wrote your own prediction above. dockerlab predicts
+# too, from the engine's state alone (the containers' networks, links and `/etc/hosts`; no packet is sent),
+# and says why for any pair, by name and by IP:
 # %% [markdown] lang=zh-CN
 # 唯一的 DNS 服务器是 `127.0.0.1`，也就是容器自己，而那里并没有任何服务在监听：这是实验环境设置的 `--dns 127.0.0.1`（见第 00 章），目的是让未知的名字在这里直接失败，绝不会拿去问你的网络。如果没有这个设置，Docker 会把**你宿主机的** DNS 服务器复制到这个文件里，而它们同样不认识 Docker 的容器名：ping 也会以同样的方式失败，只是慢一些。
 #
 # 真正的原因在于：**Docker 的默认网桥网络没有自己的 DNS 服务器**。Docker 知道每个容器的名字和地址，但在默认网桥上它不告诉任何人：它既不在 `/etc/hosts` 里为其他容器写上一行，也不让 `/etc/resolv.conf` 指向一个认识它们的服务器。（在*自定义网络*上，Docker 会在 `127.0.0.11` 运行一个内嵌 DNS 服务器，用容器名作答；这是第 05 章的主题。）
 #
-# ## 先预测，再测量
+# ## dockerlab 的预测
 #
-# 现在你已经知道容器到哪里去查名字了。测量之前，自己先预测一下：哪些容器对能通过**容器名**互相连通，哪些能通过 **IP** 连通？dockerlab 也会做预测，它只依据引擎的状态（容器所在的网络、link 和 `/etc/hosts`；不发送任何数据包），并且能说明任意一对容器能否连通的原因：
+# 现在你已经知道容器到哪里去查名字了，上面你也写下了自己的预测。dockerlab 也会做预测，它只依据引擎的状态（容器所在的网络、link 和 `/etc/hosts`；不发送任何数据包），并且能说明任意一对容器按**容器名**、按 **IP** 能否连通的原因：
 
 # %%
 lab.explain("tomcat1", "mysql1")

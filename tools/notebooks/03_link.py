@@ -208,8 +208,8 @@ lab.remove("newcomer")
 # ## `--link` is legacy
 #
 # `--link` predates Docker's networks. Docker's documentation calls it a *legacy feature* that may eventually
-# be removed, and since Engine v26.0 `--link` on the default bridge is formally **deprecated** (the engine
-# warns about it), to be removed in a future release. (On a user-defined network `--link` only adds an alias
+# be removed, and Docker's deprecation list marks `--link` on the default bridge as formally **deprecated**
+# since Engine v26.0, to be removed in a future release. (On a user-defined network `--link` only adds an alias
 # for a container that is reachable by name anyway.) Its limits are the ones you just met: one way only,
 # fixed at creation, tied to one container instance. Should your engine refuse it, dockerlab says so with a
 # `LinkUnsupported` error that points you to the replacement.
@@ -219,7 +219,7 @@ lab.remove("newcomer")
 # %% [markdown] lang=zh-CN
 # ## `--link` 是遗留功能
 #
-# `--link` 出现在 Docker 的网络功能之前。Docker 文档称它为*遗留功能*（legacy feature），将来可能会被移除；从 Engine v26.0 起，在默认网桥上使用 `--link` 已被正式**弃用**（引擎会给出警告），并将在未来的版本中移除。（在自定义网络上，`--link` 只是为一个本来就能通过名字访问的容器添加一个别名。）它的局限就是你刚刚见到的那些：只有单向，在创建时就已固定，而且绑定在某一个容器实例上。如果你的引擎拒绝执行它，dockerlab 会抛出 `LinkUnsupported` 错误，并告诉你该用什么替代。
+# `--link` 出现在 Docker 的网络功能之前。Docker 文档称它为*遗留功能*（legacy feature），将来可能会被移除；Docker 的弃用功能列表注明：从 Engine v26.0 起，在默认网桥上使用 `--link` 已被正式**弃用**，并将在未来的版本中移除。（在自定义网络上，`--link` 只是为一个本来就能通过名字访问的容器添加一个别名。）它的局限就是你刚刚见到的那些：只有单向，在创建时就已固定，而且绑定在某一个容器实例上。如果你的引擎拒绝执行它，dockerlab 会抛出 `LinkUnsupported` 错误，并告诉你该用什么替代。
 #
 # 替代它的是**自定义网络**（第 05 章）：网络上的每个容器都能通过容器名访问到其他所有容器，而且是双向的，靠的是 Docker 的内嵌 DNS 服务器，`/etc/hosts` 里什么也不用写。
 
