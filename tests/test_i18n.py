@@ -289,7 +289,7 @@ def test_chinese_labels_are_drawn_with_the_shipped_font(chinese):
     fig = Figure(figsize=(5, 4))
     g = nx.DiGraph([("tomcat1", "mysql1")], by="name")
     ax = plot.reachability(g, ax=fig.add_subplot())
-    assert ax.get_title() == "谁能访问谁（按名称）"
+    assert ax.get_title() == "谁能访问谁（按名字）"
     chinese_texts = [t for t in fig.findobj(matplotlib.text.Text) if re.search("[\u4e00-\u9fff]", t.get_text())]
     assert chinese_texts
     for text in chinese_texts:
