@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -86,6 +88,22 @@ def set_language(language: str | None) -> str:
         )
     _chosen = found
     return found
+
+
+@contextmanager
+def language(chosen: str | None) -> Iterator[str]:
+    """Speak ``chosen`` inside a ``with`` block, then return to the language in force before it.
+
+    >>> with language("zh-CN"):
+    ...     _("reachable")
+    '可达'
+    """
+    global _chosen
+    saved = _chosen
+    try:
+        yield set_language(chosen)
+    finally:
+        _chosen = saved
 
 
 def get_language() -> str:

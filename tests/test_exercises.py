@@ -310,6 +310,12 @@ class SharedKernel:
             nbformat.v4.new_notebook(), kernel_name="python3", timeout=120, resources={"metadata": {"path": str(cwd)}}
         )
 
+    def execute(self, code: str) -> None:
+        """Run ``code`` in the kernel, as one cell of its own (for example, to set the language)."""
+        cell = nbformat.v4.new_code_cell(code)
+        self.client.nb = nbformat.v4.new_notebook(cells=[cell])
+        self.client.execute_cell(cell, 0)
+
     def run(self, path: Path) -> list[str]:
         """Execute every code cell; return the text output of each check cell."""
         nb = nbformat.read(path, as_version=4)
@@ -478,3 +484,27 @@ def test_veth_check_rejects_the_default_bridge_and_wants_the_indexes(make_lab):
 
     right = {"veth": f"{veth}@if{pair.ifindex}", "bridge": bridge, "evidence": _evidence(pair)}
     assert exercises.check("ex07", lab, answer=right).passed
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "ex_id", [pytest.param(e, marks=pytest.mark.engine_only) if e == "ex07" else e for e in exercises.EXERCISES]
+)
+def test_the_chinese_notebooks_prove_the_exercise_both_ways_in_chinese(engine, kernel: SharedKernel, ex_id: str):
+    """The Chinese edition, run as a Chinese learner runs it: the same verdicts, said in Chinese."""
+    from dockerlab import i18n
+
+    with i18n.language("zh-CN"):
+        not_yet, passed = i18n._(exercises.NOT_YET), i18n._(exercises.PASSED)
+    student, solution = build.targets(SOURCES[ex_id], "zh-CN").values()
+    kernel.execute("from dockerlab import set_language; set_language('zh-CN')")
+    try:
+        untouched = kernel.run(student)
+        solved = kernel.run(solution)
+    finally:
+        kernel.execute("set_language(None)")
+        _reset_notebook_labs(engine, [ex_id])
+    assert len(untouched) == 1 and untouched[0].startswith(f"{not_yet} {ex_id}"), untouched
+    assert not [w for w in FIX_WORDS if w in untouched[0]], untouched[0]
+    assert re.search(r"[\u4e00-\u9fff]", untouched[0].split("\n", 1)[1]), "the feedback itself is in Chinese"
+    assert len(solved) == 1 and solved[0].startswith(f"{passed} {ex_id}"), solved

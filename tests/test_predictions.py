@@ -18,6 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from dockerlab import i18n
+from dockerlab.i18n import _
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "tools" / "notebooks").glob("0[1-7]_*.py"))
 PROMPT = "## Your prediction"
@@ -51,18 +54,28 @@ def test_each_chapter_asks_for_a_prediction_before_measuring(source: Path) -> No
         assert measure.cell_type == "code" and "mine=mine" in _text(measure) and "lab.compare(" in _text(measure)
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=[s.stem[:2] for s in SOURCES])
-def test_the_stored_run_keeps_a_learners_answer_with_one_miss(source: Path) -> None:
-    notebook = json.loads((ROOT / "notebooks" / f"{source.stem}.ipynb").read_text())
+EDITIONS = [(source, lang) for lang in ("en", "zh-CN") for source in SOURCES]
+FOLDERS = {"en": ROOT / "notebooks", "zh-CN": ROOT / "notebooks" / "zh-CN"}
+PROMPTS = {"en": PROMPT, "zh-CN": "## 你的预测"}
+
+
+@pytest.mark.parametrize(("source", "lang"), EDITIONS, ids=[f"{lang}-{s.stem[:2]}" for s, lang in EDITIONS])
+def test_the_stored_run_keeps_a_learners_answer_with_one_miss(source: Path, lang: str) -> None:
+    with i18n.language(lang):
+        head = _("your prediction {by}: {right} of {scored} right").split("{")[0]
+        miss = _("you said {source} reaches {target} {how}; measured: {got}").split("{")[0]
+    notebook = json.loads((FOLDERS[lang] / f"{source.stem}.ipynb").read_text())
     scored = []
-    for cell in notebook["cells"]:
+    for i, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] == "code" and "mine=mine" in "".join(cell["source"]):
+            prompt = "".join(notebook["cells"][i - 2]["source"])
+            assert PROMPTS[lang] in prompt, f"{lang} {source.name}: the prediction's prompt is not '{PROMPTS[lang]}'"
             text = "".join(
                 "".join(o.get("data", {}).get("text/plain", "")) or "".join(o.get("text", ""))
                 for o in cell.get("outputs", [])
             )
-            scored.append(text)
-    assert scored, f"{source.name}: the stored notebook has no scored prediction (rebuild it)"
+            scored.append(text.split("\n", 1)[-1] if text.startswith("$ docker") else text)
+    assert scored, f"{lang} {source.name}: the stored notebook has no scored prediction (rebuild it)"
     for text in scored:
-        assert text.startswith("your prediction by "), text
-        assert text.count("\nyou said ") == 1, f"{source.name}: the stored answer should miss one cell:\n{text}"
+        assert text.startswith(head), text
+        assert text.count("\n" + miss) == 1, f"{lang} {source.name}: the stored answer should miss one cell:\n{text}"

@@ -233,11 +233,8 @@ def header(ex_id: str, solution: bool, lang: str = "en") -> str:
     start = targets(SOURCE_DIR / f"{ex_id}.py", lang)[solution].parent
     chapters = [chapter_link(c, start, lang) for c in ex.chapters]
     builds_on = chapters[0] if len(chapters) == 1 else words["comma"].join(chapters[:-1]) + words["and"] + chapters[-1]
-    i18n.set_language(lang)
-    try:
+    with i18n.language(lang):
         title, objective = i18n._(ex.title), i18n._(ex.objective)
-    finally:
-        i18n.set_language(None)
     time = words["time"].format(minutes=ex.minutes) + (words["engine"] if ex.needs_engine else "")
     lines = [
         words["title"].format(number=number, title=title) + (words["solution"] if solution else ""),
