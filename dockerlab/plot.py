@@ -7,10 +7,12 @@ Functions take an optional ``ax``, return the axes and never call ``plt.show()``
 
 Labels follow the learner's language (:mod:`dockerlab.i18n`). Chinese is drawn
 with Noto Sans SC (SIL Open Font License), which the dependency
-``pylopdf-fonts-zh-cn`` ships: importing this module registers it with
-matplotlib as a fallback family, so Latin text keeps matplotlib's own font and
-every Chinese glyph comes from Noto Sans SC instead of a box. Without that
-package a CJK font of the system is used, if there is one.
+``pylopdf-fonts-zh-cn`` ships: the first drawing registers it with matplotlib
+as a fallback family (:func:`cjk_font`), so Latin text keeps matplotlib's own
+font and every Chinese glyph comes from Noto Sans SC instead of a box. Without
+that package a CJK font of the system is used, if there is one. (Registering
+at import would load matplotlib's font manager for every ``import dockerlab.lab``,
+the CLI's included.)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import itertools
 import unicodedata
 import zlib
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,8 +65,10 @@ def register_cjk_font() -> str | None:
     return family
 
 
-#: The family Chinese labels are drawn with (``None``: no CJK font was found).
-CJK_FONT = register_cjk_font()
+@cache
+def cjk_font() -> str | None:
+    """The family Chinese labels are drawn with (``None``: no CJK font was found), registered on first use."""
+    return register_cjk_font()
 
 
 def _width(text: str) -> int:
@@ -135,6 +140,8 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
     The legend lists only what the figure uses. Text is 10 pt or larger.
     """
     import matplotlib.pyplot as plt
+
+    cjk_font()
     from matplotlib.lines import Line2D
 
     if ax is None:
@@ -314,6 +321,8 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
     widens with the number of interfaces.
     """
     import matplotlib.pyplot as plt
+
+    cjk_font()
     from matplotlib.lines import Line2D
 
     def longest(kinds: tuple[str, ...]) -> int:
@@ -467,6 +476,8 @@ def service_path(
     The host is a box around everything; the network is a coloured band with both containers on it.
     """
     import matplotlib.pyplot as plt
+
+    cjk_font()
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     if ax is None:

@@ -285,7 +285,7 @@ def test_chinese_labels_are_drawn_with_the_shipped_font(chinese):
 
     shipped = plot._shipped_cjk_font()
     assert shipped is not None, "pylopdf-fonts-zh-cn (a dependency) ships Noto Sans SC"
-    assert plot.CJK_FONT == "Noto Sans SC"
+    assert plot.cjk_font() == "Noto Sans SC"
     fig = Figure(figsize=(5, 4))
     g = nx.DiGraph([("tomcat1", "mysql1")], by="name")
     ax = plot.reachability(g, ax=fig.add_subplot())
