@@ -26,6 +26,7 @@ from dockerlab import backend, display, model
 from dockerlab import image as labimage
 from dockerlab.engine import engine_call, engine_version, remove_labelled
 from dockerlab.errors import DockerlabError, EngineError, EngineTimeout, EngineUnavailable, InvalidInput
+from dockerlab.i18n import _
 from dockerlab.lab import LAB_LABEL, Lab
 from dockerlab.progress import ProgressBar
 from dockerlab.version import __version__
@@ -214,10 +215,28 @@ def cmd_matrix(client: docker.DockerClient, args: argparse.Namespace, out: Out) 
 
 
 def cmd_image(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
-    """Provision the lab image (built offline; never pulled), with progress."""
-    with ProgressBar("lab image", stream=sys.stderr, html=False) as bar:
-        ref = labimage.provision(client, busybox=args.busybox, progress=bar)
-    out(f"{ref} is on the engine")
+    """Provision the lab image: built offline, or with --pull on busybox pulled by digest; with progress."""
+    if not args.pull:
+        with ProgressBar("lab image", stream=sys.stderr, html=False) as bar:
+            ref = labimage.provision(client, busybox=args.busybox, progress=bar)
+        out(f"{ref} is on the engine")
+        return OK
+    with ProgressBar(_("busybox download"), total=100, stream=sys.stderr, html=False) as bar:
+
+        def percent(value: int, line: str) -> None:
+            if value != bar.done or line != bar.message:
+                bar.advance(line, steps=value - bar.done)
+
+        ref = labimage.provision(
+            client,
+            progress=out,
+            image=labimage.IMAGE,
+            pull=True,
+            registry=args.registry,
+            digest=args.digest,
+            percent=percent,
+        )
+    out(_("{image} is on the engine").format(image=ref))
     return OK
 
 
@@ -318,6 +337,19 @@ def check_engine_kind(info: dict[str, Any]) -> list[Finding]:
             )
         )
     return findings
+
+
+def check_image_path(client: docker.DockerClient) -> Finding:
+    """The missing lab image, with the way to provision it that applies here (:func:`dockerlab.image.plan`)."""
+    try:
+        plan = labimage.plan(client)
+    except DockerlabError as e:  # a bad DOCKERLAB_REGISTRY or DOCKERLAB_BUSYBOX_DIGEST
+        return Finding("problem", _("lab image {image} is missing").format(image=labimage.IMAGE), str(e))
+    if plan.path == "pull":
+        fix = _("{plan} (`dockerlab image --pull`)").format(plan=plan)
+    else:
+        fix = _("`dockerlab image`: {plan}").format(plan=plan)
+    return Finding("problem", _("lab image {image} is missing").format(image=labimage.IMAGE), fix)
 
 
 def check_leftovers(labs: dict[str, LabResources], now: float | None = None) -> list[Finding]:
@@ -430,7 +462,7 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
     if present:
         findings.append(Finding("ok", f"lab image {labimage.IMAGE} is present"))
     else:
-        findings.append(Finding("problem", f"lab image {labimage.IMAGE} is missing", "`dockerlab image`"))
+        findings.append(check_image_path(client))
     findings += check_leftovers(inventory(client))
     if present:
         findings += check_subnets(client)
@@ -493,11 +525,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "image",
-        help="provision the lab image (built offline, never pulled)",
+        help="provision the lab image (built offline; pulled only with --pull)",
         description=f"Make sure {labimage.IMAGE} is on the engine: reuse it, or build it "
-        "from this machine's static busybox (Debian's busybox-static). Never pulls.",
+        "from this machine's static busybox (Debian's busybox-static). Never pulls unless --pull is "
+        "given: then Docker's busybox is pulled, pinned by digest (a multi-arch index: the engine takes "
+        "its own architecture), and the lab image is built on it.",
     )
-    p.add_argument("--busybox", metavar="PATH", help="the static busybox binary to build from")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--busybox", metavar="PATH", help="the static busybox binary to build from")
+    how.add_argument(
+        "--pull", action="store_true", help="pull busybox by digest and build on it (for macOS, Windows, Apple silicon)"
+    )
+    p.add_argument(
+        "--registry",
+        metavar="HOST[:PORT]",
+        help="the registry to pull from with --pull (default: $DOCKERLAB_REGISTRY, else docker.io)",
+    )
+    p.add_argument(
+        "--digest",
+        metavar="sha256:...",
+        help="the image index to pull with --pull (default: $DOCKERLAB_BUSYBOX_DIGEST, else dockerlab's pin)",
+    )
     p.set_defaults(run=cmd_image)
 
     p = sub.add_parser(
