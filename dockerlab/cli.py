@@ -22,7 +22,7 @@ from typing import Any
 
 import docker
 
-from dockerlab import backend, display, model
+from dockerlab import backend, display, model, tutorial
 from dockerlab import image as labimage
 from dockerlab.engine import engine_call, engine_version, remove_labelled
 from dockerlab.errors import DockerlabError, EngineError, EngineTimeout, EngineUnavailable, InvalidInput
@@ -238,6 +238,24 @@ def cmd_image(client: docker.DockerClient, args: argparse.Namespace, out: Out) -
         )
     out(_("{image} is on the engine").format(image=ref))
     return OK
+
+
+def cmd_tutorial(args: argparse.Namespace, out: Out) -> int:
+    """Copy the notebooks into DIR (keeping the learner's changes), then open JupyterLab there."""
+    report = tutorial.copy(args.dir, force=args.force)
+    for line in report.lines():
+        out(line)
+    extra = list(args.jupyter)
+    if args.copy_only:
+        out(_("To open it: {command}").format(command=" ".join(tutorial.jupyter_command(report.folder, extra))))
+        return OK
+    note = tutorial.quiet_defaults()
+    if note:
+        out(note)
+    out(_("Opening JupyterLab in {folder} (Ctrl+C twice stops it).").format(folder=report.folder))
+    sys.stdout.flush()
+    tutorial.open_lab(report.folder, extra, browser=not args.no_browser)
+    return OK  # not reached: JupyterLab replaced this process
 
 
 # -- doctor --------------------------------------------------------------------
@@ -579,17 +597,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("lab", type=_lab_name, metavar="LAB", help="the lab to probe")
     p.add_argument("--by", choices=["name", "ip"], default="name", help="ping by container name (default) or by IP")
     p.set_defaults(run=cmd_matrix)
+
+    p = sub.add_parser(
+        "tutorial",
+        help="copy the notebooks into a folder and open JupyterLab there",
+        description="Copy the series (every language edition), the exercises and their solutions into DIR, "
+        "then open JupyterLab there, quietly (no news, no update check, loopback only). A notebook you "
+        "changed is never replaced unless --force is given. Arguments after -- go to `jupyter lab`.",
+    )
+    p.add_argument("dir", nargs="?", default=tutorial.DEFAULT_DIR, metavar="DIR", help="default: ./dockerlab-tutorial")
+    p.add_argument("--force", action="store_true", help="replace the notebooks you changed with the originals")
+    p.add_argument("--no-browser", action="store_true", help="start JupyterLab without opening a browser")
+    p.add_argument("--copy-only", action="store_true", help="copy, print the JupyterLab command, start nothing")
+    p.set_defaults(run=None, jupyter=[])
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``dockerlab`` command; return its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    jupyter: list[str] = []
+    if argv[:1] == ["tutorial"] and "--" in argv:  # `dockerlab tutorial [DIR] -- JUPYTER-ARGS...`
+        at = argv.index("--")
+        argv, jupyter = argv[:at], argv[at + 1 :]
     args = build_parser().parse_args(argv)  # exits 2 on a usage error
+    if jupyter:
+        args.jupyter = jupyter
 
     def out(line: str) -> None:
         print(line, flush=True)
 
     try:
+        if args.command == "tutorial":
+            return cmd_tutorial(args, out)
         if args.run is None:
             return cmd_doctor(args, out)
         client = backend.choose().client
