@@ -24,7 +24,7 @@ import docker
 
 from dockerlab import backend, display, model, tutorial
 from dockerlab import image as labimage
-from dockerlab.engine import engine_call, engine_version, remove_labelled
+from dockerlab.engine import engine_call, engine_version, is_docker_desktop, is_rootless, remove_labelled
 from dockerlab.errors import DockerlabError, EngineError, EngineTimeout, EngineUnavailable, InvalidInput
 from dockerlab.i18n import _
 from dockerlab.lab import LAB_LABEL, Lab
@@ -299,32 +299,7 @@ def check_socket() -> Finding:
     return Finding("ok", f"socket {path}: this user may read and write it")
 
 
-def is_docker_desktop(info: dict[str, Any]) -> bool:
-    """Whether ``docker info`` describes Docker Desktop's engine (``OperatingSystem`` "Docker Desktop").
-
-    >>> is_docker_desktop({"OperatingSystem": "Docker Desktop", "Name": "docker-desktop"})
-    True
-    >>> is_docker_desktop({"OperatingSystem": "Debian GNU/Linux 12 (bookworm)"})
-    False
-    """
-    return str(info.get("OperatingSystem") or "").strip().startswith("Docker Desktop")
-
-
-def is_rootless(info: dict[str, Any]) -> bool:
-    """Whether ``docker info`` describes a rootless engine (``name=rootless`` among its ``SecurityOptions``).
-
-    >>> is_rootless({"SecurityOptions": ["name=seccomp,profile=builtin", "name=rootless", "name=cgroupns"]})
-    True
-    >>> is_rootless({"SecurityOptions": ["name=apparmor", "name=seccomp,profile=default"]}), is_rootless({})
-    (False, False)
-    """
-    for option in info.get("SecurityOptions") or []:
-        if any(part.strip() in ("name=rootless", "rootless") for part in str(option).split(",")):
-            return True
-    return False
-
-
-def check_engine_kind(info: dict[str, Any]) -> list[Finding]:
+def check_engine_kind(info: dict[str, Any], version: dict[str, Any] | None = None) -> list[Finding]:
     """Notes on what differs from an engine running as root on this computer, read from ``docker info``.
 
     Docker Desktop runs the engine in a VM; a rootless engine runs inside
@@ -332,7 +307,7 @@ def check_engine_kind(info: dict[str, Any]) -> list[Finding]:
     show something else than this computer's own network. None for a usual engine.
     """
     findings = []
-    if is_docker_desktop(info):
+    if is_docker_desktop(info, version):
         vm = info.get("Name") or "docker-desktop"
         findings.append(
             Finding(
@@ -475,7 +450,11 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
     if callable(getattr(client, "info", None)):  # dockerlab's simulator has no `docker info`
         with engine_call("docker info"):
             info = client.info()
-        findings += check_engine_kind(info if isinstance(info, dict) else {})
+        with engine_call("docker version"):
+            server = client.version()
+        findings += check_engine_kind(
+            info if isinstance(info, dict) else {}, server if isinstance(server, dict) else {}
+        )
     present = labimage.image_present(client)
     if present:
         findings.append(Finding("ok", f"lab image {labimage.IMAGE} is present"))

@@ -38,6 +38,7 @@ import requests
 from dockerlab.engine import engine_call
 from dockerlab.errors import ImagePullError, InvalidInput
 from dockerlab.i18n import _
+from dockerlab.waits import poll
 
 #: Where busybox comes from unless ``DOCKERLAB_REGISTRY`` says otherwise.
 DEFAULT_REGISTRY = "docker.io"
@@ -66,7 +67,7 @@ def busybox_reference(registry: str | None = None, digest: str | None = None) ->
     Both are checked before any engine is asked.
 
     >>> busybox_reference("127.0.0.1:5000", "sha256:" + "ab" * 32)[:60]
-    '127.0.0.1:5000/library/busybox@sha256:abababababababababababa'
+    '127.0.0.1:5000/library/busybox@sha256:ababababababababababab'
     >>> busybox_reference("docker.io", "latest")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -376,9 +377,4 @@ def _remove_quietly(client: docker.DockerClient, reference: str) -> None:
 
 def _appears_later(client: docker.DockerClient, reference: str, seconds: float = 1.0) -> bool:
     """Whether a pull that was being cancelled still lands ``reference`` within ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        time.sleep(0.1)
-        if present(client, reference):
-            return True
-    return False
+    return poll(lambda: True if present(client, reference) else None, seconds, delay=0.1) is not None

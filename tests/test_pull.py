@@ -103,7 +103,8 @@ class Registry:
     """Pushes images to the registry through its HTTP API (the Docker Registry HTTP API V2)."""
 
     def __init__(self, address: str, repository: str = registry_pull.BUSYBOX_REPOSITORY) -> None:
-        self.base = f"http://{address}/v2/{repository}"
+        assert address.startswith("127."), address  # the loopback registry only
+        self.base = urllib.parse.urlunsplit(("http", address, f"/v2/{repository}", "", ""))
 
     def _request(self, method: str, url: str, data: bytes = b"", content_type: str = "") -> tuple[int, dict, bytes]:
         request = urllib.request.Request(url, data=data if method in ("PUT", "POST") else None, method=method)

@@ -267,8 +267,8 @@ def simulator_files() -> set[str]:
 
 
 def is_private(attr: str) -> bool:
-    """``_name`` is private; a dunder such as ``__class__`` is not."""
-    return attr.startswith("_") and not (attr.startswith("__") and attr.endswith("__"))
+    """``_name`` is private; a dunder such as ``__class__`` is not, nor gettext's ``_`` (dockerlab.i18n's, for all)."""
+    return attr.startswith("_") and attr != "_" and not (attr.startswith("__") and attr.endswith("__"))
 
 
 def only_in(hits: list[Hit], allowed: set[str], required: str, rule: str) -> None:
