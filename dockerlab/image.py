@@ -31,6 +31,7 @@ import subprocess
 import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import docker
 import docker.errors
@@ -171,6 +172,9 @@ class Plan:
     path: str
     source: str
     why: str = ""
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
 
     def __str__(self) -> str:
         if self.path == "present":

@@ -274,6 +274,15 @@ class Lab:
             if bar is not None:
                 bar.close()
 
+    def image_plan(self) -> labimage.Plan:
+        """Which way the lab image gets onto this engine (present, offline, tag, or pull), changing nothing.
+
+        Notebook 00 shows it: where no local busybox fits (macOS, Windows, a
+        binary for another architecture), it says so and offers
+        ``lab.provision(pull=True)``.
+        """
+        return labimage.plan(self.client, image=self.image)
+
     # -- what the lab owns -----------------------------------------------------
 
     def _own_containers(self) -> list[Any]:

@@ -474,3 +474,23 @@ def test_pull_events_from_a_real_stream_fill_the_bar(engine, registry, pushed, c
     assert any(s.startswith("Pulling from library/busybox") for s in statuses)
     assert "Pull complete" in statuses and any(s.startswith("Digest: sha256:") for s in statuses)
     assert values == sorted(values) and values[-1] == 100
+
+
+def test_a_notebook_offers_the_pull_then_provisions_with_a_bar(engine, registry, pushed, clean, monkeypatch, capsys):
+    """Notebook 00's path: lab.image_plan() says which way applies; lab.provision(pull=True) takes the pull."""
+    monkeypatch.setenv("DOCKERLAB_REGISTRY", registry)
+    monkeypatch.setenv("DOCKERLAB_BUSYBOX_DIGEST", pushed["multi"].index)
+    monkeypatch.setattr(labimage.shutil, "which", lambda name: None)  # as on a Mac: no busybox on PATH ...
+    monkeypatch.setattr(labimage.os.path, "exists", lambda path: False)  # ... nor at /bin/busybox
+    lab = Lab("pull-test", client=engine, image=TEST_IMAGE)
+    plan = lab.image_plan()
+    assert plan.path == "pull" and plan.source == f"{registry}/library/busybox@{pushed['multi'].index}"
+    assert "lab.provision(pull=True)" in str(plan)
+    monkeypatch.undo()
+    monkeypatch.setenv("DOCKERLAB_REGISTRY", registry)
+    monkeypatch.setenv("DOCKERLAB_BUSYBOX_DIGEST", pushed["multi"].index)
+    assert lab.provision(pull=True) == TEST_IMAGE
+    out, err = capsys.readouterr()
+    assert f"docker pull {plan.source}" in out and "docker build --network none" in out
+    assert "busybox download [####################] 100/100" in err
+    assert lab.image_plan().path == "present"
