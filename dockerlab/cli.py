@@ -24,6 +24,7 @@ import docker
 
 from dockerlab import backend, display, model, tutorial
 from dockerlab import image as labimage
+from dockerlab import pull as registry_pull
 from dockerlab.engine import engine_call, engine_version, is_docker_desktop, is_rootless, remove_labelled
 from dockerlab.errors import DockerlabError, EngineError, EngineTimeout, EngineUnavailable, InvalidInput
 from dockerlab.i18n import _
@@ -221,6 +222,7 @@ def cmd_image(client: docker.DockerClient, args: argparse.Namespace, out: Out) -
             ref = labimage.provision(client, busybox=args.busybox, progress=bar)
         out(f"{ref} is on the engine")
         return OK
+    registry_pull.busybox_reference(args.registry, args.digest)  # a bad setting is refused before any bar shows
     with ProgressBar(_("busybox download"), total=100, stream=sys.stderr, html=False) as bar:
 
         def percent(value: int, line: str) -> None:

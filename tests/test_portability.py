@@ -452,3 +452,21 @@ def test_the_engine_in_use_is_described_as_what_docker_info_says(engine):
     rootless = "name=rootless" in (info.get("SecurityOptions") or [])
     desktop = info.get("OperatingSystem") == "Docker Desktop"
     assert note.kind == ("rootless" if rootless else "desktop" if desktop else "usual")
+
+
+def test_doctor_says_which_way_the_lab_image_comes(tmp_path, monkeypatch):
+    """On an arm64 Docker Desktop with only an x86-64 busybox here, doctor offers the pull (and pulls nothing)."""
+    x86 = tmp_path / "busybox"
+    x86.write_bytes(elf(0x3E))
+    monkeypatch.setattr(labimage.shutil, "which", lambda name: str(x86))
+    monkeypatch.delenv("DOCKERLAB_REGISTRY", raising=False)
+    monkeypatch.delenv("DOCKERLAB_BUSYBOX_DIGEST", raising=False)
+    client = FakeClient(payload(DESKTOP_VERSION), payload(DESKTOP_INFO))
+    finding = cli.check_image_path(client)
+    assert finding.level == "problem" and f"{labimage.IMAGE} is missing" in finding.text
+    assert "busybox for amd64, but the engine runs on arm64" in finding.fix
+    assert "`dockerlab image --pull`" in finding.fix and "docker.io/library/busybox@sha256:" in finding.fix
+    assert client.forbidden == []
+    monkeypatch.setattr(labimage.shutil, "which", lambda name: str(tmp_path / "absent"))
+    monkeypatch.setattr(labimage.os.path, "exists", lambda path: False)
+    assert "no static busybox at" in cli.check_image_path(client).fix
