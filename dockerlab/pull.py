@@ -202,8 +202,8 @@ def pull(
         if not had:
             _remove_quietly(client, reference)
         raise
-    pinned = f"{repository}@{digest}"
-    if pinned not in (attrs.get("RepoDigests") or []):
+    # Docker Hub's references are listed short ("busybox@sha256:..."): the digest is what must match.
+    if not any(str(d).endswith(f"@{digest}") for d in attrs.get("RepoDigests") or []):
         if not had:
             _remove_quietly(client, reference)
         raise ImagePullError(
