@@ -23,9 +23,10 @@ from typing import Any
 
 import docker
 
-from dockerlab import backend, display, model
+from dockerlab import backend, display, model, tutorial
 from dockerlab import image as labimage
-from dockerlab.engine import engine_call, engine_version, remove_labelled
+from dockerlab import pull as registry_pull
+from dockerlab.engine import engine_call, engine_version, is_docker_desktop, is_rootless, remove_labelled
 from dockerlab.errors import DockerlabError, EngineError, EngineTimeout, EngineUnavailable, InvalidInput
 from dockerlab.i18n import _, ngettext
 from dockerlab.lab import LAB_LABEL, Lab
@@ -255,11 +256,48 @@ def cmd_matrix(client: docker.DockerClient, args: argparse.Namespace, out: Out) 
 
 
 def cmd_image(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
-    """Provision the lab image (built offline; never pulled), with progress."""
-    with ProgressBar(_("lab image"), stream=sys.stderr, html=False) as bar:
-        ref = labimage.provision(client, busybox=args.busybox, progress=bar)
-    out(_("{ref} is on the engine").format(ref=ref))
+    """Provision the lab image: built offline, or with --pull on busybox pulled by digest; with progress."""
+    if not args.pull:
+        with ProgressBar(_("lab image"), stream=sys.stderr, html=False) as bar:
+            ref = labimage.provision(client, busybox=args.busybox, progress=bar)
+        out(_("{ref} is on the engine").format(ref=ref))
+        return OK
+    registry_pull.busybox_reference(args.registry, args.digest)  # a bad setting is refused before any bar shows
+    with ProgressBar(_("busybox download"), total=100, stream=sys.stderr, html=False) as bar:
+
+        def percent(value: int, line: str) -> None:
+            if value != bar.done or line != bar.message:
+                bar.advance(line, steps=value - bar.done)
+
+        ref = labimage.provision(
+            client,
+            progress=out,
+            image=labimage.IMAGE,
+            pull=True,
+            registry=args.registry,
+            digest=args.digest,
+            percent=percent,
+        )
+    out(_("{image} is on the engine").format(image=ref))
     return OK
+
+
+def cmd_tutorial(args: argparse.Namespace, out: Out) -> int:
+    """Copy the notebooks into DIR (keeping the learner's changes), then open JupyterLab there."""
+    report = tutorial.copy(args.dir, force=args.force)
+    for line in report.lines():
+        out(line)
+    extra = list(args.jupyter)
+    if args.copy_only:
+        out(_("To open it: {command}").format(command=" ".join(tutorial.jupyter_command(report.folder, extra))))
+        return OK
+    note = tutorial.quiet_defaults()
+    if note:
+        out(note)
+    out(_("Opening JupyterLab in {folder} (Ctrl+C twice stops it).").format(folder=report.folder))
+    sys.stdout.flush()
+    tutorial.open_lab(report.folder, extra, browser=not args.no_browser)
+    return OK  # not reached: JupyterLab replaced this process
 
 
 # -- doctor --------------------------------------------------------------------
@@ -308,32 +346,7 @@ def check_socket() -> Finding:
     return Finding("ok", _("socket {path}: this user may read and write it").format(path=path))
 
 
-def is_docker_desktop(info: dict[str, Any]) -> bool:
-    """Whether ``docker info`` describes Docker Desktop's engine (``OperatingSystem`` "Docker Desktop").
-
-    >>> is_docker_desktop({"OperatingSystem": "Docker Desktop", "Name": "docker-desktop"})
-    True
-    >>> is_docker_desktop({"OperatingSystem": "Debian GNU/Linux 12 (bookworm)"})
-    False
-    """
-    return str(info.get("OperatingSystem") or "").strip().startswith("Docker Desktop")
-
-
-def is_rootless(info: dict[str, Any]) -> bool:
-    """Whether ``docker info`` describes a rootless engine (``name=rootless`` among its ``SecurityOptions``).
-
-    >>> is_rootless({"SecurityOptions": ["name=seccomp,profile=builtin", "name=rootless", "name=cgroupns"]})
-    True
-    >>> is_rootless({"SecurityOptions": ["name=apparmor", "name=seccomp,profile=default"]}), is_rootless({})
-    (False, False)
-    """
-    for option in info.get("SecurityOptions") or []:
-        if any(part.strip() in ("name=rootless", "rootless") for part in str(option).split(",")):
-            return True
-    return False
-
-
-def check_engine_kind(info: dict[str, Any]) -> list[Finding]:
+def check_engine_kind(info: dict[str, Any], version: dict[str, Any] | None = None) -> list[Finding]:
     """Notes on what differs from an engine running as root on this computer, read from ``docker info``.
 
     Docker Desktop runs the engine in a VM; a rootless engine runs inside
@@ -341,7 +354,7 @@ def check_engine_kind(info: dict[str, Any]) -> list[Finding]:
     show something else than this computer's own network. None for a usual engine.
     """
     findings = []
-    if is_docker_desktop(info):
+    if is_docker_desktop(info, version):
         vm = info.get("Name") or "docker-desktop"
         findings.append(
             Finding(
@@ -372,6 +385,19 @@ def check_engine_kind(info: dict[str, Any]) -> list[Finding]:
             )
         )
     return findings
+
+
+def check_image_path(client: docker.DockerClient) -> Finding:
+    """The missing lab image, with the way to provision it that applies here (:func:`dockerlab.image.plan`)."""
+    try:
+        plan = labimage.plan(client)
+    except DockerlabError as e:  # a bad DOCKERLAB_REGISTRY or DOCKERLAB_BUSYBOX_DIGEST
+        return Finding("problem", _("lab image {image} is missing").format(image=labimage.IMAGE), str(e))
+    if plan.path == "pull":
+        fix = _("{plan} (`dockerlab image --pull`)").format(plan=plan)
+    else:
+        fix = _("`dockerlab image`: {plan}").format(plan=plan)
+    return Finding("problem", _("lab image {image} is missing").format(image=labimage.IMAGE), fix)
 
 
 def check_leftovers(labs: dict[str, LabResources], now: float | None = None) -> list[Finding]:
@@ -483,14 +509,16 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
     if callable(getattr(client, "info", None)):  # dockerlab's simulator has no `docker info`
         with engine_call("docker info"):
             info = client.info()
-        findings += check_engine_kind(info if isinstance(info, dict) else {})
+        with engine_call("docker version"):
+            server = client.version()
+        findings += check_engine_kind(
+            info if isinstance(info, dict) else {}, server if isinstance(server, dict) else {}
+        )
     present = labimage.image_present(client)
     if present:
         findings.append(Finding("ok", _("lab image {image} is present").format(image=labimage.IMAGE)))
     else:
-        findings.append(
-            Finding("problem", _("lab image {image} is missing").format(image=labimage.IMAGE), "`dockerlab image`")
-        )
+        findings.append(check_image_path(client))
     findings += check_leftovers(inventory(client))
     if present:
         findings += check_subnets(client)
@@ -580,13 +608,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "image",
-        help=_("provision the lab image (built offline, never pulled)"),
+        help=_("provision the lab image (built offline; pulled only with --pull)"),
         description=_(
-            "Make sure {image} is on the engine: reuse it, or build it from this machine's static "
-            "busybox (Debian's busybox-static). Never pulls."
+            "Make sure {image} is on the engine: reuse it, or build it from this machine's static busybox "
+            "(Debian's busybox-static). Never pulls unless --pull is given: then Docker's busybox is pulled, "
+            "pinned by digest (a multi-arch index: the engine takes its own architecture), and the lab image "
+            "is built on it."
         ).format(image=labimage.IMAGE),
     )
-    p.add_argument("--busybox", metavar="PATH", help=_("the static busybox binary to build from"))
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--busybox", metavar="PATH", help=_("the static busybox binary to build from"))
+    how.add_argument(
+        "--pull",
+        action="store_true",
+        help=_("pull busybox by digest and build on it (for macOS, Windows, Apple silicon)"),
+    )
+    p.add_argument(
+        "--registry",
+        metavar="HOST[:PORT]",
+        help=_("the registry to pull from with --pull (default: $DOCKERLAB_REGISTRY, else docker.io)"),
+    )
+    p.add_argument(
+        "--digest",
+        metavar="sha256:...",
+        help=_("the image index to pull with --pull (default: $DOCKERLAB_BUSYBOX_DIGEST, else dockerlab's pin)"),
+    )
     p.set_defaults(run=cmd_image)
 
     p = sub.add_parser(
@@ -625,17 +671,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("lab", type=_lab_name, metavar="LAB", help=_("the lab to probe"))
     p.add_argument("--by", choices=["name", "ip"], default="name", help=_("ping by container name (default) or by IP"))
     p.set_defaults(run=cmd_matrix)
+
+    p = sub.add_parser(
+        "tutorial",
+        help="copy the notebooks into a folder and open JupyterLab there",
+        description="Copy the series (every language edition), the exercises and their solutions into DIR, "
+        "then open JupyterLab there, quietly (no news, no update check, loopback only). A notebook you "
+        "changed is never replaced unless --force is given. Arguments after -- go to `jupyter lab`.",
+    )
+    p.add_argument("dir", nargs="?", default=tutorial.DEFAULT_DIR, metavar="DIR", help="default: ./dockerlab-tutorial")
+    p.add_argument("--force", action="store_true", help="replace the notebooks you changed with the originals")
+    p.add_argument("--no-browser", action="store_true", help="start JupyterLab without opening a browser")
+    p.add_argument("--copy-only", action="store_true", help="copy, print the JupyterLab command, start nothing")
+    p.set_defaults(run=None, jupyter=[])
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``dockerlab`` command; return its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    jupyter: list[str] = []
+    if argv[:1] == ["tutorial"] and "--" in argv:  # `dockerlab tutorial [DIR] -- JUPYTER-ARGS...`
+        at = argv.index("--")
+        argv, jupyter = argv[:at], argv[at + 1 :]
     args = build_parser().parse_args(argv)  # exits 2 on a usage error
+    if jupyter:
+        args.jupyter = jupyter
 
     def out(line: str) -> None:
         print(line, flush=True)
 
     try:
+        if args.command == "tutorial":
+            return cmd_tutorial(args, out)
         if args.run is None:
             return cmd_doctor(args, out)
         client = backend.choose().client

@@ -133,6 +133,36 @@ def remove_labelled(
     return failures
 
 
+def is_docker_desktop(info: dict[str, Any], version: dict[str, Any] | None = None) -> bool:
+    """Whether the engine is Docker Desktop's: ``docker info``'s ``OperatingSystem``, or ``docker version``'s platform.
+
+    >>> is_docker_desktop({"OperatingSystem": "Docker Desktop", "Name": "docker-desktop"})
+    True
+    >>> is_docker_desktop({}, {"Platform": {"Name": "Docker Desktop 4.29.0 (145265)"}})
+    True
+    >>> is_docker_desktop({"OperatingSystem": "Debian GNU/Linux 12 (bookworm)"}, {"Platform": {"Name": ""}})
+    False
+    """
+    platform = str(((version or {}).get("Platform") or {}).get("Name") or "")
+    return str(info.get("OperatingSystem") or "").strip().startswith("Docker Desktop") or platform.startswith(
+        "Docker Desktop"
+    )
+
+
+def is_rootless(info: dict[str, Any]) -> bool:
+    """Whether ``docker info`` describes a rootless engine (``name=rootless`` among its ``SecurityOptions``).
+
+    >>> is_rootless({"SecurityOptions": ["name=seccomp,profile=builtin", "name=rootless", "name=cgroupns"]})
+    True
+    >>> is_rootless({"SecurityOptions": ["name=apparmor", "name=seccomp,profile=default"]}), is_rootless({})
+    (False, False)
+    """
+    for option in info.get("SecurityOptions") or []:
+        if any(part.strip() in ("name=rootless", "rootless") for part in str(option).split(",")):
+            return True
+    return False
+
+
 def _short(e: BaseException) -> str:
     text = str(e)
     return text if len(text) < 300 else text[:300] + "..."

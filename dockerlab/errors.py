@@ -134,6 +134,10 @@ class ImageBuildError(DockerlabError):
     """The lab image could not be provisioned."""
 
 
+class ImagePullError(ImageBuildError):
+    """The consented pull of the lab image's base failed; nothing of it was kept."""
+
+
 class LinkUnsupported(DockerlabError):
     """The engine refused a legacy --link."""
 

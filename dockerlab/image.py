@@ -6,7 +6,13 @@ link per applet, about 2 MB) imported into the engine, the same thing as::
     tar -C rootfs -c . | docker import -c 'CMD [...]' - dockerlab/labbox:0.1.0
 
 Where the official ``busybox`` image is already on the engine it is used as
-the base instead. dockerlab never pulls: provisioning is explicit.
+the base instead. Where no local busybox fits (a Mac or a Windows computer,
+or a binary for another architecture than the engine's), the learner may
+consent to a pull: ``provision(client, pull=True)`` (``dockerlab image
+--pull``) pulls Docker's busybox pinned by digest (:mod:`dockerlab.pull`) and
+builds the lab image on top of it through the engine, with the same files,
+command and labels as the offline path. dockerlab never pulls unless asked:
+:func:`plan` says which path applies without changing anything.
 
 The binary must be built for the engine's architecture (an amd64 busybox
 does not run on an arm64 engine): :func:`check_binary` reads its ELF header
@@ -16,19 +22,23 @@ and refuses a mismatch, naming both, before the engine imports anything.
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import shutil
 import struct
 import subprocess
 import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import docker
 import docker.errors
 
+from dockerlab import pull as registry_pull
 from dockerlab.engine import engine_call
-from dockerlab.errors import ImageBuildError, ImageMissing
+from dockerlab.errors import DockerlabError, ImageBuildError, ImageMissing
 from dockerlab.i18n import _
 from dockerlab.services import INDEX_HTML
 from dockerlab.version import __version__
@@ -66,6 +76,18 @@ IDLE = "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"
 
 Progress = Callable[[str], None]
 
+#: Files the lab image holds besides busybox and its applets, the same on both paths.
+ETC_FILES = (
+    ("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"),
+    ("etc/group", b"root:x:0:\nnogroup:x:65534:\n"),
+    ("var/www/index.html", INDEX_HTML.encode()),
+)
+
+
+def labels() -> dict[str, str]:
+    """The labels of the lab image, on both paths (``docker images -f label=dockerlab.image``)."""
+    return {IMAGE_LABEL: "labbox", "dockerlab.version": __version__}
+
 
 def image_present(client: docker.DockerClient, image: str = IMAGE) -> bool:
     """Return whether ``image`` exists on the engine (exact reference, no pull)."""
@@ -83,18 +105,34 @@ def provision(
     busybox: str | None = None,
     progress: Progress | None = None,
     image: str = IMAGE,
+    pull: bool = False,
+    registry: str | None = None,
+    digest: str | None = None,
+    percent: Callable[[int, str], None] | None = None,
+    timeout: float = registry_pull.PULL_TIMEOUT,
 ) -> str:
     """Make sure the lab image exists on the engine; return its reference.
 
     An existing image is reused. Otherwise it is built from a static busybox
     binary on this machine (``busybox``, default: the one on PATH or
-    ``/bin/busybox``), or tagged from a local ``busybox`` image. Each step is
-    reported through ``progress`` with its docker command line.
+    ``/bin/busybox``), or tagged from a local ``busybox`` image. With
+    ``pull=True`` (the learner's consent) it is built on Docker's busybox
+    pulled by digest instead: ``registry`` and ``digest`` default to
+    ``DOCKERLAB_REGISTRY``, ``DOCKERLAB_BUSYBOX_DIGEST`` and then dockerlab's
+    pin; ``percent`` gets the pull's progress, 0 to 100; the pull is given up
+    after ``timeout`` seconds of silence. Each step is reported through
+    ``progress`` with its docker command line.
     """
     say = progress or (lambda _msg: None)
+    reference = registry_pull.busybox_reference(registry, digest) if pull else ""  # checked before the engine
     if image_present(client, image):
         say(_("{image} is present on the engine: reusing it").format(image=image))
         return image
+    if pull:
+        arch = engine_arch(client)
+        had = registry_pull.present(client, reference)
+        registry_pull.pull(client, reference, arch=arch, progress=say, percent=percent, timeout=timeout)
+        return build_on(client, reference, image, say, drop_base=not had)
     binary = busybox or shutil.which("busybox") or "/bin/busybox"
     if os.path.exists(binary):
         return _import_rootfs(client, binary, image, say)
@@ -106,12 +144,192 @@ def provision(
             return image
     raise ImageBuildError(
         _(
-            "Cannot build {image}: no static busybox binary on this machine ({binary} is missing) "
-            "and no busybox image on the engine. On Debian/Ubuntu: `sudo apt-get install "
-            "busybox-static`. With a registry at hand, `docker pull busybox` also works. Then run "
-            "this again."
+            "Cannot build {image}: no static busybox binary on this machine ({binary} is missing) and no "
+            "busybox image on the engine. On Debian/Ubuntu: `sudo apt-get install busybox-static`, then run "
+            "this again. Elsewhere (macOS, Windows), let dockerlab pull Docker's busybox, pinned by digest: "
+            "`dockerlab image --pull`, or lab.provision(pull=True) in a notebook."
         ).format(image=image, binary=binary)
     )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which way the lab image gets onto this engine, found without changing anything.
+
+    Attributes
+    ----------
+    path:
+        ``"present"`` (already there), ``"offline"`` (built from the static
+        busybox ``source`` of this machine), ``"tag"`` (tagged from the
+        busybox image ``source`` on the engine), or ``"pull"`` (no local
+        busybox fits: only the consented pull is left).
+    source:
+        The binary or image it comes from; for ``"pull"``, the reference.
+    why:
+        For ``"pull"``: why no local busybox fits.
+    """
+
+    path: str
+    source: str
+    why: str = ""
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+    def __str__(self) -> str:
+        if self.path == "present":
+            return _("The lab image {image} is on the engine.").format(image=self.source)
+        if self.path == "offline":
+            return _("The lab image will be built offline from this machine's static busybox {binary}.").format(
+                binary=self.source
+            )
+        if self.path == "tag":
+            return _("The lab image will be tagged from the busybox image {source} on the engine.").format(
+                source=self.source
+            )
+        return _(
+            "No local busybox fits this engine ({why}). dockerlab never pulls unless you ask: to build the lab "
+            "image on Docker's busybox, pulled by digest ({reference}), run lab.provision(pull=True) in a "
+            "notebook or `dockerlab image --pull` in a shell."
+        ).format(why=self.why, reference=self.source)
+
+
+def plan(
+    client: docker.DockerClient,
+    *,
+    busybox: str | None = None,
+    image: str = IMAGE,
+    registry: str | None = None,
+    digest: str | None = None,
+) -> Plan:
+    """Say which path :func:`provision` would take here: it reads, builds and pulls nothing."""
+    if image_present(client, image):
+        return Plan("present", image)
+    binary = busybox or shutil.which("busybox") or "/bin/busybox"
+    why = _("no static busybox at {binary} and no busybox image on the engine").format(binary=binary)
+    if os.path.exists(binary):
+        try:
+            check_binary(client, binary, image)
+            return Plan("offline", binary)
+        except ImageBuildError as e:
+            why = str(e).split(": ", 1)[0]  # the first clause says what is wrong; the rest, what to do
+    for base in ("busybox:latest", "busybox"):
+        if image_present(client, base):
+            return Plan("tag", base)
+    return Plan("pull", registry_pull.busybox_reference(registry, digest), why)
+
+
+#: The lab image's last build step on a pulled busybox: check the applets the lessons use, link every
+#: applet into /bin (Docker's busybox has most as hard links already) and make the offline path's folders.
+_FINISH = (
+    "set -e; have=$(/bin/busybox --list); "
+    'for a in {required}; do echo "$have" | /bin/busybox grep -qx "$a" '
+    '|| {{ echo "busybox lacks the applet $a" >&2; exit 1; }}; done; '
+    'for a in $have; do [ -e "/bin/$a" ] || /bin/busybox ln -s busybox "/bin/$a"; done; '
+    "/bin/busybox mkdir -p /tmp /root /var/www; /bin/busybox chmod 1777 /tmp; /bin/busybox chmod 700 /root"
+)
+
+
+def dockerfile(base: str) -> str:
+    """The Dockerfile that builds the lab image on a pulled busybox: the offline path's files, command and labels.
+
+    >>> print(dockerfile("127.0.0.1:5000/library/busybox@sha256:" + "0" * 64).splitlines()[0][:45])
+    FROM 127.0.0.1:5000/library/busybox@sha256:00
+    """
+    finish = json.dumps(["/bin/busybox", "sh", "-c", _FINISH.format(required=" ".join(REQUIRED_APPLETS))])
+    label = " ".join(f"{k}={v}" for k, v in labels().items())
+    return "\n".join(
+        [
+            f"FROM {base}",
+            "COPY passwd group /etc/",
+            "COPY index.html /var/www/index.html",
+            f"RUN {finish}",
+            f"CMD {json.dumps(['sh', '-c', IDLE])}",
+            "ENV PATH=/bin",
+            f"LABEL {label}",
+            "",
+        ]
+    )
+
+
+def build_on(
+    client: docker.DockerClient,
+    base: str,
+    image: str = IMAGE,
+    progress: Progress | None = None,
+    *,
+    drop_base: bool = True,
+) -> str:
+    """Build the lab image on the busybox image ``base`` through the engine (``docker build``), never pulling.
+
+    The build runs without a network. On failure nothing of it is kept: the
+    intermediate images and the tag are removed. With ``drop_base`` (the
+    base was pulled for this build) the reference ``base`` is removed too,
+    after a failure and after success alike (the lab image keeps its layers).
+    """
+    say = progress or (lambda _msg: None)
+    context = io.BytesIO()
+    with tarfile.open(fileobj=context, mode="w") as tar:
+        for name, data in [("Dockerfile", dockerfile(base).encode())] + [
+            (path.rsplit("/", 1)[1], data) for path, data in ETC_FILES
+        ]:
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o644
+            tar.addfile(info, io.BytesIO(data))
+    context.seek(0)
+    say(f"docker build --network none --pull=false -t {image} -   (FROM {base})")
+    made: list[str] = []
+    try:
+        with engine_call(f"docker build -t {image}", timeout=120):
+            events = client.api.build(
+                fileobj=context,
+                custom_context=True,
+                tag=image,
+                rm=True,
+                forcerm=True,
+                pull=False,
+                network_mode="none",
+                decode=True,
+            )
+            for event in events:
+                if event.get("error") or event.get("errorDetail"):
+                    text = str(event.get("error") or (event.get("errorDetail") or {}).get("message"))
+                    raise ImageBuildError(
+                        _("docker build of {image} on {base} failed, and nothing of it was kept: {text}").format(
+                            image=image, base=base, text=text
+                        )
+                    )
+                line = str(event.get("stream") or "").strip()
+                made += re.findall(r"^---> ([0-9a-f]{12})$", line)
+                if line.startswith("Step "):
+                    say(line)
+    except BaseException:
+        _forget(client, [image, *reversed(made), *([base] if drop_base else [])])
+        raise
+    if not image_present(client, image):
+        _forget(client, [*reversed(made), *([base] if drop_base else [])])
+        raise ImageBuildError(_("docker build reported success but {image} is not on the engine.").format(image=image))
+    if drop_base:
+        _forget(client, [base])  # the lab image holds its layers; the pulled reference itself is not the lab's
+    say(_("{image} is ready").format(image=image))
+    return image
+
+
+def _forget(client: docker.DockerClient, references: list[str]) -> None:
+    """Remove images this provisioning made, newest first; those already gone are skipped."""
+    for ref in references:
+        try:
+            client.images.remove(ref, noprune=False)
+        except docker.errors.ImageNotFound:
+            continue
+        except docker.errors.APIError as e:
+            if "dependent child images" in str(e) or "being used" in str(e):
+                continue
+            raise DockerlabError(
+                _("Could not remove {ref} after a failed build: {error}. Remove it with `docker rmi {ref}`.").format(
+                    ref=ref, error=e.explanation or e
+                )
+            ) from e
 
 
 def require(client: docker.DockerClient, image: str = IMAGE) -> None:
@@ -153,11 +371,7 @@ def rootfs_tar(binary: str, applets: list[str]) -> bytes:
             link = tarfile.TarInfo(f"bin/{applet}")
             link.type, link.linkname, link.mode = tarfile.SYMTYPE, "busybox", 0o777
             tar.addfile(link)
-        for path, data in (
-            ("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"),
-            ("etc/group", b"root:x:0:\nnogroup:x:65534:\n"),
-            ("var/www/index.html", INDEX_HTML.encode()),
-        ):
+        for path, data in ETC_FILES:
             info = tarfile.TarInfo(path)
             info.size, info.mode = len(data), 0o644
             tar.addfile(info, io.BytesIO(data))
@@ -179,7 +393,7 @@ def _import_rootfs(client: docker.DockerClient, binary: str, image: str, say: Pr
     changes = [
         f'CMD ["sh", "-c", "{IDLE}"]',
         "ENV PATH=/bin",
-        f"LABEL {IMAGE_LABEL}=labbox dockerlab.version={__version__}",
+        "LABEL " + " ".join(f"{k}={v}" for k, v in labels().items()),
     ]
     say(f"tar -C rootfs -c . | docker import -c 'CMD [...]' - {image}   ({len(data) / 1e6:.1f} MB)")
     repository, tag = image.rsplit(":", 1)
@@ -198,7 +412,11 @@ def _applets(binary: str) -> list[str]:
         raise ImageBuildError(
             _("Cannot run {binary} --list to learn its applets: {e}").format(binary=binary, e=e)
         ) from e
-    return [a for a in out.stdout.split() if a.replace("-", "").replace(".", "").isalnum() or a == "["]
+    return [
+        a
+        for a in out.stdout.split()
+        if a.replace("-", "").replace(".", "").replace("_", "").isalnum() or a in ("[", "[[")
+    ]
 
 
 #: ELF ``e_machine`` -> Go's architecture name (``GOARCH``, what ``docker version`` reports as ``Arch``).

@@ -42,7 +42,7 @@ from dockerlab.errors import (
 from dockerlab.graphs import reachability_graph
 from dockerlab.i18n import N_, _
 from dockerlab.model import Endpoint
-from dockerlab.progress import run_many
+from dockerlab.progress import ProgressBar, run_many
 from dockerlab.waits import poll, wait_until
 
 LAB_LABEL = "dockerlab.lab"
@@ -252,9 +252,41 @@ class Lab:
         """The label filter selecting this lab's resources."""
         return f"{LAB_LABEL}={self.name}"
 
-    def provision(self, progress: Callable[[str], None] | None = None) -> str:
-        """Make sure the lab image is on the engine (built offline); return its name."""
-        return labimage.provision(self.client, progress=progress or self._say, image=self.image)
+    def provision(self, progress: Callable[[str], None] | None = None, *, pull: bool = False) -> str:
+        """Make sure the lab image is on the engine; return its name.
+
+        It is built offline from this machine's static busybox. With
+        ``pull=True``, your consent to a download, it is built on Docker's
+        busybox pulled by digest instead (see :mod:`dockerlab.pull`), with a
+        progress bar made from the pull's progress stream.
+        """
+        from dockerlab.i18n import _  # here: this module still uses `_` as a throwaway name elsewhere
+
+        say = progress or self._say
+        if not pull:
+            return labimage.provision(self.client, progress=say, image=self.image)
+        bar = ProgressBar(_("busybox download"), total=100) if self.echo else None
+        shown = [-1, ""]
+
+        def percent(value: int, line: str) -> None:
+            if bar is not None and (value, line) != tuple(shown):
+                bar.advance(line, steps=value - bar.done)
+                shown[:] = [value, line]
+
+        try:
+            return labimage.provision(self.client, progress=say, image=self.image, pull=True, percent=percent)
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def image_plan(self) -> labimage.Plan:
+        """Which way the lab image gets onto this engine (present, offline, tag, or pull), changing nothing.
+
+        Notebook 00 shows it: where no local busybox fits (macOS, Windows, a
+        binary for another architecture), it says so and offers
+        ``lab.provision(pull=True)``.
+        """
+        return labimage.plan(self.client, image=self.image)
 
     # -- what the lab owns -----------------------------------------------------
 

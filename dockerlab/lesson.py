@@ -28,10 +28,10 @@ import networkx as nx
 import pandas as pd
 
 from dockerlab import backend, display, plot, services
-from dockerlab.engine import engine_call
+from dockerlab.engine import engine_call, is_docker_desktop, is_rootless
 from dockerlab.errors import InvalidInput, NotReady
 from dockerlab.graphs import reachability_graph
-from dockerlab.i18n import _
+from dockerlab.i18n import N_, _
 from dockerlab.lab import By, ExecResult, Lab
 from dockerlab.waits import wait_until
 
@@ -103,6 +103,80 @@ def start(lab_name: str = "article", *, client: docker.DockerClient | None = Non
     lab.provision()
     lab.reset()
     return lab
+
+
+# -- where the host-side views come from (notebook 04) --------------------------
+
+#: What notebook 04's host-side views show, by kind of engine; translated when shown.
+HOST_SIDE = {
+    "usual": N_(
+        "Your engine runs on this computer itself: the host-side views below (docker0, the veth pairs, "
+        "the routes) are this computer's own interfaces."
+    ),
+    "desktop": N_(
+        "Docker Desktop: your engine runs in a Linux VM ({vm}), not on this computer. The host-side views "
+        "below are read by a helper container on the engine's host network, so they show the VM's interfaces "
+        "(its docker0, its veth pairs, its routes), not those of your Mac or Windows computer. Container "
+        "addresses such as 172.17.0.2 exist only inside the VM: from your computer they are not reachable, "
+        "only published ports are (lab.run(name, ports={{80: 8080}}), then http://localhost:8080)."
+    ),
+    "rootless": N_(
+        "Rootless engine: dockerd runs as an unprivileged user inside rootlesskit's user and network "
+        "namespaces. The host-side views below are read by a helper container on the engine's host network, "
+        "which here is rootlesskit's network namespace: docker0, the bridges and the veth pairs live there "
+        "(beside tap0, through which slirp4netns reaches the outside), not among this computer's own "
+        "interfaces, so `ip link` on the computer does not list them. Published ports are opened on the "
+        "computer by rootlesskit's port driver."
+    ),
+    "simulated": N_(
+        "No engine answers, so the simulator stands in: the host-side views need a real engine's kernel "
+        "interfaces, and are left out here."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class HostSideNote:
+    """What the host-side views show on the engine in use; Markdown in JupyterLab, text elsewhere."""
+
+    kind: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return f"> {self.text}"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(self.text)
+
+
+def engine_kind(client: docker.DockerClient | None) -> tuple[str, dict[str, Any]]:
+    """``"usual"``, ``"desktop"``, ``"rootless"`` or ``"simulated"``, with ``docker info`` (empty if none)."""
+    if client is None or backend.is_simulated(client) or not callable(getattr(client, "info", None)):
+        return "simulated", {}
+    with engine_call("docker info"):
+        info = client.info()
+    with engine_call("docker version"):
+        version = client.version()
+    if is_docker_desktop(info, version):
+        return "desktop", info
+    if is_rootless(info):
+        return "rootless", info
+    return "usual", info
+
+
+def host_side_note(lab: Lab | docker.DockerClient) -> HostSideNote:
+    """The note notebook 04 shows before its host-side views: what they show on this engine.
+
+    Docker Desktop runs the engine in a VM, a rootless engine in rootlesskit's
+    namespaces: either way "the host" of those views is not the learner's
+    computer. Read from ``docker info`` (and ``docker version``).
+    """
+    client = lab.client if isinstance(lab, Lab) else lab
+    kind, info = engine_kind(client)
+    return HostSideNote(kind, _(HOST_SIDE[kind]).format(vm=info.get("Name") or "docker-desktop"))
 
 
 # -- pictures ------------------------------------------------------------------

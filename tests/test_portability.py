@@ -21,7 +21,7 @@ from typing import Any
 import docker.errors
 import pytest
 
-from dockerlab import cli
+from dockerlab import cli, lesson
 from dockerlab import image as labimage
 from dockerlab.errors import DockerlabError, ImageBuildError
 
@@ -48,6 +48,10 @@ ROOTLESS_DIND_INFO = "docker-info-rootless-dind.json"
 # docker-version-desktop-arm64.json: the server part of `docker version` of Docker Desktop 4.43.2, linux/arm64,
 #   https://github.com/docker/desktop-feedback/issues/46
 DESKTOP_VERSION = "docker-version-desktop-arm64.json"
+# docker-version-desktop-windows-amd64.json: the server part of `docker version` of Docker Desktop 4.29.0 on
+#   Windows (WSL 2), Engine 26.0.0, linux/amd64, https://github.com/docker/for-win/issues/14044 (the CLI prints
+#   the API's Platform.Name as "Server: Docker Desktop 4.29.0 (145265)")
+DESKTOP_WINDOWS_VERSION = "docker-version-desktop-windows-amd64.json"
 # docker-version-linux-amd64.json: the server part of `docker version` of Docker Engine - Community 28.3.3,
 #   linux/amd64, https://github.com/canonical/docker-snap/pull/315
 LINUX_VERSION = "docker-version-linux-amd64.json"
@@ -385,3 +389,84 @@ def test_doctor_reports_the_notes_end_to_end(monkeypatch):
     assert "VM's interfaces" in lines[note + 1]
     assert lines[-1] == "All is well."
     assert client.forbidden == []
+
+
+@pytest.mark.parametrize("name", [DESKTOP_VERSION, DESKTOP_WINDOWS_VERSION])
+def test_docker_desktop_is_also_recognised_from_docker_version(name):
+    """`docker version` names Desktop in its platform (Mac arm64, Windows amd64), even when info does not."""
+    assert cli.is_docker_desktop({}, payload(name))
+    assert not cli.is_docker_desktop({}, payload(LINUX_VERSION))
+    (finding,) = cli.check_engine_kind({"Name": "docker-desktop"}, payload(name))
+    assert "Docker Desktop" in finding.text
+
+
+class InfoClient:
+    """Answers `docker info` and `docker version` with recorded payloads (the note reads nothing else)."""
+
+    def __init__(self, info: dict[str, Any], version: dict[str, Any]) -> None:
+        self._info, self._version = info, version
+
+    def info(self) -> dict[str, Any]:
+        return self._info
+
+    def version(self) -> dict[str, Any]:
+        return self._version
+
+
+@pytest.mark.parametrize(
+    ("info", "version", "kind", "words"),
+    [
+        (DESKTOP_INFO, DESKTOP_VERSION, "desktop", ["Linux VM (docker-desktop)", "published ports", "Mac or Windows"]),
+        (None, DESKTOP_WINDOWS_VERSION, "desktop", ["Linux VM (docker-desktop)", "not reachable"]),
+        (ROOTLESS_INFO, LINUX_VERSION, "rootless", ["rootlesskit's network namespace", "tap0", "port driver"]),
+        (ROOTLESS_DIND_INFO, LINUX_VERSION, "rootless", ["rootlesskit's network namespace"]),
+        (None, LINUX_VERSION, "usual", ["this computer's own interfaces"]),
+    ],
+)
+def test_notebook_04s_host_side_note_follows_the_engine(info, version, kind, words):
+    note = lesson.host_side_note(InfoClient(payload(info) if info else {}, payload(version)))
+    assert note.kind == kind
+    assert all(w in str(note) for w in words), str(note)
+    assert note._repr_markdown_().startswith("> ")
+
+
+def test_the_host_side_note_in_chinese():
+    from dockerlab.i18n import set_language
+
+    try:
+        set_language("zh-CN")
+        note = str(lesson.host_side_note(InfoClient(payload(DESKTOP_INFO), payload(DESKTOP_VERSION))))
+    finally:
+        set_language(None)
+    assert "docker-desktop" in note and "虚拟机" in note and "lab.run(name, ports={80: 8080})" in note
+
+
+@pytest.mark.integration
+def test_the_engine_in_use_is_described_as_what_docker_info_says(engine):
+    """On this machine's engine (and, run through scripts/rootless.sh, on the rootless one)."""
+    note = lesson.host_side_note(engine)
+    if lesson.backend.is_simulated(engine):
+        assert note.kind == "simulated"
+        return
+    info = engine.info()
+    rootless = "name=rootless" in (info.get("SecurityOptions") or [])
+    desktop = info.get("OperatingSystem") == "Docker Desktop"
+    assert note.kind == ("rootless" if rootless else "desktop" if desktop else "usual")
+
+
+def test_doctor_says_which_way_the_lab_image_comes(tmp_path, monkeypatch):
+    """On an arm64 Docker Desktop with only an x86-64 busybox here, doctor offers the pull (and pulls nothing)."""
+    x86 = tmp_path / "busybox"
+    x86.write_bytes(elf(0x3E))
+    monkeypatch.setattr(labimage.shutil, "which", lambda name: str(x86))
+    monkeypatch.delenv("DOCKERLAB_REGISTRY", raising=False)
+    monkeypatch.delenv("DOCKERLAB_BUSYBOX_DIGEST", raising=False)
+    client = FakeClient(payload(DESKTOP_VERSION), payload(DESKTOP_INFO))
+    finding = cli.check_image_path(client)
+    assert finding.level == "problem" and f"{labimage.IMAGE} is missing" in finding.text
+    assert "busybox for amd64, but the engine runs on arm64" in finding.fix
+    assert "`dockerlab image --pull`" in finding.fix and "docker.io/library/busybox@sha256:" in finding.fix
+    assert client.forbidden == []
+    monkeypatch.setattr(labimage.shutil, "which", lambda name: str(tmp_path / "absent"))
+    monkeypatch.setattr(labimage.os.path, "exists", lambda path: False)
+    assert "no static busybox at" in cli.check_image_path(client).fix

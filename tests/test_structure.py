@@ -268,7 +268,7 @@ def simulator_files() -> set[str]:
 
 
 def is_private(attr: str) -> bool:
-    """``_name`` is private; a dunder such as ``__class__`` is not, nor gettext's ``_`` (dockerlab.i18n's)."""
+    """``_name`` is private; a dunder such as ``__class__`` is not, nor gettext's ``_`` (dockerlab.i18n's, for all)."""
     return attr.startswith("_") and attr != "_" and not (attr.startswith("__") and attr.endswith("__"))
 
 

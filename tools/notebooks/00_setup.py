@@ -69,15 +69,29 @@ lesson.check_engine()
 # The article builds a Tomcat and a MySQL image with `ping` added (notebook 01 shows its Dockerfiles),
 # which needs a registry and a few hundred megabytes. The lessons only need the network tools, so every
 # container here runs one small image, **`dockerlab/labbox`**: a static busybox (about 2 MB) with `ip`,
-# `ping`, `nslookup`, `nc` and `httpd`, built **offline** from this machine's busybox. Nothing is pulled.
-# The next cell imports it (`docker import`) if the engine lacks it, and reuses it otherwise.
+# `ping`, `nslookup`, `nc` and `httpd`, built **offline** from this machine's busybox. Nothing is pulled
+# unless you ask.
 # %% [markdown] lang=zh-CN
 # ## 实验镜像
 #
-# 原文构建了加装 `ping` 的 Tomcat 镜像和 MySQL 镜像（第 01 章展示了它们的 Dockerfile），这需要镜像仓库和几百 MB 的下载。本教程只需要网络工具，所以这里的每个容器都运行同一个小镜像 **`dockerlab/labbox`**：一个静态编译的 busybox（约 2 MB），带有 `ip`、`ping`、`nslookup`、`nc` 和 `httpd`，由本机的 busybox **离线**构建，不拉取任何东西。如果引擎里还没有这个镜像，下一个单元格会导入它（`docker import`），否则直接复用。
+# 原文构建了加装 `ping` 的 Tomcat 镜像和 MySQL 镜像（第 01 章展示了它们的 Dockerfile），这需要镜像仓库和几百 MB 的下载。本教程只需要网络工具，所以这里的每个容器都运行同一个小镜像 **`dockerlab/labbox`**：一个静态编译的 busybox（约 2 MB），带有 `ip`、`ping`、`nslookup`、`nc` 和 `httpd`，由本机的 busybox **离线**构建；除非你明确要求，否则不拉取任何东西。
+
+# %% [markdown]
+# Which way will the image come? `image_plan()` says so and changes nothing: it is already there; it will be
+# built offline from this computer's static busybox (`docker import`); or, where no busybox here fits your
+# engine (a Mac, Windows, an engine of another architecture such as Apple silicon), only a download is left,
+# which dockerlab never does by itself: then run `Lab("article").provision(pull=True)` instead of the cell
+# after it. That pulls Docker's busybox pinned by digest (the engine takes the image of its own
+# architecture), with a progress bar, and builds the lab image on it.
+# %% [markdown] lang=zh-CN
+# 实验镜像会以哪种方式到来？`image_plan()` 会给出答案，且不做任何改动：镜像已经存在；将用这台计算机上的静态 busybox 离线构建（`docker import`）；或者，当本机没有适用于你的引擎的 busybox 时（Mac、Windows，或 Apple 芯片等架构不同的引擎），只剩下载这一条路，而 dockerlab 从不擅自下载：这时请用 `Lab("article").provision(pull=True)` 代替再下一个单元格。它会按摘要（digest）拉取 Docker 官方的 busybox（引擎会选取与自己架构匹配的镜像），显示进度条，并在其上构建实验镜像。
 
 # %%
 from dockerlab.lab import Lab
+
+Lab("article").image_plan()
+
+# %%
 from dockerlab.progress import ProgressBar
 
 with ProgressBar("lab image") as bar:

@@ -44,6 +44,17 @@ mysql1 = lab.run("mysql1")
 hostview = lab.run("hostview", network="host")
 
 # %% [markdown]
+# **Which machine is "the host"?** The views below are read from the engine's host network, and where the
+# engine runs decides what that is: this computer, for an engine running here as root; the Linux virtual
+# machine of Docker Desktop, on a Mac or Windows; rootlesskit's network namespace, for a rootless engine.
+# The next cell asks the engine (`docker info`) and says which it is for you.
+# %% [markdown] lang=zh-CN
+# **“宿主机”指的是哪台机器？** 下面的视图都是从引擎的 host 网络读取的，而它具体是什么，取决于引擎运行在哪里：引擎以 root 身份直接运行在这台计算机上时，它就是这台计算机；在 Mac 或 Windows 上使用 Docker Desktop 时，它是 Docker Desktop 的 Linux 虚拟机；rootless 模式的引擎则对应 rootlesskit 的网络命名空间。下一个单元格会询问引擎（`docker info`），告诉你在你的环境中是哪一种。
+
+# %%
+lesson.host_side_note(lab)
+
+# %% [markdown]
 # Every IPv4 address of the host, one line each. (The names and addresses here depend on the machine, and
 # other containers or networks on the engine show up too.)
 # %% [markdown] lang=zh-CN
