@@ -104,7 +104,7 @@ def _why_unresolved(state: State, b: Box, target: str) -> str:
         return head + f"{b.name} has no network but lo (network none or disconnected), so no DNS and no link"
     if not state.has_dns(b):
         return head + f"the default bridge has no embedded DNS and {b.name} has no link to {target}"
-    user = [n for n in b.ips if state.net(n).kind == "user"]
+    user = [n for n in b.ips if state.net(n).has_dns]
     if t is None:
         return head + f"no container of the lab is called {target}, and Docker's embedded DNS does not know it"
     if not t.running:
@@ -146,6 +146,9 @@ def _why_route(state: State, b: Box, ip: str, code: str) -> str:
             "(com.docker.network.bridge.enable_icc=false): "
             "its bridge drops traffic between its containers"
         )
+    apart = state.apart(b, ip)
+    if apart:
+        return apart
     text = (
         f"{b.name} is on {_nets_text(state, b)} and {ip} ({who}) is on {n.label}: no shared network, and "
         "Docker isolates bridges from each other, even by IP "
