@@ -31,6 +31,7 @@ REASONS = {
     "resolve-timeout": "the name lookup did not finish within the bound",
     "not-running": "the source container is not running",
     "error": "the probe failed in an unexpected way (see output)",
+    "host-down": "the source container's host (an engine of the cluster) does not answer",
 }
 
 _MARK = "@@dockerlab@@"
