@@ -39,6 +39,8 @@ from dockerlab.waits import poll
 
 #: Packets :meth:`ClusterLab.capture` keeps at most.
 CAPTURE_PACKETS = 8
+#: Seconds the swarm gets to forget a removed overlay.
+OVERLAY_GONE_SECONDS = 15.0
 
 
 class HostLab(Lab):
@@ -81,6 +83,8 @@ class ClusterLab:
         self.cluster = cluster
         self.echo = echo
         self.history: list[str] = []
+        #: the last known host of each container, so that a host that went down still has its rows
+        self._seen: dict[str, str] = {}
         self.labs: dict[str, HostLab] = {
             h: HostLab(name, host, self.overlays, echo=echo) for h, host in cluster.hosts.items()
         }
@@ -136,11 +140,14 @@ class ClusterLab:
         return sorted(n.name for n in found)
 
     def hosts_of(self) -> dict[str, str]:
-        """Each of the lab's containers -> its host, from every host that answers."""
-        out: dict[str, str] = {}
-        for h, lab in self._up_hosts().items():
+        """Each of the lab's containers -> its host: from every host that answers, and for a host that is down,
+        the containers it had when last seen."""
+        up = self._up_hosts()
+        out: dict[str, str] = {n: h for n, h in self._seen.items() if h not in up}
+        for h, lab in up.items():
             for name in lab.containers:
                 out[name] = h
+        self._seen = {n: h for n, h in out.items()}
         return dict(sorted(out.items()))
 
     @property
@@ -241,6 +248,14 @@ class ClusterLab:
             self._do(f"DOCKER_HOST={self.manager.host.socket} docker network rm {name}")
             with engine_call(f"docker network rm {name}"):
                 self.manager.client.networks.get(name).remove()
+            # The swarm removes an overlay asynchronously: wait (bounded) until its name is free again.
+            gone = poll(lambda: True if name not in self.overlays() else None, OVERLAY_GONE_SECONDS, delay=0.05)
+            if gone is None:
+                raise ClusterError(
+                    _("the swarm still lists overlay {name} {seconds:g} s after docker network rm").format(
+                        name=name, seconds=OVERLAY_GONE_SECONDS
+                    )
+                )
             return
         for lab in self._up_hosts().values():
             if name in lab.network_names:
@@ -350,10 +365,11 @@ class ClusterLab:
         if by not in ("name", "ip"):
             raise InvalidInput(f"by must be 'name' or 'ip', not {by!r}.")
         state = self.state()
-        names = list(state.boxes)
+        lost = {n: h for n, h in self.hosts_of().items() if h in state.down}
+        names = sorted([*state.boxes, *lost])
         meaning: dict[str, tuple[str, str | None]] = {n: (n, None) for n in names}
         targets: dict[str, list[str]] = {}
-        for src in state.boxes:
+        for src in names:
             if by == "name":
                 targets[src] = [n for n in names if n != src]
             else:
@@ -366,7 +382,7 @@ class ClusterLab:
         results: list[probe.PingResult] = []
 
         def one(src: str) -> list[probe.PingResult]:
-            host = state.host_of[src]
+            host = lost.get(src) or state.host_of[src]
             if host in state.down:
                 return probe.failed(src, targets[src], "host-down")
             try:
@@ -384,7 +400,7 @@ class ClusterLab:
         """Who reaches whom across hosts (rows = source); :meth:`by_host` labels rows and columns with hosts."""
         frame = self.probe(by)
         state = self.state()
-        names = list(state.boxes)
+        names = sorted([*state.boxes, *(n for n, h in self._seen.items() if h in state.down)])
         if by == "name":
             return probe.name_matrix(frame, names)
         cols = [(b.name, net) for b in state.boxes.values() for net in b.ips]
@@ -414,7 +430,7 @@ class ClusterLab:
     def interfaces(self) -> pd.DataFrame:
         """Every interface of the lab's running containers, and of each overlay's namespace, on every host.
 
-        Columns: ``host``, ``where`` (a container, or ``overlay <net>``),
+        Columns: ``host``, ``inside`` (a container, or ``overlay <net>``),
         ``interface``, ``kind`` (veth, vxlan, bridge), ``mtu``, ``master``,
         ``vxlan_id``, ``udp_port``, ``ip``, ``network``. The VXLAN device is
         the overlay's tunnel end on each host; a container's eth1 is its leg on
@@ -435,9 +451,9 @@ class ClusterLab:
                     network = next((n for n, a in handle.ips.items() if a == ip), None)
                     if network is None and ip:
                         network = GWBRIDGE
-                    rows.append({"host": h, "where": handle.name, **link, "ip": ip, "network": network})
+                    rows.append({"host": h, "inside": handle.name, **link, "ip": ip, "network": network})
             rows += self._overlay_devices(h, overlays)
-        cols = ["host", "where", "interface", "kind", "mtu", "master", "vxlan_id", "udp_port", "ip", "network"]
+        cols = ["host", "inside", "interface", "kind", "mtu", "master", "vxlan_id", "udp_port", "ip", "network"]
         return pd.DataFrame(rows, columns=cols)
 
     def _overlay_devices(self, host: str, overlays: list[str]) -> list[dict[str, Any]]:
@@ -455,7 +471,7 @@ class ClusterLab:
             out = subprocess.run(argv, capture_output=True, text=True, timeout=10).stdout
             for link in _parse_links(out):
                 if link["interface"] != "lo":
-                    rows.append({"host": host, "where": f"overlay {net.name}", **link, "ip": None, "network": net.name})
+                    rows.append({"host": host, "inside": f"overlay {net.name}", **link, "ip": None, "network": net.name})
         return rows
 
     def capture(self, source: str, target: str, count: int = 4) -> pd.DataFrame:

@@ -54,6 +54,7 @@ import docker
 import docker.errors
 
 from dockerlab import image as labimage
+from dockerlab.backend import in_ci
 from dockerlab.engine import engine_call
 from dockerlab.errors import ClusterError, ClusterUnavailable, InvalidInput
 from dockerlab.i18n import _
@@ -531,6 +532,83 @@ class Cluster:
             _run(["umount", "-l", p], check=False)
 
 
+class SingleNodeSwarm:
+    """The first fallback where extra engines cannot be started: a one-node swarm on the main engine.
+
+    It shows an attachable overlay, ``docker_gwbridge`` and the VXLAN device
+    on one host (nothing crosses hosts). Use it as a context manager: the
+    engine is in swarm mode only inside the ``with`` block, and leaving it
+    runs ``docker swarm leave --force`` and removes the ``docker_gwbridge``
+    the swarm made. An engine already in a swarm is refused and left alone.
+    """
+
+    def __init__(self, client: docker.DockerClient, *, echo: bool = True) -> None:
+        self.client = client
+        self.echo = echo
+        self.history: list[str] = []
+        self._networks_before: set[str] = set()
+
+    def _do(self, command: str) -> None:
+        self.history.append(command)
+        if self.echo:
+            print(f"$ {command}")
+
+    def __enter__(self) -> SingleNodeSwarm:
+        with engine_call("docker info"):
+            state = (self.client.info().get("Swarm") or {}).get("LocalNodeState", "inactive")
+        if state != "inactive":
+            raise ClusterError(
+                _(
+                    "this engine is already part of a swarm (state {state}) that dockerlab did not make: "
+                    "dockerlab neither joins nor leaves it. Use another engine, or leave that swarm yourself "
+                    "if it is yours (docker swarm leave)."
+                ).format(state=state)
+            )
+        if self.echo:
+            print(_("FALLBACK: extra engines cannot be started here, so this is a one-node swarm on your main engine."))
+        with engine_call("docker network ls"):
+            self._networks_before = {n.name for n in self.client.networks.list()}
+        self._do(f"docker swarm init --advertise-addr 127.0.0.1 --default-addr-pool {SWARM_POOL}")
+        try:
+            with engine_call("docker swarm init", SWARM_SECONDS):
+                self.client.swarm.init(advertise_addr="127.0.0.1", default_addr_pool=[SWARM_POOL], subnet_size=24)
+        except BaseException:
+            self.leave()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.leave()
+
+    def leave(self) -> None:
+        """Leave the swarm and remove what it left (``docker_gwbridge``, if it was not there before)."""
+        self._do("docker swarm leave --force")
+        with engine_call("docker swarm leave", SWARM_SECONDS):
+            try:
+                self.client.swarm.leave(force=True)
+            except docker.errors.APIError:
+                pass
+        if "docker_gwbridge" not in self._networks_before:
+            self._do("docker network rm docker_gwbridge")
+            with engine_call("docker network rm docker_gwbridge"):
+                for n in self.client.networks.list(names=["docker_gwbridge"]):
+                    if n.name == "docker_gwbridge":
+                        try:
+                            n.remove()
+                        except docker.errors.NotFound:
+                            pass
+
+
+def single_node_swarm(client: docker.DockerClient, *, echo: bool = True) -> SingleNodeSwarm:
+    """The first fallback (see :class:`SingleNodeSwarm`); refused under CI, where the real cluster must come up."""
+    if in_ci() and not os.environ.get("DOCKERLAB_ALLOW_FALLBACK"):
+        raise ClusterUnavailable(
+            _("CI=true: dockerlab does not fall back to a one-node swarm under CI; the real cluster must come up."),
+            missing_tools(),
+        )
+    return SingleNodeSwarm(client, echo=echo)
+
+
 def _pids() -> list[int]:
     return [int(p) for p in os.listdir("/proc") if p.isdigit()]
 
@@ -558,4 +636,15 @@ def _tail(path: Path, lines: int = 5) -> str:
         return ""
 
 
-__all__ = ["ROOT", "SWARM_POOL", "VXLAN_PORT", "WIRE_SUBNET", "Cluster", "Host", "Status", "host_ranges"]
+__all__ = [
+    "ROOT",
+    "SWARM_POOL",
+    "VXLAN_PORT",
+    "WIRE_SUBNET",
+    "Cluster",
+    "Host",
+    "SingleNodeSwarm",
+    "Status",
+    "host_ranges",
+    "single_node_swarm",
+]

@@ -88,3 +88,42 @@ def client(request: pytest.FixtureRequest) -> Any:
     if request.param == "sim":
         return SimClient()
     return request.getfixturevalue("engine")
+
+
+@pytest.fixture(scope="session")
+def cluster(engine):
+    """The real 3-engine cluster of chapter 08 (dockerlab.hosts), up once for the session, always torn down.
+
+    Needs root on Linux; elsewhere the cross-host tests skip, except under CI=true, where they fail.
+    """
+    from dockerlab import hosts
+
+    missing = hosts.missing_tools()
+    if missing:
+        if IN_CI:
+            pytest.fail(f"CI=true but the cluster cannot be made here: {', '.join(missing)}", pytrace=False)
+        pytest.skip(f"extra engines cannot be started here: {', '.join(missing)}")
+    made = hosts.Cluster(echo=False)
+    try:
+        made.up(engine)
+        yield made
+    finally:
+        made.down(quiet=True)
+
+
+def pytest_sessionstart(session):
+    """Remember whether chapter 08's cluster was up before the tests (a learner's own is left alone)."""
+    from dockerlab.hosts import ROOT
+
+    session.config.stash[_CLUSTER_BEFORE] = (ROOT / "dlab").exists()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Tear down the cluster notebook 08 brought up during the tests, if it was not there before them."""
+    from dockerlab.hosts import ROOT, Cluster
+
+    if not session.config.stash.get(_CLUSTER_BEFORE, True) and (ROOT / "dlab").exists():
+        Cluster(echo=False).down(quiet=True)
+
+
+_CLUSTER_BEFORE = pytest.StashKey[bool]()
