@@ -30,7 +30,14 @@ import pandas as pd
 from dockerlab import model, probe, validate
 from dockerlab.display import Comparison, Guess
 from dockerlab.engine import engine_call
-from dockerlab.errors import ClusterError, EngineUnavailable, InvalidInput, NameConflict, SubnetOverlap
+from dockerlab.errors import (
+    ClusterError,
+    EngineUnavailable,
+    InvalidInput,
+    NameConflict,
+    NeedsEngine,
+    SubnetOverlap,
+)
 from dockerlab.hosts import VXLAN_PORT, WIRE_SUBNET, Cluster, Host
 from dockerlab.i18n import _
 from dockerlab.lab import LAB_LABEL, SPEC_LABEL, ContainerHandle, Lab
@@ -73,12 +80,13 @@ class ClusterLab:
     name:
         The lab's name; its resources on every host are labelled ``dockerlab.lab=<name>``.
     cluster:
-        A :class:`~dockerlab.hosts.Cluster` that is up.
+        A :class:`~dockerlab.hosts.Cluster` that is up, or a simulated one
+        (:class:`dockerlab.sim.swarm.SimSwarm`).
     echo:
         Print each engine-changing command line (with its ``DOCKER_HOST``) as it runs.
     """
 
-    def __init__(self, name: str, cluster: Cluster, *, echo: bool = True) -> None:
+    def __init__(self, name: str, cluster: Cluster | Any, *, echo: bool = True) -> None:
         self.name = validate.lab_name(name)
         self.cluster = cluster
         self.echo = echo
@@ -427,6 +435,15 @@ class ClusterLab:
 
     # -- under the hood --------------------------------------------------------
 
+    def _needs_kernel(self, what: str) -> None:
+        if getattr(self.cluster, "simulated", False):
+            raise NeedsEngine(
+                _(
+                    "{what} reads the kernel of real hosts; the simulated swarm has none: run it on a real cluster "
+                    "(dockerlab hosts up, as root on Linux)"
+                ).format(what=what)
+            )
+
     def interfaces(self) -> pd.DataFrame:
         """Every interface of the lab's running containers, and of each overlay's namespace, on every host.
 
@@ -436,6 +453,7 @@ class ClusterLab:
         the overlay's tunnel end on each host; a container's eth1 is its leg on
         ``docker_gwbridge``.
         """
+        self._needs_kernel("interfaces()")
         rows: list[dict[str, Any]] = []
         overlays = self.overlays()
         for h, lab in self._up_hosts().items():
@@ -471,7 +489,8 @@ class ClusterLab:
             out = subprocess.run(argv, capture_output=True, text=True, timeout=10).stdout
             for link in _parse_links(out):
                 if link["interface"] != "lo":
-                    rows.append({"host": host, "inside": f"overlay {net.name}", **link, "ip": None, "network": net.name})
+                    where = {"host": host, "inside": f"overlay {net.name}"}
+                    rows.append({**where, **link, "ip": None, "network": net.name})
         return rows
 
     def capture(self, source: str, target: str, count: int = 4) -> pd.DataFrame:
@@ -482,6 +501,7 @@ class ClusterLab:
         One row per packet: the outer addresses (host to host, UDP 4789), the
         VXLAN id, and the inner addresses (container to container).
         """
+        self._needs_kernel("capture()")
         count = max(1, min(int(count), CAPTURE_PACKETS))
         argv = [
             "ip", "netns", "exec", self.cluster.wire, "timeout", "10", "tcpdump", "-l", "-nn", "-c", str(count),

@@ -22,7 +22,7 @@ Even the bridge between the hosts lives in a namespace (``dlab-wire``): the
 machine's own interfaces, routes and iptables chains stay exactly as they
 were (the main engine's ``FORWARD DROP`` policy would otherwise drop the
 bridged traffic). Each host gets its own address ranges (``--bip`` and
-``--default-address-pool``, see :func:`host_ranges`), so that every address in
+``--default-address-pool``, see :func:`dockerlab.model.hosts.host_ranges`), so that every address in
 the lab names one container; real machines often all use 172.17.0.0/16.
 
 :meth:`Cluster.down` undoes everything, also what an interrupted ``up()``
@@ -58,14 +58,13 @@ from dockerlab.backend import in_ci
 from dockerlab.engine import engine_call
 from dockerlab.errors import ClusterError, ClusterUnavailable, InvalidInput
 from dockerlab.i18n import _
+from dockerlab.model.hosts import SWARM_POOL, host_ranges
 from dockerlab.waits import poll, wait_until
 
 #: The lab-owned directory under which every cluster keeps its daemons' files.
 ROOT = Path(os.environ.get("DOCKERLAB_HOSTS_ROOT", "/run/dockerlab/hosts"))
 #: The wire between the hosts: a private /24 no lab network and no Docker default pool uses.
 WIRE_SUBNET = ipaddress.ip_network("10.199.0.0/24")
-#: The swarm's pool for overlays made without a subnet (one /24 each).
-SWARM_POOL = "10.198.0.0/16"
 #: VXLAN's UDP port (``--data-path-port`` keeps it).
 VXLAN_PORT = 4789
 #: Seconds a daemon gets to answer, a swarm to form, a daemon to stop.
@@ -74,15 +73,6 @@ SWARM_SECONDS = 30.0
 STOP_SECONDS = 8.0
 CLUSTER_NAME = re.compile(r"[a-z][a-z0-9]{0,5}")
 HOST_NAME = re.compile(r"[a-z][a-z0-9]{0,7}")
-
-
-def host_ranges(index: int) -> tuple[str, str]:
-    """Host number ``index``'s own ranges: the default bridge (``--bip``) and its local pool.
-
-    >>> host_ranges(1), host_ranges(2)
-    (('172.17.0.1/16', '10.101.0.0/16'), ('172.18.0.1/16', '10.102.0.0/16'))
-    """
-    return f"172.{16 + index}.0.1/16", f"10.{100 + index}.0.0/16"
 
 
 def wire_address(index: int) -> str:
@@ -173,7 +163,8 @@ class Host:
         return docker.DockerClient(base_url=self.socket, version="auto", timeout=int(timeout))
 
     def dockerd_argv(self) -> list[str]:
-        bip, pool = host_ranges(self.index)
+        (subnet, gateway), pool = host_ranges(self.index)
+        bip = f"{gateway}/{subnet.split('/')[1]}"
         return [
             "nsenter", f"--net=/run/netns/{self.netns}", "dockerd",
             "--data-root", str(self.dir / "data"), "--exec-root", str(self.dir / "exec"),
@@ -211,6 +202,8 @@ class Cluster:
     Traceback (most recent call last):
     dockerlab.errors.InvalidInput: host names must be distinct, lower case letters and digits (up to 8): ...
     """
+
+    simulated = False
 
     def __init__(self, name: str = "dlab", hosts: list[str] | None = None, *, echo: bool = True) -> None:
         if not CLUSTER_NAME.fullmatch(name or ""):

@@ -32,6 +32,19 @@ from dockerlab.model.state import Box, Net, State, box_from_attrs, net_from_attr
 
 #: The bridge Docker gives each host of a swarm for its containers' traffic out of the host.
 GWBRIDGE = "docker_gwbridge"
+#: The swarm's pool for overlays made without a subnet (one /24 each; ``ingress`` takes the first).
+SWARM_POOL = "10.198.0.0/16"
+
+
+def host_ranges(index: int) -> tuple[tuple[str, str], str]:
+    """The ranges dockerlab gives host number ``index`` of a cluster (``--bip`` and ``--default-address-pool``):
+    its default bridge (subnet, gateway) and its local pool, so that every address in the lab names one
+    container (real machines often all use 172.17.0.0/16).
+
+    >>> host_ranges(1), host_ranges(2)
+    ((('172.17.0.0/16', '172.17.0.1'), '10.101.0.0/16'), (('172.18.0.0/16', '172.18.0.1'), '10.102.0.0/16'))
+    """
+    return (f"172.{16 + index}.0.0/16", f"172.{16 + index}.0.1"), f"10.{100 + index}.0.0/16"
 
 
 def qualify(network: str, host: str, networks: Iterable[dict[str, Any]]) -> str:
@@ -121,4 +134,4 @@ def cluster_state(
     return ClusterState(boxes, list(nets.values()), host_of, net_host, release, down)
 
 
-__all__ = ["GWBRIDGE", "ClusterState", "cluster_state", "qualify"]
+__all__ = ["GWBRIDGE", "SWARM_POOL", "ClusterState", "cluster_state", "host_ranges", "qualify"]

@@ -61,7 +61,7 @@ class Shell:
 
     def probe_script(self, box: SimBox, targets: list[str]) -> str:
         """What :func:`dockerlab.probe.script_argv` prints in ``box``: one ping per target."""
-        state = self.engine.state()
+        state = self.engine.view()
         src = state.boxes[box.name]
         pings = []
         for target in targets:
@@ -92,7 +92,7 @@ class Shell:
         if prog == "nslookup" and len(args) == 1:
             return self.nslookup(box, args[0])
         if prog == "ping" and args:
-            state = self.engine.state()
+            state = self.engine.view()
             return ping_output(state, state.boxes[box.name], args[-1])
         flags = [a for a in args if a.startswith("-")] if prog == "ip" else []
         words = [a for a in args if not a.startswith("-")] if prog == "ip" else []

@@ -146,6 +146,9 @@ class SimNet:
         self.used.add(offset)
         return str(self.subnet.network_address + offset)
 
+    def joined(self, engine: SimEngine) -> None:
+        """A container of ``engine`` took an address here (a swarm's overlay then gives that host its own)."""
+
     def release(self, ip: str) -> None:
         """Free ``ip``."""
         assert self.subnet is not None
@@ -270,8 +273,20 @@ class SimEngine:
     they are recorded but not served. Every method takes :attr:`lock`.
     """
 
-    def __init__(self, engine_version: str = DEFAULT_VERSION, images: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        engine_version: str = DEFAULT_VERSION,
+        images: Iterable[str] = (),
+        *,
+        bridge: tuple[str, str] = DEFAULT_BRIDGE,
+        pools: list[str] | None = None,
+    ) -> None:
         self.engine_version = engine_version
+        #: the default address pools, in the order the engine hands them out (``--default-address-pool``)
+        self.pools = list(pools or PREDEFINED_POOLS)
+        #: what this engine's containers' pings are answered from; by default its own state
+        #: (a simulated swarm, :mod:`dockerlab.sim.swarm`, answers from all of its hosts)
+        self.viewer: Callable[[], State] | None = None
         self.release = Release.of(engine_version)
         self.lock = threading.RLock()
         self.nets: dict[str, SimNet] = {}
@@ -286,7 +301,7 @@ class SimEngine:
         bridge = SimNet(
             "bridge",
             "bridge",
-            *DEFAULT_BRIDGE,
+            *bridge,
             options={"com.docker.network.bridge.enable_icc": "true"},
             release=self.release,
         )
@@ -404,12 +419,12 @@ class SimEngine:
         taken = [n.subnet for n in self.nets.values() if n.subnet]
         if self.release.pools_lowest_first:
             self._start_index = 0
-        order = PREDEFINED_POOLS[self._start_index :] + PREDEFINED_POOLS[: self._start_index]
+        order = self.pools[self._start_index :] + self.pools[: self._start_index]
         for i, pool in enumerate(order):
             cand = ipaddress.ip_network(pool)
             if not any(t.overlaps(cand) for t in taken):
                 nxt = self._start_index + i + 1
-                self._start_index = nxt if nxt < len(PREDEFINED_POOLS) else 0
+                self._start_index = nxt if nxt < len(self.pools) else 0
                 return pool
         raise SimError(
             "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network"
@@ -421,10 +436,12 @@ class SimEngine:
             net = self.net(key)
             if net.name in PREDEFINED_NETWORKS:
                 raise SimError(f"{key} is a pre-defined network and cannot be removed", 403)
-            if any(net.name in b.ips for b in self.boxes.values()):
+            engines = getattr(net, "engines", None) or [self]  # a swarm's overlay is on each of its engines
+            if any(net.name in b.ips for e in engines for b in e.boxes.values()):
                 raise SimError(f"error while removing network: network {key} id {net.id} has active endpoints", 403)
-            del self.nets[net.name]
-            self.changed()
+            for e in engines:
+                e.nets.pop(net.name, None)
+                e.changed()
 
     # -- mirroring another engine's state ---------------------------------------
 
@@ -452,8 +469,8 @@ class SimEngine:
         A real engine's allocator starts after the last pool it handed out;
         this puts the simulated one in the same place.
         """
-        i = PREDEFINED_POOLS.index(pool) + 1
-        self._start_index = i if i < len(PREDEFINED_POOLS) else 0
+        i = self.pools.index(pool) + 1
+        self._start_index = i if i < len(self.pools) else 0
 
     # -- containers ------------------------------------------------------------
 
@@ -587,6 +604,7 @@ class SimEngine:
                     net = self.nets[net_name]
                     if net.subnet is not None:
                         taken.append((net, net.take(box.configs[net_name]["ip"])))
+                        net.joined(self)
                 box.proxies = self._publish(box)
             except SimError:
                 for net, ip in taken:
@@ -675,6 +693,7 @@ class SimEngine:
                 raise SimError("network-scoped alias is supported only for containers in user defined networks", 400)
             if box.running and net.subnet is not None:
                 address = net.take(ip)
+                net.joined(self)
                 box.ips[net.name] = address
                 box.ifindex[net.name] = next(self._ifindex)
                 box.hosts.append([address, box.hostname, f"own:{net.name}"])
@@ -710,12 +729,13 @@ class SimEngine:
             cfg = box.configs[net_name]
             net = self.nets.get(net_name)
             ip = box.ips.get(net_name, "")
-            user = net is not None and net.model().kind == "user"
+            user = net is not None and net.model().has_dns
             added = [box.short_id, *([box.given_hostname] if box.given_hostname else [])]
             aliases = list(cfg["aliases"]) if self.release.aliases_as_submitted else [*cfg["aliases"], *added]
             links = cfg.get("links") or {}
             # From 25 an --internal network gives no default route, and inspect shows no gateway.
             no_route = net is not None and net.internal and self.release.internal_has_no_default_route
+            no_route = no_route or (net is not None and net.driver == "overlay")  # an overlay's goes unreported
             networks[net_name] = {
                 "IPAMConfig": {"IPv4Address": cfg["ip"]} if cfg["ip"] else None,
                 "Links": [f"{t}:{a}" for t, a in links.items()] if user and links else None,
@@ -772,6 +792,10 @@ class SimEngine:
             return HOST_HOSTS
         lines = [*self.release.hosts_head, *(f"{ip}\t{names}" for ip, names, _ in box.hosts)]
         return "\n".join(lines) + "\n"
+
+    def view(self) -> State:
+        """The state this engine's pings are answered from: its own, or its swarm's (see :attr:`viewer`)."""
+        return self.viewer() if self.viewer is not None else self.state()
 
     def state(self) -> State:
         """The model's view of the simulated engine (cached until the next change)."""
