@@ -367,12 +367,12 @@ class ClusterLab:
             return pd.DataFrame(columns=["host", "container", "network", "ip", "gateway", "mac"])
         return pd.concat(frames, ignore_index=True).sort_values(["container", "network"], ignore_index=True)
 
-    def probe(self, by: str = "name") -> pd.DataFrame:
+    def probe(self, by: str = "name", state: ClusterState | None = None) -> pd.DataFrame:
         """Ping every other container from every container, on every host at once; rows of a host that is down
         read ``host-down`` (never a hang)."""
         if by not in ("name", "ip"):
             raise InvalidInput(f"by must be 'name' or 'ip', not {by!r}.")
-        state = self.state()
+        state = state or self.state()
         lost = {n: h for n, h in self.hosts_of().items() if h in state.down}
         names = sorted([*state.boxes, *lost])
         meaning: dict[str, tuple[str, str | None]] = {n: (n, None) for n in names}
@@ -404,10 +404,13 @@ class ClusterLab:
                     results.extend(batch)
         return probe.results_frame(results, meaning)
 
-    def reachability(self, by: str = "name") -> pd.DataFrame:
-        """Who reaches whom across hosts (rows = source); :meth:`by_host` labels rows and columns with hosts."""
-        frame = self.probe(by)
-        state = self.state()
+    def reachability(self, by: str = "name", state: ClusterState | None = None) -> pd.DataFrame:
+        """Who reaches whom across hosts (rows = source); :meth:`by_host` labels rows and columns with hosts.
+
+        ``state`` (:meth:`state`, read once) saves reading the hosts again.
+        """
+        state = state or self.state()
+        frame = self.probe(by, state)
         names = sorted([*state.boxes, *(n for n, h in self._seen.items() if h in state.down)])
         if by == "name":
             return probe.name_matrix(frame, names)

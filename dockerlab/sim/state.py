@@ -149,6 +149,9 @@ class SimNet:
     def joined(self, engine: SimEngine) -> None:
         """A container of ``engine`` took an address here (a swarm's overlay then gives that host its own)."""
 
+    def left(self, engine: SimEngine) -> None:
+        """A container of ``engine`` gave its address back (a swarm's overlay may then leave that host)."""
+
     def release(self, ip: str) -> None:
         """Free ``ip``."""
         assert self.subnet is not None
@@ -348,7 +351,7 @@ class SimEngine:
             return boxes
 
     def networks(self, names: list[str] | None = None, filters: dict[str, Any] | None = None) -> list[SimNet]:
-        """``docker network ls``, optionally by name, with the ``label`` filter."""
+        """``docker network ls``, optionally by name, with the ``label`` and ``driver`` filters."""
         with self.lock:
             nets = [n for n in self.nets.values() if not n.hidden]
             if names:
@@ -357,6 +360,8 @@ class SimEngine:
                 values = value if isinstance(value, list) else [value]
                 if key == "label":
                     nets = [n for n in nets if _labelled(n.labels, values)]
+                elif key == "driver":
+                    nets = [n for n in nets if n.driver in values]
             return nets
 
     def image(self, name: str) -> str:
@@ -651,10 +656,13 @@ class SimEngine:
         with self.lock:
             if not box.running:
                 return
+            held = [self.nets[n] for n in box.ips if n in self.nets]
             for net_name, ip in box.ips.items():
                 if net_name in self.nets:
                     self.nets[net_name].release(ip)
             box.ips = {}
+            for net in held:
+                net.left(self)
             box.ifindex = {}
             for proxy in box.proxies:
                 proxy.close()
@@ -712,6 +720,7 @@ class SimEngine:
                 raise SimError("container cannot be disconnected from host network or connected to host network", 403)
             if net.name in box.ips:
                 net.release(box.ips.pop(net.name))
+                net.left(self)
                 box.ifindex.pop(net.name, None)
                 if self.release.disconnect_keeps_other_hosts_lines:
                     box.hosts = [line for line in box.hosts if line[2] != f"own:{net.name}"]

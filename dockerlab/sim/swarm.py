@@ -14,7 +14,9 @@ checked on a 3-engine swarm of Engine 20.10.24:
   one), so a restarted container gets a new address;
 - the first container of a host on an overlay takes an address, and then the
   host's own load-balancer endpoint (``lb-<network>``) takes the next one,
-  which it keeps;
+  which it gives back when the host's last container there leaves (stops,
+  is disconnected or removed): a restart of a host's only container there
+  uses two new addresses;
 - pings and names across hosts follow :mod:`dockerlab.model.hosts`.
 
 Known simplifications: an overlay is listed on every host at once (a real
@@ -59,6 +61,12 @@ class SwarmNet(SimNet):
         """The first container of ``engine`` here: the host's load-balancer endpoint takes the next address."""
         if id(engine) not in self.nodes:
             self.nodes[id(engine)] = self.take()
+
+    def left(self, engine: SimEngine) -> None:
+        """The last container of ``engine`` left: the overlay leaves that host, and its load balancer's address
+        goes back to the allocator."""
+        if id(engine) in self.nodes and not any(self.name in b.ips for b in engine.boxes.values()):
+            self.release(self.nodes.pop(id(engine)))
 
     def attrs(self) -> dict[str, Any]:
         attrs = super().attrs()
