@@ -410,6 +410,25 @@ def check_subnets(client: docker.DockerClient) -> list[Finding]:
     return findings
 
 
+def cmd_hosts(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+    """``dockerlab hosts up|down|status``: chapter 08's cluster of extra engines (see dockerlab.hosts)."""
+    from dockerlab.hosts import Cluster
+
+    cluster = Cluster(echo=True)
+    if args.action == "up":
+        cluster.up(client)
+        out(str(cluster.status()))
+        out(f"up in {cluster.timings.get('up', 0):.1f} s")
+        return OK
+    if args.action == "down":
+        cluster.down()
+        out(f"down in {cluster.timings.get('down', 0):.1f} s")
+        return OK
+    status = cluster.status()
+    out(str(status))
+    return OK if status.up else PROBLEMS
+
+
 def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
     """Check the set-up; print each finding with its fix."""
     findings = [check_socket()]
@@ -531,6 +550,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("lab", type=_lab_name, metavar="LAB", help="the lab to probe")
     p.add_argument("--by", choices=["name", "ip"], default="name", help="ping by container name (default) or by IP")
     p.set_defaults(run=cmd_matrix)
+
+    p = sub.add_parser(
+        "hosts",
+        help="chapter 08's cluster: three extra engines joined by Docker Swarm (root on Linux)",
+        description="Bring up, tear down or show the cluster of chapter 08: three extra dockerd, each in its own "
+        "network namespace under /run/dockerlab/hosts, joined by Docker Swarm. The main engine never joins a "
+        "swarm. 'down' removes everything the cluster made, also after an interrupted 'up'.",
+    )
+    p.add_argument("action", choices=["up", "down", "status"], help="what to do")
+    p.set_defaults(run=cmd_hosts)
     return parser
 
 

@@ -449,20 +449,26 @@ class Cluster:
         """
         t0 = time.monotonic()
         say = (lambda _c: None) if quiet else self._do
-        for host in self.hosts.values():
-            if self._answers(host) is not None:
-                say(f"DOCKER_HOST={host.socket} docker swarm leave --force")
+        def leave(host: Host) -> None:
+            if self._answers(host) is None:
+                return
+            say(f"DOCKER_HOST={host.socket} docker swarm leave --force")
+            try:
+                c = host.client(timeout=10)
                 try:
-                    c = host.client(timeout=10)
-                    try:
-                        c.swarm.leave(force=True)
-                    finally:
-                        c.close()
-                except (docker.errors.DockerException, OSError):
-                    pass
-        for host in self.hosts.values():
+                    c.swarm.leave(force=True)
+                finally:
+                    c.close()
+            except (docker.errors.DockerException, OSError):
+                pass
+
+        def stop(host: Host) -> None:
             say(f"kill $(cat {host.pidfile})")
             self._stop(host)
+
+        with ThreadPoolExecutor(max_workers=len(self.hosts)) as pool:
+            list(pool.map(leave, self.hosts.values()))
+            list(pool.map(stop, self.hosts.values()))
         self._kill_leftovers()
         for ns in self._namespaces():
             say(f"ip netns delete {ns}")
