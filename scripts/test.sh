@@ -21,6 +21,13 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && ! command -v ch
     install_browser || { apt-get update -qq && install_browser; }
 fi
 
+# Chapter 08 (across hosts) captures VXLAN on its own bridge with Debian's tcpdump, and starts its extra
+# engines with ip (iproute2) and nsenter (util-linux).
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && ! command -v tcpdump >/dev/null 2>&1; then
+    install_capture() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tcpdump iproute2 >/dev/null; }
+    install_capture || { apt-get update -qq && install_capture; }
+fi
+
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test,notebooks]"
@@ -40,6 +47,11 @@ print(' '.join(inventory(connect())))"
 }
 lab_images() { docker images -aq --no-trunc -f label=dockerlab.image | sort -u | wc -l; }
 labs_before=$(labs)
+main_networks() { docker network ls --format '{{.Name}}' | sort | tr '\n' ' '; }
+networks_before=$(main_networks)
+# Chapter 08's cluster (three extra engines, never the main one): the cross-host tests and notebook 08 bring it
+# up once (tests/conftest.py's session fixture) and tear it down at the end; this makes sure of it on any exit.
+trap '.venv/bin/dockerlab hosts down >/dev/null 2>&1 || true' EXIT
 images_before=$(lab_images)
 # 1. Everything against the real engine: doctests, unit and integration tests, notebooks (nbval).
 .venv/bin/python -m pytest "$@"
@@ -50,6 +62,16 @@ DOCKERLAB_ENGINE=sim .venv/bin/python -m pytest tests -q "$@"
 left=$(comm -13 <(tr ' ' '\n' <<<"$labs_before" | sort) <(labs | tr ' ' '\n' | sort) | tr '\n' ' ')
 if [ -n "${left// /}" ]; then
     echo "test.sh: the tests left these labs on the engine: $left(clean them with: dockerlab clean LAB)" >&2
+    exit 1
+fi
+if ip netns list 2>/dev/null | grep -q '^dlab-' || pgrep -f '/run/dockerlab/hosts/' >/dev/null; then
+    echo "test.sh: the cross-host tests left a namespace or daemon of chapter 08's cluster (dockerlab hosts down)" >&2
+    exit 1
+fi
+# (Under CI the engine is ours alone, so its whole networks list must be as it was.)
+if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != "inactive" ] \
+    || { [ "${CI:-}" = "true" ] && [ "$(main_networks)" != "$networks_before" ]; }; then
+    echo "test.sh: the main engine's networks or swarm state changed: before '$networks_before', after '$(main_networks)'" >&2
     exit 1
 fi
 if [ "$(lab_images)" -gt "$images_before" ]; then
