@@ -141,6 +141,23 @@ class ClusterLab:
 
     # -- what exists -------------------------------------------------------------
 
+    def nodes(self) -> pd.DataFrame:
+        """``docker node ls`` on the manager: each host's address in the swarm, its role and state."""
+        by_address = {h.address: name for name, h in self.cluster.hosts.items()}
+        rows = []
+        with engine_call("docker node ls"):
+            for n in self.manager.client.nodes.list():
+                address = n.attrs.get("Status", {}).get("Addr", "")
+                rows.append(
+                    {
+                        "host": by_address.get(address, "?"),
+                        "address": address,
+                        "role": n.attrs.get("Spec", {}).get("Role", ""),
+                        "state": n.attrs.get("Status", {}).get("State", ""),
+                    }
+                )
+        return pd.DataFrame(rows, columns=["host", "address", "role", "state"]).sort_values("host", ignore_index=True)
+
     def overlays(self) -> list[str]:
         """The lab's overlay networks (asked of the manager)."""
         with engine_call("docker network ls --filter driver=overlay"):

@@ -449,6 +449,7 @@ class Cluster:
         """
         t0 = time.monotonic()
         say = (lambda _c: None) if quiet else self._do
+
         def leave(host: Host) -> None:
             if self._answers(host) is None:
                 return
