@@ -294,10 +294,14 @@ def hosts(lab: Any, title: str | None = None) -> Picture:
     plot.hosts(df, ax=fig.add_subplot(), title=title)
     lines = [
         f"{r.host}: {r.inside} {r.interface} mtu {r.mtu}"
-        + (f" vxlan id {int(r.vxlan_id)} udp {int(r.udp_port)}" if r.kind == "vxlan" else f" on {r.network}")
+        + (f" vxlan udp {int(r.udp_port)}" if r.kind == "vxlan" else f" on {r.network}")
         for r in df.itertuples(index=False)
         if r.kind == "vxlan" or not str(r.inside).startswith("overlay ")
     ]
+    vxlan = df[df["kind"] == "vxlan"]
+    for net, rows in vxlan.groupby("network"):
+        same = rows["vxlan_id"].nunique() == 1
+        lines.append(f"overlay {net}: one VXLAN id on all {len(rows)} hosts: {same}")
     return Picture(_png(fig), "\n".join([f"hosts: {title or 'containers across hosts'}", *lines]))
 
 

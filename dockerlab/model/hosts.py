@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from dockerlab.i18n import _
 from dockerlab.model.releases import Release
 from dockerlab.model.state import Box, Net, State, box_from_attrs, net_from_attrs
 
@@ -98,12 +99,15 @@ class ClusterState(State):
         if here is None or there is None or here == there:
             return None
         local = [n for n in b.ips if self.net(n).kind != "overlay"]
-        return (
-            f"{b.name} runs on {here} and {owner[0]} ({ip}) on {there}, and they share no overlay network: "
-            f"a bridge ({', '.join(local) or 'none'}) is local to its host, and {GWBRIDGE} only takes traffic out "
-            f"of a host, never to a container on another host; an overlay (docker network create -d overlay "
-            f"--attachable) on both hosts would join them"
-        )
+        return _(
+            "{source} runs on {here} and {target} ({ip}) on {there}, and they share no overlay network: "
+            "a bridge ({bridges}) is local to its host, and {gwbridge} only takes traffic out of a host, never to "
+            "a container on another host; an overlay (docker network create -d overlay --attachable) on both "
+            "hosts would join them"
+        ).format(
+            source=b.name, here=here, target=owner[0], ip=ip, there=there, bridges=", ".join(local) or "-",
+            gwbridge=GWBRIDGE,
+        )  # fmt: skip
 
 
 def cluster_state(
