@@ -89,7 +89,7 @@ class ClusterLab:
     def __init__(self, name: str, cluster: Cluster | Any, *, echo: bool = True) -> None:
         self.name = validate.lab_name(name)
         self.cluster = cluster
-        self.echo = echo
+        self._echo = echo
         self.history: list[str] = []
         #: the last known host of each container, so that a host that went down still has its rows
         self._seen: dict[str, str] = {}
@@ -98,6 +98,17 @@ class ClusterLab:
         }
 
     # -- plumbing --------------------------------------------------------------
+
+    @property
+    def echo(self) -> bool:
+        """Whether engine-changing command lines are printed (on every host)."""
+        return self._echo
+
+    @echo.setter
+    def echo(self, value: bool) -> None:
+        self._echo = bool(value)
+        for lab in self.labs.values():
+            lab.echo = bool(value)
 
     @property
     def label(self) -> str:

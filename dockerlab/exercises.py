@@ -876,6 +876,83 @@ def _check_ex08(lab: Lab, answer: Any) -> list[Finding]:
     return found
 
 
+# -- ex09: a service on one host, reachable from one other host -------------------
+
+_EX09 = {"e9-api": "host2", "e9-web": "host1", "e9-other": "host3"}
+
+
+def _setup_ex09(lab: Any) -> dict[str, str]:
+    if not hasattr(lab, "cluster"):  # one engine: nothing to prepare, and the check says what is needed
+        return {"note": "ex09 needs a lab across hosts: ClusterLab('ex09', Cluster()) from dockerlab.cluster"}
+    for name, host in _EX09.items():
+        lab.run(name, host=host)
+    return {name: host for name, host in _EX09.items()}
+
+
+def _check_ex09(lab: Any, answer: Any) -> list[Finding]:
+    if not hasattr(lab, "cluster"):
+        return [
+            Finding(
+                f"lab {lab.name!r} runs on one engine",
+                "a lab across the hosts of a cluster: ClusterLab('ex09', Cluster()) from dockerlab.cluster "
+                "(it needs a real engine, and root on Linux: dockerlab hosts up)",
+                "the exercise is about containers on three hosts; one engine is one host",
+            )
+        ]
+    where = lab.hosts_of()
+    found = []
+    for name, host in _EX09.items():
+        if where.get(name) != host:
+            seen = f"{name} is on {where[name]}" if name in where else f"{name} does not exist"
+            found.append(
+                Finding(
+                    f"{seen} (lab {lab.name!r})",
+                    f"{name} running on {host}",
+                    "the task is about where each container runs: run the setup cell again "
+                    '(exercises.setup("ex09", lab)) to start afresh',
+                    (name,),
+                )
+            )
+    if found:
+        return found
+    state = lab.state()
+    stopped = [n for n in _EX09 if not state.boxes[n].running]
+    if stopped:
+        return [
+            Finding(f"{n} is not running", f"{n} running", "a stopped container has no address", (n,))
+            for n in stopped
+        ]
+    by_name = lab.reachability("name", state)
+    expected = {("e9-web", "e9-api"): True, ("e9-other", "e9-api"): False}
+    for (src, dst), want in expected.items():
+        got = by_name.loc[src, dst]
+        got = False if got is pd.NA else bool(got)
+        if got != want:
+            found.append(
+                Finding(
+                    f"{src} ({where[src]}) {'reaches' if got else 'does not reach'} {dst} ({where[dst]}) by name",
+                    f"{src} {'reaches' if want else 'must not reach'} {dst} by name",
+                    model.explain_state(state, src, dst).text.removesuffix(": NOT reachable").removesuffix(
+                        ": reachable"
+                    ),
+                    (src, dst),
+                )
+            )
+    frame = lab.probe("ip", state)
+    hits = frame[(frame["source"] == "e9-other") & (frame["target"] == "e9-api") & frame["ok"]]
+    for address in hits["probed"]:
+        found.append(
+            Finding(
+                f"e9-other (host3) reaches e9-api at {address}",
+                "no path at all from e9-other to e9-api",
+                model.explain_state(state, "e9-other", address, "ip").text.removesuffix(": reachable")
+                + "; hiding a name is not isolation",
+                ("e9-other", "e9-api", address),
+            )
+        )
+    return found
+
+
 # -- the catalogue -------------------------------------------------------------
 
 _LIST = [
@@ -1040,6 +1117,25 @@ _LIST = [
         "repaired in place.",
         chapters=("02", "03", "04", "05", "06"),
         one_at_a_time=True,
+    ),
+    Exercise(
+        "ex09",
+        "a service across hosts",
+        "e9-api runs on host2, e9-web on host1 and e9-other on host3, each on its host's default bridge. "
+        "Make e9-api reachable by name from e9-web, and from nowhere else: e9-other must not reach it in any "
+        "way.",
+        15,
+        (
+            "A bridge is local to its host: which kind of network spans hosts?",
+            "An attachable overlay, made on the swarm's manager, that only the two containers join.",
+            "Running containers can join a network without being recreated, on any host of the swarm.",
+        ),
+        _setup_ex09,
+        _check_ex09,
+        objective="`e9-api` (on `host2`) must be reachable by name from `e9-web` (on `host1`) and from "
+        "nowhere else: `e9-other` (on `host3`) must not reach it in any way.",
+        chapters=("05", "06", "08"),
+        needs_engine=True,
     ),
 ]
 

@@ -40,7 +40,7 @@ build = _load_builder()
 SOURCES = {build.exercise_id(p): p for p in build.sources()}
 #: What a first check must not say: each names a fix (a link, a connect, aliases).
 FIX_WORDS = ("--link", "network connect", "connect(", "aliases")
-#: Exercises whose check runs on the simulator (ex07 reads kernel interfaces).
+#: Exercises whose check runs on the simulator (ex07 reads kernel interfaces, ex09 needs chapter 08's hosts).
 ON_SIMULATOR = [e for e in exercises.EXERCISES if not exercises.EXERCISE_INFO[e].needs_engine]
 
 
@@ -291,9 +291,13 @@ def kernel(engine) -> Iterator[SharedKernel]:
 
 
 @pytest.mark.integration
-# ex07 reads veth pairs from the kernel: only a real engine has them.
+# ex07 reads veth pairs from the kernel, ex09 runs on chapter 08's extra engines: only a real engine has them.
 @pytest.mark.parametrize(
-    "ex_id", [pytest.param(e, marks=pytest.mark.engine_only) if e == "ex07" else e for e in exercises.EXERCISES]
+    "ex_id",
+    [
+        pytest.param(e, marks=pytest.mark.engine_only) if exercises.EXERCISE_INFO[e].needs_engine else e
+        for e in exercises.EXERCISES
+    ],
 )
 def test_notebooks_prove_the_exercise_both_ways(engine, kernel: SharedKernel, ex_id: str):
     student, solution = build.targets(SOURCES[ex_id]).values()
