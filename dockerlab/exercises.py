@@ -919,8 +919,7 @@ def _check_ex09(lab: Any, answer: Any) -> list[Finding]:
     stopped = [n for n in _EX09 if not state.boxes[n].running]
     if stopped:
         return [
-            Finding(f"{n} is not running", f"{n} running", "a stopped container has no address", (n,))
-            for n in stopped
+            Finding(f"{n} is not running", f"{n} running", "a stopped container has no address", (n,)) for n in stopped
         ]
     by_name = lab.reachability("name", state)
     expected = {("e9-web", "e9-api"): True, ("e9-other", "e9-api"): False}
@@ -932,9 +931,9 @@ def _check_ex09(lab: Any, answer: Any) -> list[Finding]:
                 Finding(
                     f"{src} ({where[src]}) {'reaches' if got else 'does not reach'} {dst} ({where[dst]}) by name",
                     f"{src} {'reaches' if want else 'must not reach'} {dst} by name",
-                    model.explain_state(state, src, dst).text.removesuffix(": NOT reachable").removesuffix(
-                        ": reachable"
-                    ),
+                    model.explain_state(state, src, dst)
+                    .text.removesuffix(": NOT reachable")
+                    .removesuffix(": reachable"),
                     (src, dst),
                 )
             )

@@ -19,6 +19,8 @@ from dockerlab.lab import Lab
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 #: DOCKERLAB_ENGINE=sim runs the suite on dockerlab's simulator (and the kernels it starts inherit it).
 ON_SIM = os.environ.get("DOCKERLAB_ENGINE") == "sim"
+#: Whether chapter 08's cluster was up when the session started (see pytest_sessionfinish).
+_CLUSTER_BEFORE = pytest.StashKey[bool]()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -124,6 +126,3 @@ def pytest_sessionfinish(session, exitstatus):
 
     if not session.config.stash.get(_CLUSTER_BEFORE, True) and (ROOT / "dlab").exists():
         Cluster(echo=False).down(quiet=True)
-
-
-_CLUSTER_BEFORE = pytest.StashKey[bool]()

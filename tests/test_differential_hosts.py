@@ -9,7 +9,8 @@ identical addresses per (host, container, network), and identical reachability b
 model's prediction (:mod:`dockerlab.model.hosts`) must equal what the real cluster measured.
 
 The cluster's engines are the lab's alone (extra engines, not the shared main one), so nothing else changes
-them while an example runs. The simulator is told where each host's rotating pool allocation stands.
+them while an example runs. The simulator is told where each host's rotating pool allocation stands, and
+which default-bridge addresses something else holds there.
 ``DOCKERLAB_DIFF_HOSTS_EXAMPLES`` sets the number of examples (default 30).
 """
 
@@ -130,7 +131,11 @@ def sim_like(real: ClusterLab) -> ClusterLab:
     with ThreadPoolExecutor(max_workers=len(HOSTS)) as pool:
         lasts = dict(zip(real.labs, pool.map(last_pool, real.labs.values()), strict=True))
     for h, last in lasts.items():
-        swarm.hosts[h].client().engine.continue_pools_after(last)
+        engine = swarm.hosts[h].client().engine
+        engine.continue_pools_after(last)
+        # Addresses others hold on this host's default bridge (a learner's containers, say) stay taken.
+        held = real.labs[h].client.networks.get("bridge").attrs.get("Containers") or {}
+        engine.occupy_bridge_addresses(sorted(c["IPv4Address"].split("/")[0] for c in held.values()))
     return ClusterLab(real.name, swarm, echo=False)
 
 
@@ -184,6 +189,9 @@ def test_sim_matches_the_real_cluster(cluster) -> None:
         problems = [f"{op}: real {r}, sim {s}" for op, r, s in outcomes if r != s]
         if addresses(real) != addresses(sim):
             problems.append(f"addresses: real {sorted(addresses(real))}, sim {sorted(addresses(sim))}")
+            for h, lab in real.labs.items():  # what else holds addresses on each host's default bridge
+                held = lab.client.networks.get("bridge").attrs.get("Containers") or {}
+                problems.append(f"{h}'s bridge: {sorted((c['Name'], c['IPv4Address']) for c in held.values())}")
         for by in ("name", "ip"):
             simulated = sim.reachability(by)
             if not same(measured[by], simulated):
