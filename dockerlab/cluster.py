@@ -32,6 +32,7 @@ from dockerlab.display import Comparison, Guess
 from dockerlab.engine import engine_call
 from dockerlab.errors import (
     ClusterError,
+    ClusterUnavailable,
     EngineUnavailable,
     InvalidInput,
     NameConflict,
@@ -39,7 +40,7 @@ from dockerlab.errors import (
     SubnetOverlap,
 )
 from dockerlab.hosts import VXLAN_PORT, WIRE_SUBNET, Cluster, Host
-from dockerlab.i18n import _
+from dockerlab.i18n import N_, _
 from dockerlab.lab import LAB_LABEL, SPEC_LABEL, ContainerHandle, Lab
 from dockerlab.model.hosts import GWBRIDGE, ClusterState, cluster_state
 from dockerlab.waits import poll
@@ -156,6 +157,11 @@ class ClusterLab:
         """``docker node ls`` on the manager: each host's address in the swarm, its role and state."""
         by_address = {h.address: name for name, h in self.cluster.hosts.items()}
         rows = []
+        if getattr(self.cluster, "simulated", False):
+            for i, (name, h) in enumerate(self.cluster.hosts.items()):
+                role = "worker" if i else "manager"
+                rows.append({"host": name, "address": h.address, "role": role, "state": "ready"})
+            return pd.DataFrame(rows, columns=["host", "address", "role", "state"])
         with engine_call("docker node ls"):
             for n in self.manager.client.nodes.list():
                 address = n.attrs.get("Status", {}).get("Addr", "")
@@ -563,6 +569,33 @@ def _listening(proc: subprocess.Popen, err: Any) -> bool:
     return b"listening on" in err.read() and proc.poll() is None
 
 
+#: What the notebook shows first when it runs on the simulated swarm.
+SIM_BANNER = N_(
+    "SIMULATED: extra Docker engines cannot be started here (they need root on Linux), so this chapter runs on "
+    "dockerlab's simulated swarm: names, addresses and reachability across hosts follow Docker's rules, but "
+    "there is no kernel to show (interfaces, VXLAN, capture). Run it as root on Linux to see the real thing."
+)
+
+
+def open_cluster(echo: bool = True) -> Cluster | Any:
+    """Chapter 08's hosts: the real cluster brought up (reused when up), or, where extra engines cannot be
+    started, the simulated swarm, saying so first. Under ``CI=true`` it never falls back.
+
+    (On Docker Desktop, :func:`dockerlab.hosts.single_node_swarm` also shows an overlay on one real host.)
+    """
+    from dockerlab.backend import in_ci
+    from dockerlab.hosts import missing_tools, unavailable_message
+    from dockerlab.sim.swarm import SimSwarm
+
+    missing = missing_tools()
+    if not missing:
+        return Cluster(echo=echo).up()
+    if in_ci():
+        raise ClusterUnavailable(unavailable_message(missing), missing)
+    print(_(SIM_BANNER))
+    return SimSwarm()
+
+
 def _remove_containers(lab: Lab) -> None:
     for name in lab.containers:
         try:
@@ -651,4 +684,4 @@ def parse_vxlan(text: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-__all__ = ["CAPTURE_PACKETS", "ClusterLab", "HostLab", "parse_vxlan"]
+__all__ = ["CAPTURE_PACKETS", "SIM_BANNER", "ClusterLab", "HostLab", "open_cluster", "parse_vxlan"]

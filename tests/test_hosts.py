@@ -285,3 +285,24 @@ def test_addresses_and_reachability_frames_carry_hosts(xlab) -> None:
     a = xlab.addresses()
     assert list(a[a.container == "z2"].host) == ["host3"]
     assert isinstance(xlab.by_host(xlab.reachability()).index, pd.MultiIndex)
+
+
+def test_without_extra_engines_chapter_08_runs_on_the_simulated_swarm_and_says_so(monkeypatch, capsys) -> None:
+    from dockerlab.cluster import SIM_BANNER, open_cluster
+
+    monkeypatch.setattr(hosts, "missing_tools", lambda: ["root"])
+    monkeypatch.delenv("CI", raising=False)
+    swarm = open_cluster()
+    assert swarm.simulated and capsys.readouterr().out.startswith(SIM_BANNER[:40])
+    lab = ClusterLab("x-sim", swarm, echo=False)
+    lab.run("s1", host="host1")
+    lab.run("s2", host="host2")
+    lab.network("ov", "10.197.1.0/24", driver="overlay")
+    assert not lab.reachability().loc["s1", "s2"]
+    lab.connect("ov", "s1")
+    lab.connect("ov", "s2")
+    assert lab.reachability().loc["s1", "s2"]
+    assert list(lab.nodes().role) == ["manager", "worker", "worker"]
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(ClusterUnavailable, match="root"):
+        open_cluster()

@@ -14,7 +14,7 @@
 # each a `dockerd` in its own network namespace (its own interfaces, addresses and routes: a machine of its
 # own, as far as networking goes), joined by a bridge that plays the part of the wire between machines. Your
 # main engine is not one of them and never joins a swarm. This needs root on Linux (`dockerlab hosts up`);
-# on Docker Desktop, see the README.
+# elsewhere (Docker Desktop, no root) the chapter runs on dockerlab's simulated swarm and says so first.
 
 # %% [markdown] lang=zh-CN
 # # 08 · 跨主机通信：多个 Docker 引擎上的容器
@@ -30,15 +30,14 @@
 # 为了在一台电脑上现场演示，dockerlab 额外启动了三个 Docker 引擎 `host1`、`host2`、`host3`：每个都是运行在
 # 独立网络命名空间里的 `dockerd`（有自己的网卡、地址和路由，就网络而言相当于一台独立的机器），再用一个网桥把
 # 它们连起来，充当机器之间的网线。你的主引擎不在其中，也从不加入 Swarm。这需要 Linux 上的 root 权限
-# （`dockerlab hosts up`）；Docker Desktop 用户请看 README。
+# （`dockerlab hosts up`）；在其他环境（Docker Desktop、没有 root 权限）下，本章改在 dockerlab 模拟的 Swarm
+# 集群上运行，并会首先说明这一点。
 
 # %% tags=["nbval-ignore-output"]
 from dockerlab import lesson
-from dockerlab.cluster import ClusterLab
-from dockerlab.hosts import Cluster
+from dockerlab.cluster import ClusterLab, open_cluster
 
-cluster = Cluster()  # host1, host2, host3
-cluster.up()  # reuses the cluster when it is already up
+cluster = open_cluster()  # host1, host2, host3: brought up, or reused when up
 lab = ClusterLab("across", cluster)
 lab.reset()
 
