@@ -306,3 +306,11 @@ def test_without_extra_engines_chapter_08_runs_on_the_simulated_swarm_and_says_s
     monkeypatch.setenv("CI", "true")
     with pytest.raises(ClusterUnavailable, match="root"):
         open_cluster()
+
+
+def test_the_cli_shows_the_cluster(cluster, capsys) -> None:
+    from dockerlab import cli
+
+    assert cli.main(["hosts", "status"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("cluster dlab: up") and "host3: engine answers, swarm active" in out
