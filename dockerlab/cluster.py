@@ -25,6 +25,7 @@ from typing import Any
 
 import docker
 import docker.errors
+import networkx as nx
 import pandas as pd
 
 from dockerlab import model, probe, validate
@@ -510,6 +511,45 @@ class ClusterLab:
             rows += self._overlay_devices(h, overlays)
         cols = ["host", "inside", "interface", "kind", "mtu", "master", "vxlan_id", "udp_port", "ip", "network"]
         return pd.DataFrame(rows, columns=cols)
+
+    def topology(self) -> nx.Graph:
+        """Hosts, containers, their interfaces, the bridges of each host, and each overlay with its VXLAN
+        device on every host, as a graph (from :meth:`interfaces`).
+
+        Nodes carry ``kind`` (host, container, interface, bridge, vxlan, overlay) and a ``label``; an
+        interface also its ``network``, ``ip`` and ``mtu``, a VXLAN device its ``vxlan_id`` and
+        ``udp_port``. A local network is one node per host (``bridge@host1``); an overlay is one node.
+        """
+        df = self.interfaces()
+        overlays = set(self.overlays())
+        g = nx.Graph()
+        for r in df.itertuples(index=False):
+            host = f"host:{r.host}"
+            g.add_node(host, kind="host", label=r.host)
+            if str(r.inside).startswith("overlay "):
+                if r.kind != "vxlan":
+                    continue
+                vxlan = f"vxlan:{r.host}/{r.network}"
+                g.add_node(vxlan, kind="vxlan", label=f"{r.interface}@{r.host}", vxlan_id=int(r.vxlan_id),
+                           udp_port=int(r.udp_port), network=r.network)  # fmt: skip
+                g.add_node(f"overlay:{r.network}", kind="overlay", label=str(r.network))
+                g.add_edge(host, vxlan)
+                g.add_edge(vxlan, f"overlay:{r.network}")
+                continue
+            box, nic = f"container:{r.inside}", f"interface:{r.inside}/{r.interface}"
+            g.add_node(box, kind="container", label=r.inside)
+            g.add_edge(host, box)
+            g.add_node(nic, kind="interface", label=r.interface, network=r.network, ip=r.ip, mtu=int(r.mtu))
+            g.add_edge(box, nic)
+            if r.network in overlays:
+                g.add_node(f"overlay:{r.network}", kind="overlay", label=str(r.network))
+                g.add_edge(nic, f"overlay:{r.network}")
+            elif r.network:
+                bridge = f"bridge:{r.network}@{r.host}"
+                g.add_node(bridge, kind="bridge", label=f"{r.network}@{r.host}", network=r.network)
+                g.add_edge(nic, bridge)
+                g.add_edge(bridge, host)
+        return g
 
     def _overlay_devices(self, host: str, overlays: list[str]) -> list[dict[str, Any]]:
         """The VXLAN devices in the overlay namespaces (``<exec-root>/netns/1-<network id>``) of ``host``."""

@@ -200,6 +200,10 @@ def test_the_kernel_shows_vxlan_gwbridge_and_mtu_1450(xlab) -> None:
     assert eth0.mtu == 1450 and eth0.network == "ov"
     eth1 = f[(f.inside == "v1") & (f.interface == "eth1")].iloc[0]
     assert eth1.network == "docker_gwbridge" and eth1.mtu == 1500
+    g = xlab.topology()
+    assert {n for n, d in g.nodes(data=True) if d["kind"] == "vxlan"} == {"vxlan:host1/ov", "vxlan:host2/ov"}
+    assert g.has_edge("interface:v1/eth0", "overlay:ov") and g.has_edge("interface:v2/eth0", "overlay:ov")
+    assert g.has_edge("interface:v1/eth1", "bridge:docker_gwbridge@host1")
 
 
 def test_the_capture_shows_host_addresses_outside_and_container_addresses_inside(xlab) -> None:
