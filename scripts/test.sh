@@ -21,13 +21,6 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && ! command -v ch
     install_browser || { apt-get update -qq && install_browser; }
 fi
 
-# Chapter 08 (across hosts) captures VXLAN on its own bridge with Debian's tcpdump, and starts its extra
-# engines with ip (iproute2) and nsenter (util-linux).
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && ! command -v tcpdump >/dev/null 2>&1; then
-    install_capture() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tcpdump iproute2 >/dev/null; }
-    install_capture || { apt-get update -qq && install_capture; }
-fi
-
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test,notebooks]"
