@@ -499,18 +499,32 @@ class Cluster:
             poll(lambda: True if not _alive(pid) else None, 3, delay=0.05, max_delay=0.2)
 
     def _kill_leftovers(self) -> None:
-        """Processes started for this cluster (containerd, shims) that outlived their daemon: found by our path."""
+        """Processes started for this cluster that outlived their daemon: its containerd and shims (found by
+        our path in their command line) and everything under them, the containers' own processes too (a
+        killed daemon leaves its containers running, and they would keep the hosts' namespaces alive)."""
         mark = str(self.root) + "/"
+        parents: dict[int, int] = {}
+        ours: list[int] = []
         for pid in _pids():
             try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
+            except (OSError, IndexError):
                 continue
+            parents[pid] = int(stat[1])
             if mark in cmd:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+                ours.append(pid)
+        found = set(ours)
+        grew = True
+        while grew:  # the descendants of what is ours
+            new = {pid for pid, ppid in parents.items() if ppid in found and pid not in found}
+            found |= new
+            grew = bool(new)
+        for pid in sorted(found, key=lambda p: p in ours):  # the containers' processes first, then their shims
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def _namespaces(self) -> list[str]:
         names = {f"{self.name}-wire", *(h.netns for h in self.hosts.values())}

@@ -152,6 +152,7 @@ def test_killing_one_engine_makes_its_rows_host_down_not_a_hang(engine) -> None:
         lab.run("k1", host="host1", network="ov")
         lab.run("k2", host="host2", network="ov")
         assert lab.reachability().loc["k1", "k2"]
+        k2 = lab["k2"].attrs["State"]["Pid"]  # the container's own process, on the host
         pid = int(c.hosts["host2"].pidfile.read_text())
         os.kill(pid, 9)
         assert lab.down_hosts() == ["host2"]
@@ -162,6 +163,8 @@ def test_killing_one_engine_makes_its_rows_host_down_not_a_hang(engine) -> None:
     finally:
         c.down(quiet=True)
     assert leftovers("dlabk") == []
+    # the killed engine's container is gone too, not left running without its daemon
+    assert not Path(f"/proc/{k2}").exists() or b"sleep 3600" not in Path(f"/proc/{k2}/cmdline").read_bytes()
 
 
 # -- the lab across hosts -------------------------------------------------------------
