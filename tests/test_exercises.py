@@ -277,6 +277,13 @@ class SharedKernel:
 def _reset_notebook_labs(engine, ids: Iterable[str] = exercises.EXERCISES) -> None:
     for ex_id in ids:
         Lab(ex_id, client=engine, echo=False).reset()
+    if "ex09" in ids:  # ex09's lab lives on chapter 08's hosts, when they are up
+        from dockerlab.cluster import ClusterLab
+        from dockerlab.hosts import Cluster
+
+        cluster = Cluster(echo=False)
+        if cluster.status().up:
+            ClusterLab("ex09", cluster, echo=False).close()
 
 
 @pytest.fixture(scope="module")
