@@ -59,7 +59,7 @@ container_op = st.one_of(
 )
 sequences = st.tuples(
     st.lists(network_op, min_size=1, max_size=3),
-    st.lists(run_op, min_size=2, max_size=4),
+    st.lists(run_op, min_size=2, max_size=3),
     st.lists(container_op, min_size=1, max_size=3),
 )
 
