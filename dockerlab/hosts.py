@@ -478,6 +478,11 @@ class Cluster:
         if self.root.exists():
             say(f"rm -rf {self.root}")
             shutil.rmtree(self.root, ignore_errors=True)
+        for parent in (ROOT, ROOT.parent):  # the lab-owned directories, once no cluster is left in them
+            try:
+                parent.rmdir()
+            except OSError:
+                pass
         self.timings["down"] = time.monotonic() - t0
 
     def _stop(self, host: Host) -> None:

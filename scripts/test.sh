@@ -57,7 +57,7 @@ if [ -n "${left// /}" ]; then
     echo "test.sh: the tests left these labs on the engine: $left(clean them with: dockerlab clean LAB)" >&2
     exit 1
 fi
-if ip netns list 2>/dev/null | grep -q '^dlab-' || pgrep -f '/run/dockerlab/hosts/' >/dev/null; then
+if ip netns list 2>/dev/null | grep -qE '^dlab-(wire|host[0-9])' || pgrep -f '/run/dockerlab/hosts/' >/dev/null; then
     echo "test.sh: the cross-host tests left a namespace or daemon of chapter 08's cluster (dockerlab hosts down)" >&2
     exit 1
 fi
