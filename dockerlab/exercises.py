@@ -44,6 +44,7 @@ import pandas as pd
 
 from dockerlab import model, topology
 from dockerlab.errors import DockerlabError, InvalidInput, NeedsEngine
+from dockerlab.i18n import N_, _
 from dockerlab.probe import REASONS
 
 if TYPE_CHECKING:
@@ -893,23 +894,31 @@ def _check_ex09(lab: Any, answer: Any) -> list[Finding]:
     if not hasattr(lab, "cluster"):
         return [
             Finding(
-                f"lab {lab.name!r} runs on one engine",
-                "a lab across the hosts of a cluster: ClusterLab('ex09', Cluster()) from dockerlab.cluster "
-                "(it needs a real engine, and root on Linux: dockerlab hosts up)",
-                "the exercise is about containers on three hosts; one engine is one host",
+                _("lab {lab!r} runs on one engine").format(lab=lab.name),
+                _(
+                    "a lab across the hosts of a cluster: ClusterLab('ex09', Cluster()) from dockerlab.cluster "
+                    "(it needs a real engine, and root on Linux: dockerlab hosts up)"
+                ),
+                _("the exercise is about containers on three hosts; one engine is one host"),
             )
         ]
     where = lab.hosts_of()
     found = []
     for name, host in _EX09.items():
         if where.get(name) != host:
-            seen = f"{name} is on {where[name]}" if name in where else f"{name} does not exist"
+            seen = (
+                _("{name} is on {host}").format(name=name, host=where[name])
+                if name in where
+                else _("{name} does not exist").format(name=name)
+            )
             found.append(
                 Finding(
                     f"{seen} (lab {lab.name!r})",
-                    f"{name} running on {host}",
-                    "the task is about where each container runs: run the setup cell again "
-                    '(exercises.setup("ex09", lab)) to start afresh',
+                    _("{name} running on {host}").format(name=name, host=host),
+                    _(
+                        "the task is about where each container runs: run the setup cell again "
+                        '(exercises.setup("ex09", lab)) to start afresh'
+                    ),
                     (name,),
                 )
             )
@@ -919,7 +928,13 @@ def _check_ex09(lab: Any, answer: Any) -> list[Finding]:
     stopped = [n for n in _EX09 if not state.boxes[n].running]
     if stopped:
         return [
-            Finding(f"{n} is not running", f"{n} running", "a stopped container has no address", (n,)) for n in stopped
+            Finding(
+                _("{name} is not running").format(name=n),
+                _("{name} running").format(name=n),
+                _("a stopped container has no address"),
+                (n,),
+            )
+            for n in stopped
         ]
     by_name = lab.reachability("name", state)
     expected = {("e9-web", "e9-api"): True, ("e9-other", "e9-api"): False}
@@ -927,25 +942,30 @@ def _check_ex09(lab: Any, answer: Any) -> list[Finding]:
         got = by_name.loc[src, dst]
         got = False if got is pd.NA else bool(got)
         if got != want:
+            seen = (
+                _("{src} ({here}) reaches {dst} ({there}) by name")
+                if got
+                else _("{src} ({here}) does not reach {dst} ({there}) by name")
+            )
+            wanted = _("{src} reaches {dst} by name") if want else _("{src} must not reach {dst} by name")
+            why = model.explain_state(state, src, dst).text
             found.append(
                 Finding(
-                    f"{src} ({where[src]}) {'reaches' if got else 'does not reach'} {dst} ({where[dst]}) by name",
-                    f"{src} {'reaches' if want else 'must not reach'} {dst} by name",
-                    model.explain_state(state, src, dst)
-                    .text.removesuffix(": NOT reachable")
-                    .removesuffix(": reachable"),
+                    seen.format(src=src, here=where[src], dst=dst, there=where[dst]),
+                    wanted.format(src=src, dst=dst),
+                    why.removesuffix(": NOT reachable").removesuffix(": reachable"),
                     (src, dst),
                 )
             )
     frame = lab.probe("ip", state)
     hits = frame[(frame["source"] == "e9-other") & (frame["target"] == "e9-api") & frame["ok"]]
     for address in hits["probed"]:
+        why = model.explain_state(state, "e9-other", address, "ip").text.removesuffix(": reachable")
         found.append(
             Finding(
-                f"e9-other (host3) reaches e9-api at {address}",
-                "no path at all from e9-other to e9-api",
-                model.explain_state(state, "e9-other", address, "ip").text.removesuffix(": reachable")
-                + "; hiding a name is not isolation",
+                _("e9-other (host3) reaches e9-api at {address}").format(address=address),
+                _("no path at all from e9-other to e9-api"),
+                _("{why}; hiding a name is not isolation").format(why=why),
                 ("e9-other", "e9-api", address),
             )
         )
@@ -1119,20 +1139,24 @@ _LIST = [
     ),
     Exercise(
         "ex09",
-        "a service across hosts",
-        "e9-api runs on host2, e9-web on host1 and e9-other on host3, each on its host's default bridge. "
-        "Make e9-api reachable by name from e9-web, and from nowhere else: e9-other must not reach it in any "
-        "way.",
+        N_("a service across hosts"),
+        N_(
+            "e9-api runs on host2, e9-web on host1 and e9-other on host3, each on its host's default bridge. "
+            "Make e9-api reachable by name from e9-web, and from nowhere else: e9-other must not reach it in any "
+            "way."
+        ),
         15,
         (
-            "A bridge is local to its host: which kind of network spans hosts?",
-            "An attachable overlay, made on the swarm's manager, that only the two containers join.",
-            "Running containers can join a network without being recreated, on any host of the swarm.",
+            N_("A bridge is local to its host: which kind of network spans hosts?"),
+            N_("An attachable overlay, made on the swarm's manager, that only the two containers join."),
+            N_("Running containers can join a network without being recreated, on any host of the swarm."),
         ),
         _setup_ex09,
         _check_ex09,
-        objective="`e9-api` (on `host2`) must be reachable by name from `e9-web` (on `host1`) and from "
-        "nowhere else: `e9-other` (on `host3`) must not reach it in any way.",
+        objective=N_(
+            "`e9-api` (on `host2`) must be reachable by name from `e9-web` (on `host1`) and from "
+            "nowhere else: `e9-other` (on `host3`) must not reach it in any way."
+        ),
         chapters=("05", "06", "08"),
         needs_engine=True,
     ),
