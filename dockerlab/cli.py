@@ -494,6 +494,25 @@ def check_subnets(client: docker.DockerClient) -> list[Finding]:
     return findings
 
 
+def cmd_hosts(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+    """``dockerlab hosts up|down|status``: chapter 08's cluster of extra engines (see dockerlab.hosts)."""
+    from dockerlab.hosts import Cluster
+
+    cluster = Cluster(echo=True)
+    if args.action == "up":
+        cluster.up(client)
+        out(str(cluster.status()))
+        out(_("up in {seconds:.1f} s").format(seconds=cluster.timings.get("up", 0)))
+        return OK
+    if args.action == "down":
+        cluster.down()
+        out(_("down in {seconds:.1f} s").format(seconds=cluster.timings.get("down", 0)))
+        return OK
+    status = cluster.status()
+    out(str(status))
+    return OK if status.up else PROBLEMS
+
+
 def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
     """Check the set-up; print each finding with its fix."""
     findings = [check_socket()]
@@ -674,16 +693,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "tutorial",
-        help="copy the notebooks into a folder and open JupyterLab there",
-        description="Copy the series (every language edition), the exercises and their solutions into DIR, "
-        "then open JupyterLab there, quietly (no news, no update check, loopback only). A notebook you "
-        "changed is never replaced unless --force is given. Arguments after -- go to `jupyter lab`.",
+        help=_("copy the notebooks into a folder and open JupyterLab there"),
+        description=_(
+            "Copy the series (every language edition), the exercises and their solutions into DIR, then open "
+            "JupyterLab there, quietly (no news, no update check, loopback only). A notebook you changed is "
+            "never replaced unless --force is given. Arguments after -- go to `jupyter lab`."
+        ),
     )
-    p.add_argument("dir", nargs="?", default=tutorial.DEFAULT_DIR, metavar="DIR", help="default: ./dockerlab-tutorial")
-    p.add_argument("--force", action="store_true", help="replace the notebooks you changed with the originals")
-    p.add_argument("--no-browser", action="store_true", help="start JupyterLab without opening a browser")
-    p.add_argument("--copy-only", action="store_true", help="copy, print the JupyterLab command, start nothing")
+    p.add_argument(
+        "dir", nargs="?", default=tutorial.DEFAULT_DIR, metavar="DIR", help=_("default: ./dockerlab-tutorial")
+    )
+    p.add_argument("--force", action="store_true", help=_("replace the notebooks you changed with the originals"))
+    p.add_argument("--no-browser", action="store_true", help=_("start JupyterLab without opening a browser"))
+    p.add_argument("--copy-only", action="store_true", help=_("copy, print the JupyterLab command, start nothing"))
     p.set_defaults(run=None, jupyter=[])
+
+    p = sub.add_parser(
+        "hosts",
+        help=_("chapter 08's cluster: three extra engines joined by Docker Swarm (root on Linux)"),
+        description=_(
+            "Bring up, tear down or show the cluster of chapter 08: three extra dockerd, each in its own network "
+            "namespace under /run/dockerlab/hosts, joined by Docker Swarm. The main engine never joins a swarm. "
+            "'down' removes everything the cluster made, also after an interrupted 'up'."
+        ),
+    )
+    p.add_argument("action", choices=["up", "down", "status"], help=_("what to do"))
+    p.set_defaults(run=cmd_hosts)
     return parser
 
 

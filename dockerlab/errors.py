@@ -169,3 +169,19 @@ class NotReady(DockerlabError):
 
 class NeedsEngine(DockerlabError):
     """Something only a real engine has (kernel interfaces, such as veth pairs) was asked of the simulator."""
+
+
+class ClusterError(DockerlabError):
+    """The cluster of extra engines (:mod:`dockerlab.hosts`) could not be brought up, or went wrong."""
+
+
+class ClusterUnavailable(ClusterError):
+    """Extra engines cannot be started on this machine (not Linux, not root, a tool missing).
+
+    The message (written by :func:`dockerlab.hosts.missing_tools`'s caller, in the learner's language) says what
+    is missing and what to use instead.
+    """
+
+    def __init__(self, message: str, missing: list[str]) -> None:
+        super().__init__(message)
+        self.missing = missing

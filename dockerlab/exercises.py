@@ -291,10 +291,14 @@ class _State:
         for n in (src, dst):
             if n not in self.handles:
                 return _("{name} does not exist").format(name=n)
-        text = model.explain_state(self.model, src, dst, by).text
-        for ok in (False, True):  # the verdict closing the sentence, in the learner's language
-            text = text.removesuffix(_("{why}: {verdict}").format(why="", verdict=_(VERDICT[ok])))
-        return text
+        return _without_verdict(model.explain_state(self.model, src, dst, by).text)
+
+
+def _without_verdict(text: str) -> str:
+    """An explanation without the verdict closing it (": NOT reachable"), in the learner's language."""
+    for ok in (False, True):
+        text = text.removesuffix(_("{why}: {verdict}").format(why="", verdict=_(VERDICT[ok])))
+    return text
 
 
 def _pair_findings(
@@ -969,6 +973,101 @@ def _check_ex08(lab: Lab, answer: Any) -> list[Finding]:
     return found
 
 
+# -- ex09: a service on one host, reachable from one other host -------------------
+
+_EX09 = {"e9-api": "host2", "e9-web": "host1", "e9-other": "host3"}
+
+
+def _setup_ex09(lab: Any) -> dict[str, str]:
+    if not hasattr(lab, "cluster"):  # one engine: nothing to prepare, and the check says what is needed
+        return {"note": _("ex09 needs a lab across hosts: ClusterLab('ex09', Cluster()) from dockerlab.cluster")}
+    for name, host in _EX09.items():
+        lab.run(name, host=host)
+    return {name: host for name, host in _EX09.items()}
+
+
+def _check_ex09(lab: Any, answer: Any) -> list[Finding]:
+    if not hasattr(lab, "cluster"):
+        return [
+            Finding(
+                _("lab {lab!r} runs on one engine").format(lab=lab.name),
+                _(
+                    "a lab across the hosts of a cluster: ClusterLab('ex09', Cluster()) from dockerlab.cluster "
+                    "(it needs a real engine, and root on Linux: dockerlab hosts up)"
+                ),
+                _("the exercise is about containers on three hosts; one engine is one host"),
+            )
+        ]
+    where = lab.hosts_of()
+    found = []
+    for name, host in _EX09.items():
+        if where.get(name) != host:
+            seen = (
+                _("{name} is on {host}").format(name=name, host=where[name])
+                if name in where
+                else _("{name} does not exist").format(name=name)
+            )
+            found.append(
+                Finding(
+                    _("{seen} (lab {lab})").format(seen=seen, lab=repr(lab.name)),
+                    _("{name} running on {host}").format(name=name, host=host),
+                    _(
+                        "the task is about where each container runs: run the setup cell again "
+                        '(exercises.setup("ex09", lab)) to start afresh'
+                    ),
+                    (name,),
+                )
+            )
+    if found:
+        return found
+    state = lab.state()
+    stopped = [n for n in _EX09 if not state.boxes[n].running]
+    if stopped:
+        return [
+            Finding(
+                _("{name} is not running").format(name=n),
+                _("{name} running").format(name=n),
+                _("a stopped container has no address"),
+                (n,),
+            )
+            for n in stopped
+        ]
+    by_name = lab.reachability("name", state)
+    expected = {("e9-web", "e9-api"): True, ("e9-other", "e9-api"): False}
+    for (src, dst), want in expected.items():
+        got = by_name.loc[src, dst]
+        got = False if got is pd.NA else bool(got)
+        if got != want:
+            seen = (
+                _("{src} ({here}) reaches {dst} ({there}) by name")
+                if got
+                else _("{src} ({here}) does not reach {dst} ({there}) by name")
+            )
+            wanted = _("{src} reaches {dst} by name") if want else _("{src} must not reach {dst} by name")
+            why = model.explain_state(state, src, dst).text
+            found.append(
+                Finding(
+                    seen.format(src=src, here=where[src], dst=dst, there=where[dst]),
+                    wanted.format(src=src, dst=dst),
+                    _without_verdict(why),
+                    (src, dst),
+                )
+            )
+    frame = lab.probe("ip", state)
+    hits = frame[(frame["source"] == "e9-other") & (frame["target"] == "e9-api") & frame["ok"]]
+    for address in hits["probed"]:
+        why = _without_verdict(model.explain_state(state, "e9-other", address, "ip").text)
+        found.append(
+            Finding(
+                _("e9-other (host3) reaches e9-api at {address}").format(address=address),
+                _("no path at all from e9-other to e9-api"),
+                _("{why}; hiding a name is not isolation").format(why=why),
+                ("e9-other", "e9-api", address),
+            )
+        )
+    return found
+
+
 # -- the catalogue -------------------------------------------------------------
 
 _LIST = [
@@ -1191,6 +1290,29 @@ _LIST = [
         ),
         chapters=("02", "03", "04", "05", "06"),
         one_at_a_time=True,
+    ),
+    Exercise(
+        "ex09",
+        N_("a service across hosts"),
+        N_(
+            "e9-api runs on host2, e9-web on host1 and e9-other on host3, each on its host's default bridge. "
+            "Make e9-api reachable by name from e9-web, and from nowhere else: e9-other must not reach it in any "
+            "way."
+        ),
+        15,
+        (
+            N_("A bridge is local to its host: which kind of network spans hosts?"),
+            N_("An attachable overlay, made on the swarm's manager, that only the two containers join."),
+            N_("Running containers can join a network without being recreated, on any host of the swarm."),
+        ),
+        _setup_ex09,
+        _check_ex09,
+        objective=N_(
+            "`e9-api` (on `host2`) must be reachable by name from `e9-web` (on `host1`) and from "
+            "nowhere else: `e9-other` (on `host3`) must not reach it in any way."
+        ),
+        chapters=("05", "06", "08"),
+        needs_engine=True,
     ),
 ]
 

@@ -511,3 +511,62 @@ def service_path(
     ax.set_axis_off()
     ax.set_title(title or _("one request, from the host to the database"), fontsize=12)
     return ax
+
+
+def hosts(interfaces: Any, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Hosts as boxes, each container's interfaces inside, and each overlay as a tunnel between the hosts.
+
+    ``interfaces`` is :meth:`dockerlab.cluster.ClusterLab.interfaces`'s frame (``host``, ``inside``,
+    ``interface``, ``kind``, ``mtu``, ``vxlan_id``, ``ip``, ``network``); nothing is asked of an engine.
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    names = list(dict.fromkeys(interfaces["host"]))
+    width, gap, line = 3.9, 0.8, 0.42
+    layouts = []
+    for host in names:
+        rows = interfaces[interfaces["host"] == host]
+        legs = [r for r in rows.itertuples(index=False) if not str(r.inside).startswith("overlay ")]
+        containers = {name: [r for r in legs if r.inside == name] for name in dict.fromkeys(r.inside for r in legs)}
+        vxlans = [r for r in rows.itertuples(index=False) if r.kind == "vxlan"]
+        layouts.append((host, containers, vxlans))
+    body = max([sum(1 + len(ls) for ls in c.values()) for _, c, _ in layouts] + [1])
+    top = 1.9 + body * line + 0.7
+    ends: dict[str, list[float]] = {}
+    for i, (host, containers, vxlans) in enumerate(layouts):
+        x0 = i * (width + gap)
+        ax.add_patch(FancyBboxPatch((x0, 0.2), width, top - 0.2, boxstyle="round,pad=0.05", fc="#f7f7f7", ec="#333"))
+        ax.text(x0 + width / 2, top - 0.15, host, ha="center", va="top", fontsize=12, weight="bold")
+        y = top - 0.75
+        for name, legs in containers.items():
+            ax.text(x0 + 0.15, y, name, ha="left", va="center", fontsize=11, weight="bold")
+            y -= line
+            for r in legs:
+                net = str(r.network)
+                colour = NO_NETWORK if net == "docker_gwbridge" else network_colour(net)
+                ax.text(x0 + 0.35, y, f"{r.interface} {r.ip or ''} · mtu {r.mtu} · {net}", ha="left", va="center",
+                        fontsize=10, bbox={"boxstyle": "round,pad=0.2", "fc": colour, "alpha": 0.35})  # fmt: skip
+                y -= line
+            y -= 0.15
+        for k, r in enumerate(vxlans):
+            net = str(r.network)
+            ends.setdefault(net, []).append(x0 + width / 2)
+            ax.text(x0 + width / 2, 1.05 + 0.55 * k, f"{r.interface} ({net}): vxlan id {int(r.vxlan_id)}, "
+                    f"UDP {int(r.udp_port)}", ha="center", va="center", fontsize=10,
+                    bbox={"boxstyle": "round,pad=0.2", "fc": network_colour(net), "alpha": 0.6})  # fmt: skip
+    for k, (net, xs) in enumerate(ends.items()):
+        if len(xs) > 1:
+            y = -0.25 - 0.7 * k
+            ax.plot([min(xs), max(xs)], [y, y], color=network_colour(net), lw=9, alpha=0.45, solid_capstyle="round")
+            ax.text((min(xs) + max(xs)) / 2, y - 0.35, f"overlay {net}: one network across the hosts (VXLAN tunnel)",
+                    ha="center", va="center", fontsize=10)  # fmt: skip
+    ax.set_xlim(-0.3, len(names) * (width + gap) - gap + 0.3)
+    ax.set_ylim(-0.9 - 0.7 * max(len(ends) - 1, 0), top + 0.2)
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=12)
+    return ax

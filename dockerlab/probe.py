@@ -34,6 +34,7 @@ REASONS = {
     "resolve-timeout": N_("the name lookup did not finish within the bound"),
     "not-running": N_("the source container is not running"),
     "error": N_("the probe failed in an unexpected way (see output)"),
+    "host-down": N_("the source container's host (an engine of the cluster) does not answer"),
 }
 
 _MARK = "@@dockerlab@@"

@@ -2,9 +2,10 @@
 # Make sure a Docker engine answers on this machine.
 #
 # On a Debian/Ubuntu machine, as root, where no engine answers: install
-# Debian's docker.io (the engine) and busybox-static (the lab image's only
-# ingredient), start dockerd in the background and wait, bounded, until it
-# answers. Where an engine already answers it only says so.
+# Debian's docker.io (the engine), busybox-static (the lab image's only
+# ingredient) and tcpdump (chapter 08's capture), start dockerd in the
+# background and wait, bounded, until it answers. Where an engine already
+# answers it only says so (and, as root, installs what is missing of the rest).
 #
 # Usage: sudo scripts/ensure-engine.sh        (DOCKERLAB_ENGINE_WAIT=60 by default)
 set -euo pipefail
@@ -26,6 +27,12 @@ ensure_busybox() {
     apt_install busybox-static
 }
 
+ensure_capture() {
+    # Chapter 08 captures VXLAN packets on its own bridge with Debian's tcpdump, and starts its extra
+    # engines with ip (iproute2) and nsenter (util-linux, always there on Debian/Ubuntu).
+    command -v tcpdump >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 || apt_install tcpdump iproute2
+}
+
 apt_updated=""
 apt_install() {
     if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
@@ -44,7 +51,7 @@ apt_install() {
 
 if engine_answers; then
     say "an engine already answers: $(docker version --format 'Engine {{.Server.Version}}')"
-    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then ensure_busybox; fi
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then ensure_busybox; ensure_capture; fi
     exit 0
 fi
 
@@ -53,6 +60,7 @@ if ! command -v dockerd >/dev/null 2>&1; then
     apt_install docker.io iptables ca-certificates
 fi
 ensure_busybox
+ensure_capture
 command -v docker >/dev/null 2>&1 || apt_install docker.io
 
 say "starting dockerd in the background (log: $log_file)"

@@ -40,6 +40,11 @@ print(' '.join(inventory(connect())))"
 }
 lab_images() { docker images -aq --no-trunc -f label=dockerlab.image | sort -u | wc -l; }
 labs_before=$(labs)
+main_networks() { docker network ls --format '{{.Name}}' | sort | tr '\n' ' '; }
+networks_before=$(main_networks)
+# Chapter 08's cluster (three extra engines, never the main one): the cross-host tests and notebook 08 bring it
+# up once (tests/conftest.py's session fixture) and tear it down at the end; this makes sure of it on any exit.
+trap '.venv/bin/dockerlab hosts down >/dev/null 2>&1 || true' EXIT
 images_before=$(lab_images)
 # Two runs at once (the second needs no engine, so they cannot disturb each other):
 # 1. everything against the real engine: doctests, unit and integration tests, both editions of the
@@ -64,6 +69,16 @@ fi
 left=$(comm -13 <(tr ' ' '\n' <<<"$labs_before" | sort) <(labs | tr ' ' '\n' | sort) | tr '\n' ' ')
 if [ -n "${left// /}" ]; then
     echo "test.sh: the tests left these labs on the engine: $left(clean them with: dockerlab clean LAB)" >&2
+    exit 1
+fi
+if ip netns list 2>/dev/null | grep -qE '^dlab-(wire|host[0-9])' || pgrep -f '/run/dockerlab/hosts/' >/dev/null; then
+    echo "test.sh: the cross-host tests left a namespace or daemon of chapter 08's cluster (dockerlab hosts down)" >&2
+    exit 1
+fi
+# (Under CI the engine is ours alone, so its whole networks list must be as it was.)
+if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != "inactive" ] \
+    || { [ "${CI:-}" = "true" ] && [ "$(main_networks)" != "$networks_before" ]; }; then
+    echo "test.sh: the main engine's networks or swarm state changed: before '$networks_before', after '$(main_networks)'" >&2
     exit 1
 fi
 if [ "$(lab_images)" -gt "$images_before" ]; then

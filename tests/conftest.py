@@ -22,6 +22,8 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 os.environ["DOCKERLAB_LANG"] = "en"
 #: DOCKERLAB_ENGINE=sim runs the suite on dockerlab's simulator (and the kernels it starts inherit it).
 ON_SIM = os.environ.get("DOCKERLAB_ENGINE") == "sim"
+#: Whether chapter 08's cluster was up when the session started (see pytest_sessionfinish).
+_CLUSTER_BEFORE = pytest.StashKey[bool]()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -91,3 +93,45 @@ def client(request: pytest.FixtureRequest) -> Any:
     if request.param == "sim":
         return SimClient()
     return request.getfixturevalue("engine")
+
+
+@pytest.fixture(scope="session")
+def cluster(engine):
+    """The real 3-engine cluster of chapter 08 (dockerlab.hosts), up once for the session, always torn down.
+
+    Needs root on Linux; elsewhere the cross-host tests skip, except under CI=true, where they fail.
+    """
+    from dockerlab import hosts
+
+    missing = hosts.missing_tools()
+    if missing:
+        if IN_CI:
+            pytest.fail(f"CI=true but the cluster cannot be made here: {', '.join(missing)}", pytrace=False)
+        pytest.skip(f"extra engines cannot be started here: {', '.join(missing)}")
+    made = hosts.Cluster(echo=False)
+    try:
+        made.up(engine)
+        yield made
+    finally:
+        made.down(quiet=True)
+
+
+def pytest_sessionstart(session):
+    """Remember whether chapter 08's cluster was up before the tests (a learner's own is left alone)."""
+    from dockerlab.hosts import ROOT
+
+    session.config.stash[_CLUSTER_BEFORE] = (ROOT / "dlab").exists()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Tear down the cluster notebook 08 brought up during the tests, if it was not there before them.
+
+    Never from a run on the simulator: scripts/test.sh runs one beside the real engine's, which may be
+    using the cluster at that moment.
+    """
+    from dockerlab.hosts import ROOT, Cluster
+
+    if ON_SIM:
+        return
+    if not session.config.stash.get(_CLUSTER_BEFORE, True) and (ROOT / "dlab").exists():
+        Cluster(echo=False).down(quiet=True)

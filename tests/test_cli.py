@@ -20,7 +20,7 @@ from dockerlab import cli
 from dockerlab.image import IMAGE
 from dockerlab.lab import LAB_LABEL
 
-SUBCOMMANDS = ["doctor", "image", "status", "clean", "matrix"]
+SUBCOMMANDS = ["doctor", "image", "status", "clean", "matrix", "hosts"]
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:

@@ -1,7 +1,7 @@
 """The learner commits to a prediction before each teaching measurement, and it is scored.
 
 Read from the notebooks' sources (``tools/notebooks``) and the stored
-notebooks: every chapter 01-07 has a "Your prediction" prompt; the very next
+notebooks: every chapter 01-08 has a "Your prediction" prompt; the very next
 cell is the learner's prediction (``mine = {...}``), with no measurement in
 between; the cell after scores it against a real measurement
 (``lab.compare(..., mine=mine)``); and the stored run keeps a plausible
@@ -22,7 +22,7 @@ from dockerlab import i18n
 from dockerlab.i18n import _
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted((ROOT / "tools" / "notebooks").glob("0[1-7]_*.py"))
+SOURCES = sorted((ROOT / "tools" / "notebooks").glob("0[1-8]_*.py"))
 PROMPT = "## Your prediction"
 
 

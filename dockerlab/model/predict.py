@@ -122,7 +122,7 @@ def _why_unresolved(state: State, b: Box, target: str) -> str:
             "{source} cannot resolve {target}: the default bridge has no embedded DNS and {source} has no link "
             "to {target}"
         ).format(**names)
-    user = [n for n in b.ips if state.net(n).kind == "user"]
+    user = [n for n in b.ips if state.net(n).has_dns]
     if t is None:
         return _(
             "{source} cannot resolve {target}: no container of the lab is called {target}, and Docker's embedded "
@@ -176,6 +176,9 @@ def _why_route(state: State, b: Box, ip: str, code: str) -> str:
             "both are on network {network}, but it was created with ICC disabled "
             "(com.docker.network.bridge.enable_icc=false): its bridge drops traffic between its containers"
         ).format(network=n.name)
+    apart = state.apart(b, ip)
+    if apart:
+        return apart
     text = _(
         "{source} is on {networks} and {ip} ({owner}) is on {network}: no shared network, and Docker isolates "
         "bridges from each other, even by IP (`{command}` would join them)"

@@ -246,7 +246,9 @@ class Net:
     """A network as the model sees it.
 
     ``kind`` is ``"default"`` (Docker's bridge), ``"user"`` (a user-defined
-    bridge), ``"host"`` or ``"none"``.
+    bridge), ``"overlay"`` (a swarm overlay: it spans the hosts of a swarm),
+    ``"host"`` or ``"none"``. Across several hosts (:mod:`dockerlab.model.hosts`)
+    a network local to one host is named ``<name>@<host>``.
     """
 
     name: str
@@ -259,8 +261,13 @@ class Net:
 
     @property
     def has_dns(self) -> bool:
-        """Whether Docker's embedded DNS serves this network: user-defined networks only."""
-        return self.kind == "user"
+        """Whether Docker's embedded DNS serves this network: user-defined networks (bridges, overlays) only."""
+        return self.kind in ("user", "overlay")
+
+    @property
+    def docker_name(self) -> str:
+        """The name Docker knows it by (without the ``@<host>`` of a network local to one of several hosts)."""
+        return self.name.split("@", 1)[0]
 
     @property
     def label(self) -> str:
@@ -296,7 +303,7 @@ def net_from_attrs(attrs: dict[str, Any]) -> Net:
     name = attrs.get("Name", "")
     driver = attrs.get("Driver", "")
     opts = attrs.get("Options") or {}
-    kind = {"host": "host", "null": "none"}.get(driver, "default" if name == "bridge" else "user")
+    kind = {"host": "host", "null": "none", "overlay": "overlay"}.get(driver, "default" if name == "bridge" else "user")
     subnet, gateway = ipam(attrs)
     if kind == "default" and subnet and not gateway:
         # A default dockerd (no --bip) gives docker0 the subnet's first address, and before
@@ -372,7 +379,7 @@ class State:
                     names = self.dns.setdefault(net, {})
                     for n in (b.name, *aliases):
                         names.setdefault(n.lower(), ip)
-                        names.setdefault(f"{n}.{net}".lower(), ip)
+                        names.setdefault(f"{n}.{self.net(net).docker_name}".lower(), ip)
         self._reach: dict[str, frozenset[str]] = {}
 
     def net(self, name: str) -> Net:
@@ -478,10 +485,19 @@ class State:
                     else:
                         out.add(ip)
                 # The gateways are the host's own addresses: every container with a network reaches them.
-                out.update(g for g in self.gateways if b.ips and not self.no_route(b, g))
+                out.update(g for g in self.gateways_for(b) if b.ips and not self.no_route(b, g))
         result = frozenset(out)
         self._reach[b.name] = result
         return result
+
+    def gateways_for(self, b: Box) -> list[str]:
+        """The bridges' gateways ``b``'s host has: on one engine, all of them."""
+        return list(self.gateways)
+
+    def apart(self, b: Box, ip: str) -> str | None:
+        """Why ``b`` and the owner of ``ip`` share no network because they live on different hosts; on one
+        engine, never (see :class:`dockerlab.model.hosts.ClusterState`)."""
+        return None
 
     def route_code(self, b: Box, ip: str) -> str:
         """The :data:`dockerlab.probe.REASONS` key for a ping from ``b`` to address ``ip``."""

@@ -205,6 +205,14 @@ class _Networks:
         pools = (ipam or {}).get("Config") or []
         subnet = pools[0].get("Subnet") if pools else None
         gateway = pools[0].get("Gateway") if pools else None
+        if driver == "overlay":
+            if self.client.swarm is None:
+                raise SimError(
+                    'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to '
+                    "connect this node to swarm and try again.",
+                    503,
+                )
+            return _Network(self.client, self.client.swarm.create_overlay(name, subnet, labels=labels))
         with self.client.engine.lock:
             net = self.client.engine.create_network(
                 name, subnet, gateway, internal=internal, options=options, labels=labels
@@ -306,9 +314,18 @@ class SimClient:
     docker.errors.NotFound: 404 Server Error: No such container: c3 ("No such container: c3")
     """
 
-    def __init__(self, engine_version: str = DEFAULT_VERSION) -> None:
+    def __init__(
+        self,
+        engine_version: str = DEFAULT_VERSION,
+        *,
+        bridge: tuple[str, str] | None = None,
+        pools: list[str] | None = None,
+    ) -> None:
         self.engine_version = engine_version
-        self.engine = SimEngine(engine_version, images=[IMAGE])
+        extra: dict[str, Any] = {"bridge": bridge} if bridge else {}
+        self.engine = SimEngine(engine_version, images=[IMAGE], pools=pools, **extra)
+        #: the simulated swarm this engine is a host of (:mod:`dockerlab.sim.swarm`), if any
+        self.swarm: Any = None
         self.shell = Shell(self.engine)
         self.engine.publish = functools.partial(Proxy, self.shell)
         self.containers = _Containers(self)

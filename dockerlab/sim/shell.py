@@ -62,7 +62,7 @@ class Shell:
 
     def probe_script(self, box: SimBox, targets: list[str]) -> str:
         """What :func:`dockerlab.probe.script_argv` prints in ``box``: one ping per target."""
-        state = self.engine.state()
+        state = self.engine.view()
         src = state.boxes[box.name]
         pings = []
         for target in targets:
@@ -94,7 +94,7 @@ class Shell:
         if prog == "nslookup" and len(names) == 1:  # the simulator answers A records, as -type=a asks
             return self.nslookup(box, names[0])
         if prog == "ping" and args:
-            state = self.engine.state()
+            state = self.engine.view()
             return ping_output(state, state.boxes[box.name], args[-1])
         flags = [a for a in args if a.startswith("-")] if prog == "ip" else []
         words = [a for a in args if not a.startswith("-")] if prog == "ip" else []

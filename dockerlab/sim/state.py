@@ -146,6 +146,12 @@ class SimNet:
         self.used.add(offset)
         return str(self.subnet.network_address + offset)
 
+    def joined(self, engine: SimEngine) -> None:
+        """A container of ``engine`` took an address here (a swarm's overlay then gives that host its own)."""
+
+    def left(self, engine: SimEngine) -> None:
+        """A container of ``engine`` gave its address back (a swarm's overlay may then leave that host)."""
+
     def release(self, ip: str) -> None:
         """Free ``ip``."""
         assert self.subnet is not None
@@ -270,8 +276,20 @@ class SimEngine:
     they are recorded but not served. Every method takes :attr:`lock`.
     """
 
-    def __init__(self, engine_version: str = DEFAULT_VERSION, images: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        engine_version: str = DEFAULT_VERSION,
+        images: Iterable[str] = (),
+        *,
+        bridge: tuple[str, str] = DEFAULT_BRIDGE,
+        pools: list[str] | None = None,
+    ) -> None:
         self.engine_version = engine_version
+        #: the default address pools, in the order the engine hands them out (``--default-address-pool``)
+        self.pools = list(pools or PREDEFINED_POOLS)
+        #: what this engine's containers' pings are answered from; by default its own state
+        #: (a simulated swarm, :mod:`dockerlab.sim.swarm`, answers from all of its hosts)
+        self.viewer: Callable[[], State] | None = None
         self.release = Release.of(engine_version)
         self.lock = threading.RLock()
         self.nets: dict[str, SimNet] = {}
@@ -286,7 +304,7 @@ class SimEngine:
         bridge = SimNet(
             "bridge",
             "bridge",
-            *DEFAULT_BRIDGE,
+            *bridge,
             options={"com.docker.network.bridge.enable_icc": "true"},
             release=self.release,
         )
@@ -333,7 +351,7 @@ class SimEngine:
             return boxes
 
     def networks(self, names: list[str] | None = None, filters: dict[str, Any] | None = None) -> list[SimNet]:
-        """``docker network ls``, optionally by name, with the ``label`` filter."""
+        """``docker network ls``, optionally by name, with the ``label`` and ``driver`` filters."""
         with self.lock:
             nets = [n for n in self.nets.values() if not n.hidden]
             if names:
@@ -342,6 +360,8 @@ class SimEngine:
                 values = value if isinstance(value, list) else [value]
                 if key == "label":
                     nets = [n for n in nets if _labelled(n.labels, values)]
+                elif key == "driver":
+                    nets = [n for n in nets if n.driver in values]
             return nets
 
     def image(self, name: str) -> str:
@@ -404,12 +424,12 @@ class SimEngine:
         taken = [n.subnet for n in self.nets.values() if n.subnet]
         if self.release.pools_lowest_first:
             self._start_index = 0
-        order = PREDEFINED_POOLS[self._start_index :] + PREDEFINED_POOLS[: self._start_index]
+        order = self.pools[self._start_index :] + self.pools[: self._start_index]
         for i, pool in enumerate(order):
             cand = ipaddress.ip_network(pool)
             if not any(t.overlaps(cand) for t in taken):
                 nxt = self._start_index + i + 1
-                self._start_index = nxt if nxt < len(PREDEFINED_POOLS) else 0
+                self._start_index = nxt if nxt < len(self.pools) else 0
                 return pool
         raise SimError(
             "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network"
@@ -421,10 +441,12 @@ class SimEngine:
             net = self.net(key)
             if net.name in PREDEFINED_NETWORKS:
                 raise SimError(f"{key} is a pre-defined network and cannot be removed", 403)
-            if any(net.name in b.ips for b in self.boxes.values()):
+            engines = getattr(net, "engines", None) or [self]  # a swarm's overlay is on each of its engines
+            if any(net.name in b.ips for e in engines for b in e.boxes.values()):
                 raise SimError(f"error while removing network: network {key} id {net.id} has active endpoints", 403)
-            del self.nets[net.name]
-            self.changed()
+            for e in engines:
+                e.nets.pop(net.name, None)
+                e.changed()
 
     # -- mirroring another engine's state ---------------------------------------
 
@@ -452,8 +474,8 @@ class SimEngine:
         A real engine's allocator starts after the last pool it handed out;
         this puts the simulated one in the same place.
         """
-        i = PREDEFINED_POOLS.index(pool) + 1
-        self._start_index = i if i < len(PREDEFINED_POOLS) else 0
+        i = self.pools.index(pool) + 1
+        self._start_index = i if i < len(self.pools) else 0
 
     # -- containers ------------------------------------------------------------
 
@@ -587,6 +609,7 @@ class SimEngine:
                     net = self.nets[net_name]
                     if net.subnet is not None:
                         taken.append((net, net.take(box.configs[net_name]["ip"])))
+                        net.joined(self)
                 box.proxies = self._publish(box)
             except SimError:
                 for net, ip in taken:
@@ -633,10 +656,13 @@ class SimEngine:
         with self.lock:
             if not box.running:
                 return
+            held = [self.nets[n] for n in box.ips if n in self.nets]
             for net_name, ip in box.ips.items():
                 if net_name in self.nets:
                     self.nets[net_name].release(ip)
             box.ips = {}
+            for net in held:
+                net.left(self)
             box.ifindex = {}
             for proxy in box.proxies:
                 proxy.close()
@@ -675,6 +701,7 @@ class SimEngine:
                 raise SimError("network-scoped alias is supported only for containers in user defined networks", 400)
             if box.running and net.subnet is not None:
                 address = net.take(ip)
+                net.joined(self)
                 box.ips[net.name] = address
                 box.ifindex[net.name] = next(self._ifindex)
                 box.hosts.append([address, box.hostname, f"own:{net.name}"])
@@ -693,6 +720,7 @@ class SimEngine:
                 raise SimError("container cannot be disconnected from host network or connected to host network", 403)
             if net.name in box.ips:
                 net.release(box.ips.pop(net.name))
+                net.left(self)
                 box.ifindex.pop(net.name, None)
                 if self.release.disconnect_keeps_other_hosts_lines:
                     box.hosts = [line for line in box.hosts if line[2] != f"own:{net.name}"]
@@ -710,12 +738,13 @@ class SimEngine:
             cfg = box.configs[net_name]
             net = self.nets.get(net_name)
             ip = box.ips.get(net_name, "")
-            user = net is not None and net.model().kind == "user"
+            user = net is not None and net.model().has_dns
             added = [box.short_id, *([box.given_hostname] if box.given_hostname else [])]
             aliases = list(cfg["aliases"]) if self.release.aliases_as_submitted else [*cfg["aliases"], *added]
             links = cfg.get("links") or {}
             # From 25 an --internal network gives no default route, and inspect shows no gateway.
             no_route = net is not None and net.internal and self.release.internal_has_no_default_route
+            no_route = no_route or (net is not None and net.driver == "overlay")  # an overlay's goes unreported
             networks[net_name] = {
                 "IPAMConfig": {"IPv4Address": cfg["ip"]} if cfg["ip"] else None,
                 "Links": [f"{t}:{a}" for t, a in links.items()] if user and links else None,
@@ -772,6 +801,10 @@ class SimEngine:
             return HOST_HOSTS
         lines = [*self.release.hosts_head, *(f"{ip}\t{names}" for ip, names, _ in box.hosts)]
         return "\n".join(lines) + "\n"
+
+    def view(self) -> State:
+        """The state this engine's pings are answered from: its own, or its swarm's (see :attr:`viewer`)."""
+        return self.viewer() if self.viewer is not None else self.state()
 
     def state(self) -> State:
         """The model's view of the simulated engine (cached until the next change)."""

@@ -1,0 +1,34 @@
+# %%
+from dockerlab import display, exercises
+from dockerlab.cluster import ClusterLab
+from dockerlab.hosts import Cluster
+
+cluster = Cluster(echo=False)
+cluster.up()  # the three hosts of chapter 08 (reused when they are up)
+lab = ClusterLab("ex09", cluster)
+task = exercises.setup("ex09", lab)
+task
+# %% [markdown]
+# ## Look first
+
+# %%
+display.matrix(lab.reachability("name"), "by name")
+
+# %%
+lab.addresses()
+
+# %% [markdown]
+# ## Your change
+
+# %%
+### BEGIN SOLUTION
+lab.network("e9-ov", "10.197.9.0/24", driver="overlay")
+lab.connect("e9-ov", "e9-web")
+lab.connect("e9-ov", "e9-api")
+### END SOLUTION
+
+# %% [markdown]
+# ## Check
+
+# %%
+exercises.check("ex09", lab)
