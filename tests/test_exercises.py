@@ -502,7 +502,11 @@ def test_veth_check_rejects_the_default_bridge_and_wants_the_indexes(make_lab):
 
 @pytest.mark.integration
 @pytest.mark.parametrize(
-    "ex_id", [pytest.param(e, marks=pytest.mark.engine_only) if e == "ex07" else e for e in exercises.EXERCISES]
+    "ex_id",
+    [
+        pytest.param(e, marks=pytest.mark.engine_only) if exercises.EXERCISE_INFO[e].needs_engine else e
+        for e in exercises.EXERCISES
+    ],
 )
 def test_the_chinese_notebooks_prove_the_exercise_both_ways_in_chinese(engine, kernel: SharedKernel, ex_id: str):
     """The Chinese edition, run as a Chinese learner runs it: the same verdicts, said in Chinese."""

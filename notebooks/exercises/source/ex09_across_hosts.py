@@ -10,6 +10,8 @@ task = exercises.setup("ex09", lab)
 task
 # %% [markdown]
 # ## Look first
+# %% [markdown] lang=zh-CN
+# ## 先观察
 
 # %%
 display.matrix(lab.reachability("name"), "by name")
@@ -19,6 +21,8 @@ lab.addresses()
 
 # %% [markdown]
 # ## Your change
+# %% [markdown] lang=zh-CN
+# ## 你的修改
 
 # %%
 ### BEGIN SOLUTION
@@ -29,6 +33,8 @@ lab.connect("e9-ov", "e9-api")
 
 # %% [markdown]
 # ## Check
+# %% [markdown] lang=zh-CN
+# ## 检查
 
 # %%
 exercises.check("ex09", lab)
