@@ -31,7 +31,7 @@ MODEL_STATE = "dockerlab/model/state.py"
 #: The simulator's engine state: it produces inspect data (networks' options, IPAM, links).
 SIM_STATE = "dockerlab/sim/state.py"
 #: Modules of the model's layer may import these of dockerlab (besides the model itself).
-MODEL_MAY_IMPORT = ("dockerlab.errors",)
+MODEL_MAY_IMPORT = ("dockerlab.errors", "dockerlab.i18n")
 #: What the model must never import: docker-py and anything that does I/O.
 IO_MODULES = ("docker", "requests", "subprocess", "socket", "os")
 #: What the simulator must never import: the layers above it.
@@ -267,8 +267,8 @@ def simulator_files() -> set[str]:
 
 
 def is_private(attr: str) -> bool:
-    """``_name`` is private; a dunder such as ``__class__`` is not."""
-    return attr.startswith("_") and not (attr.startswith("__") and attr.endswith("__"))
+    """``_name`` is private; a dunder such as ``__class__`` is not, nor gettext's ``_`` (dockerlab.i18n)."""
+    return attr.startswith("_") and attr != "_" and not (attr.startswith("__") and attr.endswith("__"))
 
 
 def only_in(hits: list[Hit], allowed: set[str], required: str, rule: str) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dockerlab.errors import InvalidInput, UnknownContainer
+from dockerlab.i18n import _
 from dockerlab.model.state import EMBEDDED_DNS, Box, State, is_ipv4
 
 
@@ -20,20 +21,25 @@ def _ip_columns(state: State) -> tuple[list[tuple[str, str]], list[str]]:
     names = list(state.boxes)
     if len(names) < 2:  # an address is a column only when another container probes it
         return [], []
-    cols = [(b.name, net, ip) for b in state.boxes.values() for net, ip in b.ips.items()]
+    cols = [(b.name, net, ip) for b in state.boxes.values() if not b.shares for net, ip in b.ips.items()]
     cols.sort(key=lambda c: (names.index(c[0]), c[1]))
     return [(c, n) for c, n, _ in cols], [ip for _, _, ip in cols]
 
 
-def predict_state(state: State, by: str = "name") -> pd.DataFrame:
-    """The reachability matrix :meth:`Lab.reachability` would measure, from ``state`` alone."""
+def predict_state(state: State, by: str = "name", targets: list[str] | None = None) -> pd.DataFrame:
+    """The reachability matrix :meth:`Lab.reachability` would measure, from ``state`` alone.
+
+    By name, ``targets`` are the names pinged (by default the containers' own; Compose's service
+    names, for instance); a container's own name is not pinged.
+    """
     if by not in ("name", "ip"):
         raise InvalidInput(f"by must be 'name' or 'ip', not {by!r}.")
     names = list(state.boxes)
     index = pd.Index(names, name="source")
     if by == "name":
-        columns: pd.Index = pd.Index(names, name="target")
-        targets, target_names = names, names
+        targets = names if targets is None else list(targets)
+        columns: pd.Index = pd.Index(targets, name="target")
+        target_names = targets
     else:
         tuples, targets = _ip_columns(state)
         columns = pd.MultiIndex.from_tuples(tuples, names=["container", "network"])
@@ -105,6 +111,12 @@ def _why_unresolved(state: State, b: Box, target: str) -> str:
     if not state.has_dns(b):
         return head + f"the default bridge has no embedded DNS and {b.name} has no link to {target}"
     user = [n for n in b.ips if state.net(n).kind == "user"]
+    if t is not None and t.shares:
+        return head + _(
+            "{target} has no network endpoint of its own: it uses the network stack of {owner} "
+            "(network_mode: service:{owner}, or --network container:{owner}), so Docker's embedded DNS does not "
+            "know its name; ask for {owner}, whose addresses it answers on"
+        ).format(target=target, owner=t.shares)
     if t is None:
         return head + f"no container of the lab is called {target}, and Docker's embedded DNS does not know it"
     if not t.running:
@@ -189,6 +201,14 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
             "NOT reachable"
         )
         return Explanation(source, target, by, False, "error", None, text)
+    if b.shares:
+        inner = explain_state(state, b.shares, target, by) if b.shares in state.boxes and target != b.shares else None
+        if inner is not None and inner.reason != "not-running":
+            text = _(
+                "{source} uses the network stack of {owner} (network_mode: service:{owner}, or --network "
+                "container:{owner}): its addresses, /etc/hosts and resolver, so it reaches what {owner} reaches. "
+            ).format(source=source, owner=b.shares) + inner.text
+            return Explanation(source, target, by, inner.reachable, inner.reason, inner.address, text, inner.parts)
     if by == "ip" or is_ipv4(target):
         return _explain_ip(state, b, target)
     if b.mode == "host":
@@ -257,6 +277,8 @@ def _explain_ip(state: State, b: Box, target: str) -> Explanation:
         if not addresses:
             t = state.boxes[target]
             why = "it is stopped" if not t.running else "it is on network none or host"
+            if t.shares:
+                why = _("it has none of its own: it uses {owner}'s network stack").format(owner=t.shares)
             text = f"{target} has no container address to ping ({why}): NOT reachable"
             return Explanation(b.name, target, "ip", False, "unresolved", None, text)
     else:
