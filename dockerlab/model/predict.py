@@ -114,8 +114,8 @@ def _why_unresolved(state: State, b: Box, target: str) -> str:
     if t is not None and t.shares:
         return head + _(
             "{target} has no network endpoint of its own: it uses the network stack of {owner} "
-            "(network_mode: service:{owner}, or --network container:{owner}), so Docker's embedded DNS does not "
-            "know its name; ask for {owner}, whose addresses it answers on"
+            "(--network container:{owner}, what Compose's network_mode: service: sets), so Docker's embedded DNS "
+            "does not know its name; ask for {owner}, whose addresses it answers on"
         ).format(target=target, owner=t.shares)
     if t is None:
         return head + f"no container of the lab is called {target}, and Docker's embedded DNS does not know it"
@@ -205,8 +205,9 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
         inner = explain_state(state, b.shares, target, by) if b.shares in state.boxes and target != b.shares else None
         if inner is not None and inner.reason != "not-running":
             text = _(
-                "{source} uses the network stack of {owner} (network_mode: service:{owner}, or --network "
-                "container:{owner}): its addresses, /etc/hosts and resolver, so it reaches what {owner} reaches. "
+                "{source} uses the network stack of {owner} (--network container:{owner}, what Compose's "
+                "network_mode: service: sets): its addresses, /etc/hosts and resolver, so it reaches what {owner} "
+                "reaches. "
             ).format(source=source, owner=b.shares) + inner.text
             return Explanation(source, target, by, inner.reachable, inner.reason, inner.address, text, inner.parts)
     if by == "ip" or is_ipv4(target):

@@ -1,0 +1,262 @@
+"""Compose files predicted before they run, and any containers analysed read-only, against the real engine.
+
+Each file of tests/data/compose is brought up by the real Compose under a
+project name of its own (``dlab-cmp-<tag>``; the projects start in
+parallel), its matrix is predicted from the file alone, then measured with
+real pings: they must agree on every pair. Only these projects (by name) and
+the lab-labelled containers and networks the tests make are removed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import subprocess
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from dockerlab import analyse, compose
+from dockerlab import image as labimage
+from dockerlab.engine import remove_labelled
+from dockerlab.errors import ComposeFileError, ComposeUnknownNetwork, ContainerNotFound, DockerlabError
+from dockerlab.lab import LAB_LABEL
+from dockerlab.model import mismatches
+
+DATA = Path(__file__).parent / "data" / "compose"
+FILES = sorted(p.name for p in DATA.glob("*.yml"))
+TAG = uuid.uuid4().hex[:6]
+#: The lab label on what these tests create outside Compose (decoys, an external network, CLI containers).
+LABEL = f"{LAB_LABEL}=dlab-cmp-{TAG}"
+
+needs_compose = pytest.mark.skipif(
+    compose.compose_command() is None and os.environ.get("CI", "") != "true",
+    reason="no Compose installed (scripts/compose-release.sh installs v2)",
+)
+engine_marks = [pytest.mark.integration, pytest.mark.engine_only, needs_compose]
+
+
+def run(argv: list[str], env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=180, env={**os.environ, **(env or {})})
+    assert done.returncode == 0, f"{' '.join(argv)} failed: {done.stderr}"
+    return done.stdout
+
+
+def free_subnet(client) -> str:
+    """A /24 under 10.251.0.0/16 that no network of the engine overlaps."""
+    taken = [
+        ipaddress.ip_network(p["Subnet"], strict=False)
+        for n in client.networks.list()
+        for p in (n.attrs.get("IPAM") or {}).get("Config") or []
+        if p.get("Subnet") and ":" not in p["Subnet"]
+    ]
+    for subnet in ipaddress.ip_network("10.251.0.0/16").subnets(new_prefix=24):
+        if not any(subnet.overlaps(t) for t in taken) and subnet.network_address.packed[2] >= 7:
+            return str(subnet)
+    raise AssertionError("no free /24 under 10.251.0.0/16")
+
+
+@pytest.fixture(scope="module")
+def projects(engine):
+    """Every Compose file of tests/data/compose, up (in parallel); each a project name and its variables."""
+    command = compose.compose_command()
+    assert command is not None, "no Compose installed: run scripts/compose-release.sh"
+    shared = f"dlab-cmp-shared-{TAG}"
+    engine.networks.create(shared, labels={LAB_LABEL: f"dlab-cmp-{TAG}"})
+    subnet = ipaddress.ip_network(free_subnet(engine))
+    env = {
+        "DOCKERLAB_IMAGE": labimage.IMAGE,
+        "SHARED_NETWORK": shared,
+        "APP_SUBNET": str(subnet),
+        "DB_ADDRESS": str(subnet.network_address + 20),
+        "PROJECT_PREFIX": f"dlab-cmp-{TAG}",
+    }
+    made = {f: (f"dlab-cmp-{TAG}-{Path(f).stem.replace('_', '-')}", env) for f in FILES}
+    made["article.yml#2"] = (f"dlab-cmp-{TAG}-article2", env)
+
+    def up(item: tuple[str, tuple[str, dict[str, str]]]) -> None:
+        file, (name, variables) = item
+        run([*command, "-f", str(DATA / file.split("#")[0]), "-p", name, "up", "-d"], variables)
+
+    def down(item: tuple[str, tuple[str, dict[str, str]]]) -> None:
+        file, (name, variables) = item
+        subprocess.run(
+            [*command, "-f", str(DATA / file.split("#")[0]), "-p", name, "down", "--remove-orphans", "-t", "1"],
+            capture_output=True,
+            timeout=180,
+            env={**os.environ, **variables},
+        )
+
+    try:
+        with ThreadPoolExecutor(max_workers=len(made)) as pool:
+            list(pool.map(up, made.items()))
+        yield made
+    finally:
+        with ThreadPoolExecutor(max_workers=len(made)) as pool:
+            list(pool.map(down, made.items()))
+        remove_labelled(engine, LABEL)
+
+
+@pytest.mark.parametrize("file", FILES)
+@pytest.mark.integration
+@pytest.mark.engine_only
+@needs_compose
+def test_the_files_prediction_equals_the_measurement_after_up(projects, engine, file: str) -> None:
+    """Predicted from the file alone (before it ran), measured after ``up``: equal on every pair."""
+    name, env = projects[file]
+    project = compose.load(DATA / file, name, env=env)
+    predicted = compose.predict(project)
+    setup = analyse.inspect_engine(engine, project=name)
+    assert setup.names == sorted(project.containers), "the plan names the containers Compose made"
+    names = list(predicted.columns)
+    measured = setup.measure("name", names)
+    assert not setup.measured_notes
+    assert mismatches(predicted, measured) == [], f"{file}:\n{predicted}\n{measured}"
+    # and the same from the engine's state, read only, by name and by address
+    assert mismatches(setup.predict("name", names), measured) == []
+    assert mismatches(setup.predict("ip"), setup.measure("ip")) == []
+    assert measured.notna().any().any(), "something was measured"
+
+
+@pytest.mark.integration
+@pytest.mark.engine_only
+@needs_compose
+def test_two_projects_at_once_are_isolated(projects, engine) -> None:
+    """Two projects of one file: each service reaches its sibling, never the other project's containers."""
+    first, second = projects["article.yml"][0], projects["article.yml#2"][0]
+    names = [c.name for p in (first, second) for c in analyse.select(engine, project=p)]
+    setup = analyse.inspect_engine(engine, names=names)
+    comparison = setup.compare("name", [*setup.names, "mysql", "tomcat"])
+    assert comparison.ok, str(comparison)
+    predicted = comparison.predicted
+    assert predicted.loc[f"{first}-tomcat-1", f"{first}-mysql-1"]
+    assert not predicted.loc[f"{first}-tomcat-1", f"{second}-mysql-1"]
+    assert "no shared" in str(setup.explain(f"{first}-tomcat-1", f"{second}-mysql-1"))
+
+
+@pytest.mark.integration
+@pytest.mark.engine_only
+def test_plain_cli_default_bridge_link(engine) -> None:
+    """Containers started with the plain `docker run`, a --link on the default bridge: one way, as predicted."""
+    a, b, c = (f"dlab-cmp-{TAG}-{x}" for x in ("web", "db", "other"))
+    base = ["docker", "run", "-d", "--label", LABEL, "--dns", "127.0.0.1"]
+    try:
+        run([*base, "--name", b, labimage.IMAGE])
+        run([*base, "--name", c, labimage.IMAGE])
+        run([*base, "--name", a, "--link", f"{b}:db", labimage.IMAGE])
+        setup = analyse.inspect_engine(engine, label=LABEL)
+        comparison = setup.compare("name", [*setup.names, "db"])
+        assert comparison.ok, str(comparison)
+        assert comparison.predicted.loc[a, b] and not comparison.predicted.loc[b, a]
+        assert "/etc/hosts" in str(setup.explain(a, "db"))
+        assert setup.compare("ip").ok
+    finally:
+        remove_labelled(engine, LABEL)
+
+
+@pytest.mark.integration
+@pytest.mark.engine_only
+def test_the_analysis_changes_nothing(engine) -> None:
+    """Decoys (containers and a network the analysis does not own): inspect data equal before and after."""
+    net = f"dlab-cmp-{TAG}-decoynet"
+    names = [f"dlab-cmp-{TAG}-decoy{i}" for i in (1, 2, 3)]
+    try:
+        engine.networks.create(net, labels={LAB_LABEL: f"dlab-cmp-{TAG}"})
+        for i, name in enumerate(names):
+            engine.containers.run(
+                labimage.IMAGE, name=name, detach=True, labels={LAB_LABEL: f"dlab-cmp-{TAG}"}, dns=["127.0.0.1"],
+                network=net if i else None,
+            )  # fmt: skip
+        engine.containers.get(names[2]).stop(timeout=1)  # a stopped one too
+
+        def snapshot() -> str:
+            data = [engine.api.inspect_container(n) for n in names] + [engine.api.inspect_network(net)]
+            return json.dumps(data, sort_keys=True)
+
+        before = snapshot()
+        everything = analyse.inspect_engine(engine)  # every container of the engine, read only
+        assert set(names) <= set(everything.names)
+        setup = analyse.inspect_engine(engine, names=names)
+        setup.predict("name")
+        setup.predict("ip")
+        setup.graph()
+        setup.explanations()
+        assert setup.explain(names[1], names[2]).reason == "unresolved"  # stopped: DNS does not know it
+        assert analyse.read_hosts(engine.containers.get(names[2])) is not None  # stopped, still read
+        assert snapshot() == before
+    finally:
+        remove_labelled(engine, LABEL)
+
+
+@pytest.mark.integration
+def test_an_unknown_container_is_named(engine) -> None:
+    with pytest.raises(ContainerNotFound, match="dlab-cmp-no-such-container"):
+        analyse.inspect_engine(engine, names=["dlab-cmp-no-such-container"])
+
+
+# -- bad input: refused before the engine, naming the file and the line ----------------------
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "docker-compose.yml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("command", [True, False], ids=["compose", "plain-yaml"])
+def test_bad_compose_files_name_file_and_line(tmp_path: Path, command: bool) -> None:
+    """Invalid YAML, not Compose, an unknown network or service, a fixed address with no subnet."""
+    cases = {
+        "services:\n  web:\n    image: x\n   networks: [a]\n": (ComposeFileError, 4, "not valid YAML"),
+        "- just\n- a list\n": (ComposeFileError, 1, "not a Compose file"),
+        "services:\n  web:\n    image: x\n    networks: [front, back]\nnetworks:\n  front: {}\n": (
+            ComposeUnknownNetwork,
+            4,
+            "'back'",
+        ),
+        "services:\n  web:\n    image: x\n    network_mode: service:nope\n": (ComposeFileError, 4, "'nope'"),
+        "services:\n  web:\n    image: x\n    networks:\n      default:\n        ipv4_address: 10.9.0.5\n": (
+            ComposeFileError,
+            6,
+            "no subnet",
+        ),
+    }
+    for text, (kind, line, words) in cases.items():
+        path = write(tmp_path, text)
+        with pytest.raises(kind) as caught:
+            compose.plan(compose.load(path, "dlab-cmp-bad", command=command))
+        assert caught.value.line == line, (text, str(caught.value))
+        assert str(path) in str(caught.value) and f"line {line}" in str(caught.value)
+        assert words in str(caught.value)
+        assert isinstance(caught.value, DockerlabError)
+
+
+@needs_compose
+def test_composes_own_refusal_names_the_line(tmp_path: Path) -> None:
+    """A key Compose does not know: its message, with the line of the service it names."""
+    path = write(tmp_path, "services:\n  web:\n    image: x\n    netwrks: [a]\n")
+    with pytest.raises(ComposeFileError, match="netwrks") as caught:
+        compose.load(path, "dlab-cmp-bad")
+    assert caught.value.line == 2
+
+
+def test_plain_yaml_says_interpolation_is_not_applied(tmp_path: Path) -> None:
+    path = write(tmp_path, "services:\n  web:\n    image: ${IMAGE}\n")
+    project = compose.load(path, "dlab-cmp-plain", command=False)
+    assert project.tool == "plain YAML" and "not interpolated" in project.note
+    assert list(compose.plan(project).boxes) == ["dlab-cmp-plain-web-1"]
+
+
+def test_the_plan_follows_composes_network_model() -> None:
+    """Without an engine: the files' plans, read as plain YAML, say what the rules say."""
+    state = compose.plan(compose.load(DATA / "shared_stack.yml", "p", command=False))
+    assert state.boxes["p-sidecar-1"].shares == "p-app-1"
+    assert state.ping_code(state.boxes["p-sidecar-1"], "db")[0] == "ok"
+    assert state.ping_code(state.boxes["p-db-1"], "sidecar")[0] == "unresolved"
+    assert state.boxes["p-monitor-1"].mode == "host"
+    state = compose.plan(compose.load(DATA / "two_networks.yml", "p", command=False))
+    assert state.ping_code(state.boxes["p-proxy-1"], "api")[0] == "ok"
+    assert state.ping_code(state.boxes["p-proxy-1"], "db")[0] == "unresolved"
