@@ -294,8 +294,6 @@ def inspect_engine(
     state = model.state_from_inspect([c.attrs for c in containers], networks, hosts, release)
     if wanted != {c.name for c in containers}:  # keep the joined stacks' owners in the rules, not in the rows
         state = model.State([b for b in state.boxes.values() if b.name in wanted], [*state.nets.values()], release)
-    selection = (
-        f"project {project}" if project else f"label {label}" if label else ", ".join(names) if names else "all"
-    )
+    selection = f"project {project}" if project else f"label {label}" if label else ", ".join(names) if names else "all"
     attrs = {c.name: c.attrs for c in containers if c.name in wanted}
     return Setup(client, attrs, state, selection, timeout)

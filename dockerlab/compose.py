@@ -255,7 +255,7 @@ def load(
     project: str | None = None,
     *,
     profiles: Sequence[str] = (),
-    command: list[str] | None | bool = True,
+    command: list[str] | bool | None = True,
     env: dict[str, str] | None = None,
 ) -> Project:
     """Read a Compose file in its canonical form (see the module's docstring).
@@ -448,9 +448,7 @@ def plan(project: Project, release: model.Release | None = None) -> model.State:
             endpoints[name] = (ip, tuple(dict.fromkeys(aliases)))
         primary = next(iter(endpoints))
         net_links = {primary: {alias.lower(): target for target, alias in _link_aliases(links, project)}}
-        boxes.append(
-            model.Box(cname, True, primary, endpoints, hosts=hosts, net_links=net_links if links else {})
-        )
+        boxes.append(model.Box(cname, True, primary, endpoints, hosts=hosts, net_links=net_links if links else {}))
     # a legacy link (network_mode: bridge) writes the linked container's address into /etc/hosts
     by_name = {b.name: b for b in boxes}
     for i, links in legacy:

@@ -204,11 +204,14 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
     if b.shares:
         inner = explain_state(state, b.shares, target, by) if b.shares in state.boxes and target != b.shares else None
         if inner is not None and inner.reason != "not-running":
-            text = _(
-                "{source} uses the network stack of {owner} (--network container:{owner}, what Compose's "
-                "network_mode: service: sets): its addresses, /etc/hosts and resolver, so it reaches what {owner} "
-                "reaches. "
-            ).format(source=source, owner=b.shares) + inner.text
+            text = (
+                _(
+                    "{source} uses the network stack of {owner} (--network container:{owner}, what Compose's "
+                    "network_mode: service: sets): its addresses, /etc/hosts and resolver, so it reaches what {owner} "
+                    "reaches. "
+                ).format(source=source, owner=b.shares)
+                + inner.text
+            )
             return Explanation(source, target, by, inner.reachable, inner.reason, inner.address, text, inner.parts)
     if by == "ip" or is_ipv4(target):
         return _explain_ip(state, b, target)
