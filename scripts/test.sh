@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" -eq 0 ]; then
     bash scripts/ensure-engine.sh
+    # Compose v2 as a CLI plugin (Debian 13's package, unpacked; kept when one answers already)
+    bash scripts/compose-release.sh
 elif ! docker version >/dev/null 2>&1; then
     echo "test.sh: no Docker engine answers; start one (sudo scripts/ensure-engine.sh on Debian/Ubuntu)." >&2
     exit 1

@@ -105,7 +105,14 @@ def _nets_text(state: State, b: Box) -> str:
 
 def _why_unresolved(state: State, b: Box, target: str) -> str:
     head = f"{b.name} cannot resolve {target}: "
-    t = state.boxes.get(target)
+    t = state.boxes.get(target) or next(
+        (
+            x
+            for x in state.boxes.values()
+            if any(target.lower() in map(str.lower, a) for _ip, a in x.endpoints.values())
+        ),
+        None,
+    )  # the container of that name, or the one with that alias (a Compose service name)
     if not b.ips:
         return head + f"{b.name} has no network but lo (network none or disconnected), so no DNS and no link"
     if not state.has_dns(b):
