@@ -260,3 +260,55 @@ def test_the_plan_follows_composes_network_model() -> None:
     state = compose.plan(compose.load(DATA / "two_networks.yml", "p", command=False))
     assert state.ping_code(state.boxes["p-proxy-1"], "api")[0] == "ok"
     assert state.ping_code(state.boxes["p-proxy-1"], "db")[0] == "unresolved"
+
+
+# -- the command line ---------------------------------------------------------------------
+
+
+def cli(*argv: str, capsys) -> tuple[int, str, str]:
+    from dockerlab.cli import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.integration
+@pytest.mark.engine_only
+@needs_compose
+def test_cli_on_a_running_project(projects, tmp_path: Path, capsys, monkeypatch) -> None:
+    """predict --measure, explain, graph in every format, compose compare: on the two-network project."""
+    name, env = projects["two_networks.yml"]
+    code, out, _ = cli("predict", "--project", name, "--also", "api", "db", "--measure", capsys=capsys)
+    assert code == 0 and "every prediction came true" in out
+    code, out, _ = cli("explain", f"{name}-proxy-1", "db", "--project", name, capsys=capsys)
+    assert code == 0 and "NOT reachable" in out and "no shared user-defined network" in out
+    code, out, _ = cli("predict", "--project", name, "--format", "json", capsys=capsys)
+    assert json.loads(out)["reaches"][f"{name}-proxy-1"][f"{name}-app-1"] is True
+    for ext in ("png", "svg", "dot", "mmd", "json"):
+        target = tmp_path / f"g.{ext}"
+        code, out, _ = cli("graph", "--project", name, "-o", str(target), capsys=capsys)
+        assert code == 0 and target.stat().st_size > 0
+    assert "flowchart LR" in (tmp_path / "g.mmd").read_text()
+    assert "digraph" in (tmp_path / "g.dot").read_text()
+    assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
+    for key, value in env.items():  # the file's variables, for Compose's interpolation
+        monkeypatch.setenv(key, value)
+    code, out, _ = cli("compose", "compare", str(DATA / "two_networks.yml"), "-p", name, capsys=capsys)
+    assert code == 0 and "every prediction came true" in out
+
+
+def test_cli_compose_predict_needs_no_engine(tmp_path: Path, capsys) -> None:
+    """Before it runs: the matrix, an explanation per pair, JSON; a bad file exits 1 naming the line."""
+    code, out, _ = cli("compose", "predict", str(DATA / "two_networks.yml"), "-p", "dlab-cmp-x", capsys=capsys)
+    assert code == 0 and "dlab-cmp-x-proxy-1 cannot resolve db" in out
+    code, out, _ = cli(
+        "compose", "predict", str(DATA / "article.yml"), "-p", "dlab-cmp-x", "--format", "json", capsys=capsys
+    )
+    data = json.loads(out)
+    assert data["reaches"]["dlab-cmp-x-tomcat-1"]["mysql"] is True and len(data["explanations"]) == 6
+    path = write(tmp_path, "services:\n  web:\n    image: x\n    networks: [nope]\n")
+    code, _, err = cli("compose", "predict", str(path), capsys=capsys)
+    assert code == 1 and f"{path}, line 4" in err
+    code, _, err = cli("graph", "-o", str(tmp_path / "x.txt"), capsys=capsys)
+    assert code == 2 and "--format" in err
