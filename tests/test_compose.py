@@ -151,7 +151,7 @@ def test_plain_cli_default_bridge_link(engine) -> None:
         comparison = setup.compare("name", [*setup.names, "db"])
         assert comparison.ok, str(comparison)
         assert comparison.predicted.loc[a, b] and not comparison.predicted.loc[b, a]
-        assert "/etc/hosts" in str(setup.explain(a, "db"))
+        assert "/etc/hosts" in str(setup.explain(a, "db")) and "old address" not in str(setup.explain(a, "db"))
         assert setup.compare("ip").ok
     finally:
         remove_labelled(engine, LABEL)

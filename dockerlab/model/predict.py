@@ -263,8 +263,13 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
                 f"user-defined network {net} -> {ip}"
             )
     owner = state.owner.get(ip)
-    named = {target.lower(), *(a.lower() for t, a in b.links.items() if owner and t == owner[0])}
-    if owner and owner[0].lower() not in named and private is None and not _names_owner(state, owner, target):
+    linked = {a.lower() for t, a in b.links.items() if owner and t == owner[0]}  # --link aliases of the owner
+    if (
+        owner
+        and target.lower() not in {owner[0].lower(), *linked}
+        and private is None
+        and not _names_owner(state, owner, target)
+    ):
         how += f" (an old address: {ip} now belongs to {owner[0]})"
     code = state.route_code(b, ip)
     verdict = "reachable" if code == "ok" else "NOT reachable"
