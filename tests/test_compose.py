@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import shutil
 import subprocess
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -59,9 +60,18 @@ def free_subnet(client) -> str:
     raise AssertionError("no free /24 under 10.251.0.0/16")
 
 
+#: Compose v1 (Debian 12's docker-compose 1.29.2) brings these up too, where it is installed.
+V1_FILES = ["article.yml", "legacy_links.yml", "shared_stack.yml", "two_networks.yml"]
+V1 = ["docker-compose"] if shutil.which("docker-compose") else None
+
+
 @pytest.fixture(scope="module")
 def projects(engine):
-    """Every Compose file of tests/data/compose, up (in parallel); each a project name and its variables."""
+    """Every Compose file of tests/data/compose, up (in parallel): key -> project name, variables, Compose CLI.
+
+    The keys are the file names; ``article.yml#2`` is a second project of the same file, and ``v1:FILE``
+    a project brought up by Compose v1.
+    """
     command = compose.compose_command()
     assert command is not None, "no Compose installed: run scripts/compose-release.sh"
     shared = f"dlab-cmp-shared-{TAG}"
@@ -74,17 +84,22 @@ def projects(engine):
         "DB_ADDRESS": str(subnet.network_address + 20),
         "PROJECT_PREFIX": f"dlab-cmp-{TAG}",
     }
-    made = {f: (f"dlab-cmp-{TAG}-{Path(f).stem.replace('_', '-')}", env) for f in FILES}
-    made["article.yml#2"] = (f"dlab-cmp-{TAG}-article2", env)
+    made = {f: (f"dlab-cmp-{TAG}-{Path(f).stem.replace('_', '-')}", env, command) for f in FILES}
+    made["article.yml#2"] = (f"dlab-cmp-{TAG}-article2", env, command)
+    if V1 is not None and command != V1:
+        made.update({f"v1:{f}": (f"dlab-cmp-{TAG}-v1-{Path(f).stem.replace('_', '-')}", env, V1) for f in V1_FILES})
 
-    def up(item: tuple[str, tuple[str, dict[str, str]]]) -> None:
-        file, (name, variables) = item
-        run([*command, "-f", str(DATA / file.split("#")[0]), "-p", name, "up", "-d"], variables)
+    def file_of(key: str) -> str:
+        return str(DATA / key.removeprefix("v1:").split("#")[0])
 
-    def down(item: tuple[str, tuple[str, dict[str, str]]]) -> None:
-        file, (name, variables) = item
+    def up(item: tuple[str, tuple[str, dict[str, str], list[str]]]) -> None:
+        key, (name, variables, cli) = item
+        run([*cli, "-f", file_of(key), "-p", name, "up", "-d"], variables)
+
+    def down(item: tuple[str, tuple[str, dict[str, str], list[str]]]) -> None:
+        key, (name, variables, cli) = item
         subprocess.run(
-            [*command, "-f", str(DATA / file.split("#")[0]), "-p", name, "down", "--remove-orphans", "-t", "1"],
+            [*cli, "-f", file_of(key), "-p", name, "down", "--remove-orphans", "-t", "1"],
             capture_output=True,
             timeout=180,
             env={**os.environ, **variables},
@@ -100,25 +115,37 @@ def projects(engine):
         remove_labelled(engine, LABEL)
 
 
-@pytest.mark.parametrize("file", FILES)
-@pytest.mark.integration
-@pytest.mark.engine_only
-@needs_compose
-def test_the_files_prediction_equals_the_measurement_after_up(projects, engine, file: str) -> None:
-    """Predicted from the file alone (before it ran), measured after ``up``: equal on every pair."""
-    name, env = projects[file]
-    project = compose.load(DATA / file, name, env=env)
+def check_file(engine, key: str, name: str, env: dict[str, str], command: list[str]) -> None:
+    project = compose.load(DATA / key.removeprefix("v1:"), name, env=env, command=command)
     predicted = compose.predict(project)
     setup = analyse.inspect_engine(engine, project=name)
     assert setup.names == sorted(project.containers), "the plan names the containers Compose made"
     names = list(predicted.columns)
     measured = setup.measure("name", names)
     assert not setup.measured_notes
-    assert mismatches(predicted, measured) == [], f"{file}:\n{predicted}\n{measured}"
+    assert mismatches(predicted, measured) == [], f"{key}:\n{predicted}\n{measured}"
     # and the same from the engine's state, read only, by name and by address
     assert mismatches(setup.predict("name", names), measured) == []
     assert mismatches(setup.predict("ip"), setup.measure("ip")) == []
     assert measured.notna().any().any(), "something was measured"
+
+
+@pytest.mark.parametrize("file", FILES)
+@pytest.mark.integration
+@pytest.mark.engine_only
+@needs_compose
+def test_the_files_prediction_equals_the_measurement_after_up(projects, engine, file: str) -> None:
+    """Predicted from the file alone (before it ran), measured after ``up``: equal on every pair."""
+    check_file(engine, file, *projects[file])
+
+
+@pytest.mark.parametrize("file", V1_FILES)
+@pytest.mark.integration
+@pytest.mark.engine_only
+@pytest.mark.skipif(V1 is None, reason="Compose v1 (docker-compose) is not installed")
+def test_compose_v1_too(projects, engine, file: str) -> None:
+    """The same with Compose v1's canonical form and its container names (project_service_1)."""
+    check_file(engine, f"v1:{file}", *projects[f"v1:{file}"])
 
 
 @pytest.mark.integration
@@ -278,7 +305,7 @@ def cli(*argv: str, capsys) -> tuple[int, str, str]:
 @needs_compose
 def test_cli_on_a_running_project(projects, tmp_path: Path, capsys, monkeypatch) -> None:
     """predict --measure, explain, graph in every format, compose compare: on the two-network project."""
-    name, env = projects["two_networks.yml"]
+    name, env, _command = projects["two_networks.yml"]
     code, out, _ = cli("predict", "--project", name, "--also", "api", "db", "--measure", capsys=capsys)
     assert code == 0 and "every prediction came true" in out
     code, out, _ = cli("explain", f"{name}-proxy-1", "db", "--project", name, capsys=capsys)
