@@ -17,9 +17,12 @@ like the lab's probe, :mod:`dockerlab.probe`). It is opt-in. An image with no
 from __future__ import annotations
 
 import io
+import shlex
+import subprocess
 import tarfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import docker
@@ -27,10 +30,10 @@ import docker.errors
 import networkx as nx
 import pandas as pd
 
-from dockerlab import model, probe
-from dockerlab.display import Comparison
+from dockerlab import compose, model, probe
+from dockerlab.display import Comparison, Guess
 from dockerlab.engine import DEFAULT_TIMEOUT, connect, engine_call
-from dockerlab.errors import ContainerNotFound, EngineError, InvalidInput
+from dockerlab.errors import ContainerNotFound, DockerlabError, EngineError, InvalidInput
 from dockerlab.graphs import reachability_graph
 from dockerlab.i18n import _
 
@@ -297,3 +300,106 @@ def inspect_engine(
     selection = f"project {project}" if project else f"label {label}" if label else ", ".join(names) if names else "all"
     attrs = {c.name: c.attrs for c in containers if c.name in wanted}
     return Setup(client, attrs, state, selection, timeout)
+
+
+# -- a Compose project: predicted before it runs, then up, measured, compared ---------------
+
+
+def by_service(matrix: pd.DataFrame, project: compose.Project) -> pd.DataFrame:
+    """A matrix of ``project``'s containers as one of its services: rows and columns are service names.
+
+    Only services with one container (whose service name is a fixed DNS name) are kept.
+    """
+    services = compose.service_names(project)
+    rows = {c: s for c, s in project.containers.items() if s in services}
+    out = matrix.loc[[c for c in matrix.index if c in rows], [s for s in services if s in matrix.columns]]
+    out = out.rename(index=rows)
+    out.index.name, out.columns.name = "source", "target"
+    for s in services:  # a service pinging its own name: not a question
+        if s in out.index:
+            out.loc[s, s] = pd.NA
+    return out
+
+
+class ComposeApp:
+    """A Compose file and the project it makes: predict before ``up``, then measure and compare.
+
+    Every engine-changing call (``up``, ``down``) shows its ``docker compose``
+    command line; the project name is the only thing ``down`` touches.
+    """
+
+    def __init__(self, path: str | Path, project: str, *, client: Any = None, echo: bool = True) -> None:
+        self.path = Path(path)
+        self.name = compose.project_name(self.path, project)
+        self.echo = echo
+        self._client = client
+        self.command = compose.compose_command()
+        self.project = compose.load(self.path, self.name, command=self.command or False)
+
+    @property
+    def client(self) -> Any:
+        """The engine's client, connected on first use."""
+        if self._client is None:
+            self._client = connect()
+        return self._client
+
+    def reload(self) -> ComposeApp:
+        """Read the file again (after an edit)."""
+        self.project = compose.load(self.path, self.name, command=self.command or False)
+        return self
+
+    def predict(self, by: str = "service") -> pd.DataFrame:
+        """Who would reach whom after ``up``, from the file alone: by ``service`` name, or by ``container`` name
+        (with the service names as extra columns)."""
+        matrix = compose.predict(self.project)
+        return by_service(matrix, self.project) if by == "service" else matrix
+
+    def explain(self, source: str, target: str) -> model.Explanation:
+        """Why ``source`` (a service or container) would or would not reach ``target`` (a name), before ``up``."""
+        state = compose.plan(self.project)
+        return model.explain_state(state, self._container(source), target)
+
+    def _container(self, name: str) -> str:
+        if name in self.project.services:
+            return self.project.container_names(name)[0]
+        return name
+
+    def _run(self, *args: str) -> str:
+        if self.command is None:
+            raise DockerlabError(_("No Compose is installed here: install Docker Compose (`docker compose`)."))
+        argv = [*self.command, "-f", str(self.path), "-p", self.name, *args]
+        shown = [*self.command, "-f", self.path.name, "-p", self.name, *args]
+        if self.echo:
+            print("$ " + shlex.join(shown))
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=self.path.parent)
+        if done.returncode != 0:
+            lines = (done.stderr or done.stdout).strip().splitlines()
+            raise EngineError(
+                _("`{command}` failed: {error}").format(command=shlex.join(shown), error=lines[-1] if lines else "?")
+            )
+        return done.stdout
+
+    def up(self) -> None:
+        """``docker compose up -d``: create and start the project (never pulls: the files say pull_policy)."""
+        self._run("up", "-d")
+
+    def down(self) -> None:
+        """``docker compose down``: remove the project's containers and networks, and nothing else."""
+        self._run("down", "--remove-orphans", "-t", "1")
+
+    def setup(self) -> Setup:
+        """The running project read from the engine (read only)."""
+        return inspect_engine(self.client, project=self.name)
+
+    def measure(self, by: str = "service") -> pd.DataFrame:
+        """Ping between the running containers (by container and service name); ``by`` as in :meth:`predict`."""
+        setup = self.setup()
+        matrix = setup.measure("name", list(compose.predict(self.project).columns))
+        return by_service(matrix, self.project) if by == "service" else matrix
+
+    def compare(self, by: str = "service", *, mine: dict[tuple[str, str], bool] | None = None) -> Comparison | Guess:
+        """The file's prediction (or yours, ``mine``) against the measurement, cell by cell."""
+        measured = self.measure(by)
+        if mine is not None:
+            return Guess(mine, measured, "name")
+        return Comparison(self.predict(by), measured, "name")
