@@ -95,8 +95,8 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
     if not isinstance(data, dict) or not isinstance(data.get("services"), dict) or not data["services"]:
         raise ComposeFileError(
             _(
-                "{path}, line {line}: not a Compose file: it needs a `services:` mapping with at least one service "
-                "(services:\\n  web:\\n    image: ...)."
+                "{path}, line {line}: not a Compose file: it needs a top-level `services:` mapping with at least "
+                "one service (each with its image:)."
             ).format(path=path, line=lines.get(("services",), 1)),
             str(path),
             lines.get(("services",), 1),
@@ -413,8 +413,8 @@ def plan(project: Project, release: model.Release | None = None) -> model.State:
         mode = str(svc.get("network_mode") or "")
         hosts = _extra_hosts(svc.get("extra_hosts"))
         links = _links(svc, project, first)
-        if mode in ("host", "none"):
-            boxes.append(model.Box(cname, True, mode, {mode: (None, ())}, hosts=hosts))
+        if mode in ("host", "none"):  # no endpoint to resolve; the service name only says who it is
+            boxes.append(model.Box(cname, True, mode, {mode: (None, (service,))}, hosts=hosts))
             continue
         if mode.startswith(("service:", "container:")):
             other = mode.split(":", 1)[1]
