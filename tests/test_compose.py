@@ -339,3 +339,25 @@ def test_cli_compose_predict_needs_no_engine(tmp_path: Path, capsys) -> None:
     assert code == 1 and f"{path}, line 4" in err
     code, _, err = cli("graph", "-o", str(tmp_path / "x.txt"), capsys=capsys)
     assert code == 2 and "--format" in err
+
+
+@pytest.mark.integration
+@pytest.mark.engine_only
+def test_a_container_without_a_shell_says_so(engine) -> None:
+    """--measure where an image has no shell (so no ping script): its row says so, the others are measured."""
+    net = f"dlab-cmp-{TAG}-noshell"
+    mute, other = f"dlab-cmp-{TAG}-mute", f"dlab-cmp-{TAG}-talker"
+    labels = {LAB_LABEL: f"dlab-cmp-{TAG}"}
+    try:
+        engine.networks.create(net, labels=labels)
+        for name in (mute, other):
+            engine.containers.run(labimage.IMAGE, name=name, detach=True, labels=labels, dns=["127.0.0.1"], network=net)
+        engine.containers.get(mute).exec_run(["rm", "/bin/sh"])  # as an image without a shell
+        setup = analyse.inspect_engine(engine, label=LABEL)
+        comparison = setup.compare()
+        assert comparison.ok, str(comparison)
+        assert list(setup.measured_notes) == [mute] and "dockerlab predict" in setup.measured_notes[mute]
+        assert comparison.measured.loc[mute].isna().all()
+        assert comparison.measured.loc[other, mute]  # the other one still pings it
+    finally:
+        remove_labelled(engine, LABEL)
