@@ -242,8 +242,8 @@ def select(
         filters["label"] = label
     if project:
         filters["label"] = f"{COMPOSE_PROJECT}={project}"
-    with engine_call("docker ps -a", timeout):
-        found = client.containers.list(all=True, filters=filters)
+    with engine_call("docker ps -a", timeout):  # a container removed meanwhile is left out, not an error
+        found = client.containers.list(all=True, filters=filters, ignore_removed=True)
     if names:
         by_name = {c.name: c for c in found}
         missing = [n for n in names if n not in by_name]
@@ -321,6 +321,34 @@ def by_service(matrix: pd.DataFrame, project: compose.Project) -> pd.DataFrame:
     return out
 
 
+def planned_names(project: compose.Project, setup: Setup) -> dict[str, str]:
+    """Planned container name -> the running one, matched by Compose's labels (service and number).
+
+    The plan names containers as the Compose that read the file does (``project-web-1`` from v2);
+    a project brought up by another Compose (v1: ``project_web_1``) is matched all the same.
+    """
+    out = {}
+    for name, attrs in setup.containers.items():
+        labels = (attrs.get("Config") or {}).get("Labels") or {}
+        service, number = labels.get(COMPOSE_SERVICE), labels.get(COMPOSE_NUMBER, "1")
+        if service in project.services and str(number).isdigit():
+            planned = project.container_names(service)
+            if int(number) <= len(planned):
+                out[planned[int(number) - 1]] = name
+    return out
+
+
+def compare_project(project: compose.Project, setup: Setup) -> Comparison:
+    """A Compose file's prediction (made before ``up``) against the measurement of its running project."""
+    predicted = compose.predict(project)
+    rename = planned_names(project, setup)
+    predicted = predicted.rename(index=rename, columns=rename)
+    measured = setup.measure("name", list(predicted.columns))
+    for source in setup.measured_notes:
+        predicted.loc[source] = pd.NA
+    return Comparison(predicted, measured, "name")
+
+
 class ComposeApp:
     """A Compose file and the project it makes: predict before ``up``, then measure and compare.
 
@@ -394,7 +422,10 @@ class ComposeApp:
     def measure(self, by: str = "service") -> pd.DataFrame:
         """Ping between the running containers (by container and service name); ``by`` as in :meth:`predict`."""
         setup = self.setup()
-        matrix = setup.measure("name", list(compose.predict(self.project).columns))
+        rename = {real: planned for planned, real in planned_names(self.project, setup).items()}
+        planned = list(compose.predict(self.project).columns)
+        matrix = setup.measure("name", [{v: k for k, v in rename.items()}.get(n, n) for n in planned])
+        matrix = matrix.rename(index=rename, columns=rename)
         return by_service(matrix, self.project) if by == "service" else matrix
 
     def compare(self, by: str = "service", *, mine: dict[tuple[str, str], bool] | None = None) -> Comparison | Guess:

@@ -358,7 +358,6 @@ def export_graph(matrix: Any, state: model.State) -> Any:
 def cmd_compose_compare(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
     """After `docker compose up`: the file's prediction and the measurement side by side."""
     project = _project(args)
-    predicted = compose.predict(project)
     setup = analyse.inspect_engine(client, project=project.name)
     if not setup.names:
         raise DockerlabError(
@@ -367,7 +366,7 @@ def cmd_compose_compare(client: docker.DockerClient, args: argparse.Namespace, o
                 "-p {project} up -d` first."
             ).format(project=project.name, file=args.file)
         )
-    comparison = display.Comparison(predicted, setup.measure("name", list(predicted.columns)), "name")
+    comparison = analyse.compare_project(project, setup)
     out(str(comparison))
     for note in setup.measured_notes.values():
         out(note)

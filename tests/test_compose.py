@@ -146,6 +146,12 @@ def test_the_files_prediction_equals_the_measurement_after_up(projects, engine, 
 def test_compose_v1_too(projects, engine, file: str) -> None:
     """The same with Compose v1's canonical form and its container names (project_service_1)."""
     check_file(engine, f"v1:{file}", *projects[f"v1:{file}"])
+    # read by Compose v2 (project-service-1), compared with what v1 made: matched by Compose's labels
+    name, env, _command = projects[f"v1:{file}"]
+    comparison = analyse.compare_project(
+        compose.load(DATA / file, name, env=env), analyse.inspect_engine(engine, project=name)
+    )
+    assert comparison.ok and "_1" in str(comparison), str(comparison)
 
 
 @pytest.mark.integration
