@@ -86,6 +86,7 @@ def projects(engine):
     }
     made = {f: (f"dlab-cmp-{TAG}-{Path(f).stem.replace('_', '-')}", env, command) for f in FILES}
     made["article.yml#2"] = (f"dlab-cmp-{TAG}-article2", env, command)
+    made["external.yml#2"] = (f"dlab-cmp-{TAG}-external2", env, command)
     if V1 is not None and command != V1:
         made.update({f"v1:{f}": (f"dlab-cmp-{TAG}-v1-{Path(f).stem.replace('_', '-')}", env, V1) for f in V1_FILES})
 
@@ -168,6 +169,23 @@ def test_two_projects_at_once_are_isolated(projects, engine) -> None:
     assert predicted.loc[f"{first}-tomcat-1", f"{first}-mysql-1"]
     assert not predicted.loc[f"{first}-tomcat-1", f"{second}-mysql-1"]
     assert "no shared" in str(setup.explain(f"{first}-tomcat-1", f"{second}-mysql-1"))
+
+
+@pytest.mark.integration
+@pytest.mark.engine_only
+@needs_compose
+def test_two_projects_meet_on_an_external_network(projects, engine) -> None:
+    """Two projects whose api services join one external network: they reach each other there, by container
+    name; their other services stay apart."""
+    first, second = projects["external.yml"][0], projects["external.yml#2"][0]
+    names = [c.name for p in (first, second) for c in analyse.select(engine, project=p)]
+    setup = analyse.inspect_engine(engine, names=names)
+    comparison = setup.compare()
+    assert comparison.ok, str(comparison)
+    predicted = comparison.predicted
+    assert predicted.loc[f"{first}-api-1", f"{second}-api-1"] and predicted.loc[f"{second}-api-1", f"{first}-api-1"]
+    assert not predicted.loc[f"{first}-job-1", f"{second}-api-1"]
+    assert comparison.predicted.notna().sum().sum() == len(names) * (len(names) - 1)
 
 
 @pytest.mark.integration
