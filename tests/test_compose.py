@@ -116,18 +116,35 @@ def projects(engine):
         remove_labelled(engine, LABEL)
 
 
+def settled(predicted, measure):
+    """The measurement, taken again once where it differs from the prediction.
+
+    A ping waits one second for its reply; on a loaded two-core machine starting ten projects at
+    once, a first reply can come late. A rule the model gets wrong differs both times.
+    """
+    measured = measure()
+    return measured if not mismatches(predicted, measured) else measure()
+
+
+def compared(compare):
+    """A comparison, made again once when it does not agree (see :func:`settled`)."""
+    comparison = compare()
+    return comparison if comparison.ok else compare()
+
+
 def check_file(engine, key: str, name: str, env: dict[str, str], command: list[str]) -> None:
     project = compose.load(DATA / key.removeprefix("v1:"), name, env=env, command=command)
     predicted = compose.predict(project)
     setup = analyse.inspect_engine(engine, project=name)
     assert setup.names == sorted(project.containers), "the plan names the containers Compose made"
     names = list(predicted.columns)
-    measured = setup.measure("name", names)
+    measured = settled(predicted, lambda: setup.measure("name", names))
     assert not setup.measured_notes
     assert mismatches(predicted, measured) == [], f"{key}:\n{predicted}\n{measured}"
     # and the same from the engine's state, read only, by name and by address
     assert mismatches(setup.predict("name", names), measured) == []
-    assert mismatches(setup.predict("ip"), setup.measure("ip")) == []
+    by_ip = setup.predict("ip")
+    assert mismatches(by_ip, settled(by_ip, lambda: setup.measure("ip"))) == []
     assert measured.notna().any().any(), "something was measured"
 
 
@@ -149,9 +166,8 @@ def test_compose_v1_too(projects, engine, file: str) -> None:
     check_file(engine, f"v1:{file}", *projects[f"v1:{file}"])
     # read by Compose v2 (project-service-1), compared with what v1 made: matched by Compose's labels
     name, env, _command = projects[f"v1:{file}"]
-    comparison = analyse.compare_project(
-        compose.load(DATA / file, name, env=env), analyse.inspect_engine(engine, project=name)
-    )
+    project = compose.load(DATA / file, name, env=env)
+    comparison = compared(lambda: analyse.compare_project(project, analyse.inspect_engine(engine, project=name)))
     assert comparison.ok and "_1" in str(comparison), str(comparison)
 
 
@@ -163,7 +179,7 @@ def test_two_projects_at_once_are_isolated(projects, engine) -> None:
     first, second = projects["article.yml"][0], projects["article.yml#2"][0]
     names = [c.name for p in (first, second) for c in analyse.select(engine, project=p)]
     setup = analyse.inspect_engine(engine, names=names)
-    comparison = setup.compare("name", [*setup.names, "mysql", "tomcat"])
+    comparison = compared(lambda: setup.compare("name", [*setup.names, "mysql", "tomcat"]))
     assert comparison.ok, str(comparison)
     predicted = comparison.predicted
     assert predicted.loc[f"{first}-tomcat-1", f"{first}-mysql-1"]
@@ -180,7 +196,7 @@ def test_two_projects_meet_on_an_external_network(projects, engine) -> None:
     first, second = projects["external.yml"][0], projects["external.yml#2"][0]
     names = [c.name for p in (first, second) for c in analyse.select(engine, project=p)]
     setup = analyse.inspect_engine(engine, names=names)
-    comparison = setup.compare()
+    comparison = compared(setup.compare)
     assert comparison.ok, str(comparison)
     predicted = comparison.predicted
     assert predicted.loc[f"{first}-api-1", f"{second}-api-1"] and predicted.loc[f"{second}-api-1", f"{first}-api-1"]
@@ -199,11 +215,11 @@ def test_plain_cli_default_bridge_link(engine) -> None:
         run([*base, "--name", c, labimage.IMAGE])
         run([*base, "--name", a, "--link", f"{b}:db", labimage.IMAGE])
         setup = analyse.inspect_engine(engine, label=LABEL)
-        comparison = setup.compare("name", [*setup.names, "db"])
+        comparison = compared(lambda: setup.compare("name", [*setup.names, "db"]))
         assert comparison.ok, str(comparison)
         assert comparison.predicted.loc[a, b] and not comparison.predicted.loc[b, a]
         assert "/etc/hosts" in str(setup.explain(a, "db")) and "old address" not in str(setup.explain(a, "db"))
-        assert setup.compare("ip").ok
+        assert compared(lambda: setup.compare("ip")).ok
     finally:
         remove_labelled(engine, LABEL)
 
@@ -378,7 +394,7 @@ def test_a_container_without_a_shell_says_so(engine) -> None:
             engine.containers.run(labimage.IMAGE, name=name, detach=True, labels=labels, dns=["127.0.0.1"], network=net)
         engine.containers.get(mute).exec_run(["rm", "/bin/sh"])  # as an image without a shell
         setup = analyse.inspect_engine(engine, label=LABEL)
-        comparison = setup.compare()
+        comparison = compared(setup.compare)
         assert comparison.ok, str(comparison)
         assert list(setup.measured_notes) == [mute] and "dockerlab predict" in setup.measured_notes[mute]
         assert comparison.measured.loc[mute].isna().all()
