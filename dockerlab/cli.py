@@ -231,6 +231,8 @@ def cmd_image(client: docker.DockerClient, args: argparse.Namespace, out: Out) -
 
 def _setup(client: docker.DockerClient, args: argparse.Namespace) -> analyse.Setup:
     setup = analyse.inspect_engine(client, names=args.names or None, label=args.label, project=args.project)
+    if not setup.names and setup.selection == "all":
+        raise DockerlabError(_("This engine has no containers: start some (`docker run`, `docker compose up`) first."))
     if not setup.names:
         raise DockerlabError(
             _("No container matches {selection}: `docker ps -a` lists them.").format(selection=setup.selection)
