@@ -275,7 +275,11 @@ def load(
             "No Compose is installed here, so the file was read as plain YAML: ${VARIABLES} are not interpolated, "
             "and extends and profiles are not applied."
         )
-        services = {s: dict(v) for s, v in data["services"].items() if not v.get("profiles") or profiles}
+        services = {
+            s: dict(v)
+            for s, v in data["services"].items()
+            if not v.get("profiles") or set(v["profiles"]) & set(profiles)
+        }
         return Project(path, name, services, dict(data.get("networks") or {}), "plain YAML", "-", note, lines)
     argv = [*cmd, "-f", str(path), "-p", name]
     for p in profiles:

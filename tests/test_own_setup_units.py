@@ -109,3 +109,15 @@ def test_matrix_json_and_formats(tmp_path: Path) -> None:
         export.format_of(tmp_path / "g.txt")
     with pytest.raises(InvalidInput, match="Unknown format"):
         export.format_of(tmp_path / "g.png", "gif")
+
+
+@pytest.mark.parametrize("command", [True, False], ids=["compose", "plain-yaml"])
+def test_profiles(tmp_path: Path, command: bool) -> None:
+    """A service with a profile is planned only when that profile is enabled, by Compose or by the plain reading."""
+    path = tmp_path / "docker-compose.yml"
+    path.write_text("services:\n  web:\n    image: x\n  debug:\n    image: x\n    profiles: [debug]\n")
+    if command and compose.compose_command() is None:
+        pytest.skip("no Compose installed")
+    assert list(compose.load(path, "p", command=command).services) == ["web"]
+    assert sorted(compose.load(path, "p", command=command, profiles=["debug"]).services) == ["debug", "web"]
+    assert list(compose.load(path, "p", command=command, profiles=["other"]).services) == ["web"]
