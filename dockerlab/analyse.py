@@ -412,8 +412,22 @@ class ComposeApp:
         self._run("up", "-d")
 
     def down(self) -> None:
-        """``docker compose down``: remove the project's containers and networks, and nothing else."""
+        """``docker compose down``: remove the project's containers and networks, and nothing else.
+
+        Compose removes the networks the file declares now; a network an earlier version of the file
+        declared (and ``up`` left behind) is removed too, selected by the project's label.
+        """
         self._run("down", "--remove-orphans", "-t", "1")
+        label = f"{COMPOSE_PROJECT}={self.name}"
+        with engine_call(f"docker network ls --filter label={label}"):
+            left = self.client.networks.list(filters={"label": label})
+        for net in sorted(left, key=lambda n: n.name):
+            if (net.attrs.get("Labels") or {}).get(COMPOSE_PROJECT) != self.name:
+                continue
+            if self.echo:
+                print(f"$ docker network rm {net.name}")
+            with engine_call(f"docker network rm {net.name}"):
+                net.remove()
 
     def setup(self) -> Setup:
         """The running project read from the engine (read only)."""

@@ -401,3 +401,29 @@ def test_a_container_without_a_shell_says_so(engine) -> None:
         assert comparison.measured.loc[other, mute]  # the other one still pings it
     finally:
         remove_labelled(engine, LABEL)
+
+
+@pytest.mark.integration
+@pytest.mark.engine_only
+@needs_compose
+def test_compose_app_up_down_leaves_nothing(engine, tmp_path: Path, capsys) -> None:
+    """ComposeApp shows its command lines; down removes a network an earlier version of the file made."""
+    path = tmp_path / "docker-compose.yml"
+    lab = f"  image: {labimage.IMAGE}\n  pull_policy: never\n  dns: 127.0.0.1\n"
+    path.write_text(
+        f"x-lab: &lab\n{lab}services:\n  web:\n    <<: *lab\n    networks: [back]\nnetworks:\n  back: {{}}\n"
+    )
+    app = analyse.ComposeApp(path, f"dlab-cmp-{TAG}-app", client=engine)
+    try:
+        app.up()
+        path.write_text(f"x-lab: &lab\n{lab}services:\n  web:\n    <<: *lab\n")
+        app.reload().up()
+        assert app.compare("container").ok
+    finally:
+        app.down()
+    out = capsys.readouterr().out
+    assert f"$ docker compose -f docker-compose.yml -p dlab-cmp-{TAG}-app up -d" in out
+    assert f"$ docker network rm dlab-cmp-{TAG}-app_back" in out
+    label = f"com.docker.compose.project=dlab-cmp-{TAG}-app"
+    assert engine.networks.list(filters={"label": label}) == []
+    assert engine.containers.list(all=True, filters={"label": label}) == []
