@@ -326,8 +326,12 @@ def _extra_hosts(value: Any) -> dict[str, str]:
 
 
 def _split_host(spec: str) -> tuple[str, str]:
+    """``name=ip`` (Compose 2.24 on) or ``name:ip``; an IPv6 address keeps its colons."""
     name, sep, ip = spec.partition("=")
-    return (name, ip) if sep else tuple(spec.split(":", 1))  # type: ignore[return-value]
+    if sep:
+        return name, ip
+    name, _sep, ip = spec.partition(":")
+    return name, ip
 
 
 def _ordered_networks(svc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -498,7 +502,7 @@ def service_names(project: Project) -> list[str]:
 
 def targets(project: Project, state: model.State) -> list[str]:
     """The names a matrix of ``project`` pings: every container's name, then the service names."""
-    return [*state.boxes, *service_names(project)]
+    return list(dict.fromkeys([*state.boxes, *service_names(project)]))  # a container may bear its service's name
 
 
 def predict(project: Project, release: model.Release | None = None) -> pd.DataFrame:
