@@ -455,8 +455,9 @@ def plan(project: Project, release: model.Release | None = None) -> model.State:
             aliases = (service, *(str(a) for a in settings.get("aliases") or ()))
             endpoints[name] = (ip, tuple(dict.fromkeys(aliases)))
         primary = next(iter(endpoints))
-        net_links = {primary: {alias.lower(): target for target, alias in _link_aliases(links, project)}}
-        boxes.append(model.Box(cname, True, primary, endpoints, hosts=hosts, net_links=net_links if links else {}))
+        aliases = {alias.lower(): target for target, alias in _link_aliases(links, project)}
+        net_links = {net: dict(aliases) for net in endpoints} if links else {}  # Compose links every endpoint
+        boxes.append(model.Box(cname, True, primary, endpoints, hosts=hosts, net_links=net_links))
     # a legacy link (network_mode: bridge) writes the linked container's address into /etc/hosts
     by_name = {b.name: b for b in boxes}
     for i, links in legacy:

@@ -479,15 +479,19 @@ class State:
         for net, (ip, _) in reversed(list(b.endpoints.items())):
             if ip and net in self.dns:
                 found.update(self.dns[net])
-        for net, links in b.net_links.items():
-            if not b.ips.get(net):
-                continue
-            for alias, target in links.items():
-                t = self.boxes.get(target)
-                if t is not None and t.running and t.ips.get(net):
-                    found[alias] = t.ips[net]
-                else:
-                    found.pop(alias, None)  # the alias names a container not there: it does not resolve
+        # A --link alias is looked up first on the endpoints that have it (the first whose network knows the
+        # target wins); failing that, by name on the other endpoints only (libnetwork's Sandbox.ResolveName).
+        nets = [net for net in b.endpoints if b.ips.get(net)]
+        for alias in dict.fromkeys(a for net in nets for a in b.net_links.get(net, {})):
+            having = [net for net in nets if alias in b.net_links.get(net, {})]
+            targets = [(net, self.boxes.get(b.net_links[net][alias])) for net in having]
+            ip = next((t.ips[net] for net, t in targets if t is not None and t.running and t.ips.get(net)), None)
+            if ip is None:  # the alias names a container not there: only the other endpoints' DNS may answer
+                ip = next((self.dns[n][alias] for n in nets if n not in having and alias in self.dns.get(n, {})), None)
+            if ip is None:
+                found.pop(alias, None)
+            else:
+                found[alias] = ip
         return found
 
     def names_for(self, b: Box) -> dict[str, str]:
