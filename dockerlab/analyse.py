@@ -30,10 +30,10 @@ import docker.errors
 import networkx as nx
 import pandas as pd
 
-from dockerlab import compose, model, probe
+from dockerlab import backend, compose, model, probe
 from dockerlab.display import Comparison, Guess
 from dockerlab.engine import DEFAULT_TIMEOUT, connect, engine_call
-from dockerlab.errors import ContainerNotFound, DockerlabError, EngineError, InvalidInput
+from dockerlab.errors import ContainerNotFound, DockerlabError, EngineError, InvalidInput, NeedsEngine
 from dockerlab.graphs import reachability_graph
 from dockerlab.i18n import _
 
@@ -366,9 +366,9 @@ class ComposeApp:
 
     @property
     def client(self) -> Any:
-        """The engine's client, connected on first use."""
+        """The engine's client, connected on first use: a real engine, as Compose needs one."""
         if self._client is None:
-            self._client = connect()
+            self._client = backend.choose().client
         return self._client
 
     def reload(self) -> ComposeApp:
@@ -393,6 +393,10 @@ class ComposeApp:
         return name
 
     def _run(self, *args: str) -> str:
+        if backend.is_simulated(self.client):
+            raise NeedsEngine(
+                _("Compose runs against a real Docker engine, not dockerlab's simulator: unset DOCKERLAB_ENGINE.")
+            )
         if self.command is None:
             raise DockerlabError(_("No Compose is installed here: install Docker Compose (`docker compose`)."))
         argv = [*self.command, "-f", str(self.path), "-p", self.name, *args]
