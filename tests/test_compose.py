@@ -61,7 +61,7 @@ def free_subnet(client) -> str:
 
 
 #: Compose v1 (Debian 12's docker-compose 1.29.2) brings these up too, where it is installed.
-V1_FILES = ["article.yml", "legacy_links.yml", "shared_stack.yml", "two_networks.yml"]
+V1_FILES = ["article.yml", "internal.yml", "legacy_links.yml", "shared_stack.yml", "two_networks.yml"]
 V1 = ["docker-compose"] if shutil.which("docker-compose") else None
 
 
