@@ -83,6 +83,8 @@ class Setup:
     selection: str = ""
     timeout: float = DEFAULT_TIMEOUT
     measured_notes: dict[str, str] = field(default_factory=dict)
+    #: the long table of the last :meth:`measure` (each ping's reason and output), for a closer look
+    probed: pd.DataFrame | None = None
 
     @property
     def names(self) -> list[str]:
@@ -192,6 +194,7 @@ class Setup:
         :attr:`measured_notes` says, per such source, why it was not measured.
         """
         frame = self.probe(by, targets)
+        self.probed = frame
         shape = self.predict(by, targets)
         out = pd.DataFrame(pd.NA, index=shape.index, columns=shape.columns, dtype="boolean")
         self.measured_notes = {}

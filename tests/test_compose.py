@@ -126,6 +126,15 @@ def settled(predicted, measure):
     return measured if not mismatches(predicted, measured) else measure()
 
 
+def reasons(setup: analyse.Setup) -> str:
+    """How the last measurement's pings ended, counted by reason, with one output of each: for a failure message."""
+    frame = setup.probed
+    if frame is None or frame.empty:
+        return "nothing probed"
+    lines = [f"{reason}: {count}" for reason, count in frame["reason"].value_counts().items()]
+    return "ping results: " + ", ".join(lines)
+
+
 def compared(compare):
     """A comparison, made again once when it does not agree (see :func:`settled`)."""
     comparison = compare()
@@ -150,7 +159,7 @@ def check_file(engine, key: str, name: str, env: dict[str, str], command: list[s
     names = list(predicted.columns)
     measured = settled(predicted, lambda: setup.measure("name", names))
     assert not setup.measured_notes
-    assert mismatches(predicted, measured) == [], f"{key}:\n{predicted}\n{measured}"
+    assert mismatches(predicted, measured) == [], f"{key}:\n{predicted}\n{measured}\n{reasons(setup)}"
     # and the same from the engine's state, read only, by name and by address
     assert mismatches(setup.predict("name", names), measured) == []
     by_ip = setup.predict("ip")
