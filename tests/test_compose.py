@@ -199,7 +199,7 @@ def test_two_projects_at_once_are_isolated(projects, engine) -> None:
     names = [c.name for p in (first, second) for c in analyse.select(engine, project=p)]
     setup = analyse.inspect_engine(engine, names=names)
     comparison = compared(lambda: setup.compare("name", [*setup.names, "mysql", "tomcat"]))
-    assert comparison.ok, str(comparison)
+    assert comparison.ok, f"{comparison}\n{reasons(setup)}"
     predicted = comparison.predicted
     assert predicted.loc[f"{first}-tomcat-1", f"{first}-mysql-1"]
     assert not predicted.loc[f"{first}-tomcat-1", f"{second}-mysql-1"]
@@ -216,7 +216,7 @@ def test_two_projects_meet_on_an_external_network(projects, engine) -> None:
     names = [c.name for p in (first, second) for c in analyse.select(engine, project=p)]
     setup = analyse.inspect_engine(engine, names=names)
     comparison = compared(setup.compare)
-    assert comparison.ok, str(comparison)
+    assert comparison.ok, f"{comparison}\n{reasons(setup)}"
     predicted = comparison.predicted
     assert predicted.loc[f"{first}-api-1", f"{second}-api-1"] and predicted.loc[f"{second}-api-1", f"{first}-api-1"]
     assert not predicted.loc[f"{first}-job-1", f"{second}-api-1"]
@@ -235,7 +235,7 @@ def test_plain_cli_default_bridge_link(engine) -> None:
         run([*base, "--name", a, "--link", f"{b}:db", labimage.IMAGE])
         setup = analyse.inspect_engine(engine, label=LABEL)
         comparison = compared(lambda: setup.compare("name", [*setup.names, "db"]))
-        assert comparison.ok, str(comparison)
+        assert comparison.ok, f"{comparison}\n{reasons(setup)}"
         assert comparison.predicted.loc[a, b] and not comparison.predicted.loc[b, a]
         assert "/etc/hosts" in str(setup.explain(a, "db")) and "old address" not in str(setup.explain(a, "db"))
         assert compared(lambda: setup.compare("ip")).ok
@@ -414,7 +414,7 @@ def test_a_container_without_a_shell_says_so(engine) -> None:
         engine.containers.get(mute).exec_run(["rm", "/bin/sh"])  # as an image without a shell
         setup = analyse.inspect_engine(engine, label=LABEL)
         comparison = compared(setup.compare)
-        assert comparison.ok, str(comparison)
+        assert comparison.ok, f"{comparison}\n{reasons(setup)}"
         assert list(setup.measured_notes) == [mute] and "dockerlab predict" in setup.measured_notes[mute]
         assert comparison.measured.loc[mute].isna().all()
         assert comparison.measured.loc[other, mute]  # the other one still pings it
