@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dockerlab.errors import (
+    ComposeFileError,
+    ComposeUnknownNetwork,
+    ContainerNotFound,
     DockerlabError,
     EngineError,
     EngineTimeout,
@@ -43,6 +46,9 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ComposeFileError",
+    "ComposeUnknownNetwork",
+    "ContainerNotFound",
     "DockerlabError",
     "EngineError",
     "EngineTimeout",

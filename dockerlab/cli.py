@@ -1,11 +1,15 @@
 """The ``dockerlab`` command: check the set-up, provision the image, list and clean labs.
 
-Subcommands: ``doctor``, ``image``, ``status``, ``clean``, ``matrix``; each has
-``--help``. Exit codes: 0 all is well, 1 problems found (doctor) or the
+Subcommands: ``doctor``, ``image``, ``status``, ``clean``, ``matrix``, and for
+any containers on the engine (the lab's or not, read only) ``predict``,
+``explain``, ``graph``, and ``compose predict|compare`` for a Compose file;
+each has ``--help``. Exit codes: 0 all is well, 1 problems found (doctor) or the
 operation failed, 2 usage error, 3 no Docker engine answers. Errors are shown
 as dockerlab's messages (what went wrong and what to do), never as tracebacks.
 
-Only resources labelled ``dockerlab.lab`` are ever listed or removed.
+Only resources labelled ``dockerlab.lab`` are ever listed or removed; the
+analysis commands only read (``--measure`` runs ``ping`` in the containers it
+analyses, nothing else).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 
 import docker
 
-from dockerlab import backend, display, model, tutorial
+from dockerlab import analyse, backend, compose, display, export, model, tutorial
 from dockerlab import image as labimage
 from dockerlab import pull as registry_pull
 from dockerlab.engine import engine_call, engine_version, is_docker_desktop, is_rootless, remove_labelled
@@ -298,6 +302,155 @@ def cmd_tutorial(args: argparse.Namespace, out: Out) -> int:
     sys.stdout.flush()
     tutorial.open_lab(report.folder, extra, browser=not args.no_browser)
     return OK  # not reached: JupyterLab replaced this process
+
+
+# -- any containers, and Compose files -------------------------------------------
+
+
+def _setup(client: docker.DockerClient, args: argparse.Namespace) -> analyse.Setup:
+    setup = analyse.inspect_engine(client, names=args.names or None, label=args.label, project=args.project)
+    if not setup.names and setup.selection == "all":
+        raise DockerlabError(_("This engine has no containers: start some (`docker run`, `docker compose up`) first."))
+    if not setup.names:
+        raise DockerlabError(
+            _("No container matches {selection}: `docker ps -a` lists them.").format(selection=setup.selection)
+        )
+    return setup
+
+
+def _targets(setup: analyse.Setup, args: argparse.Namespace) -> list[str] | None:
+    return [*setup.names, *args.also] if args.by == "name" and args.also else None
+
+
+def cmd_predict(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+    """Predict who reaches whom among any containers, from the engine's state; with --measure, ping and compare."""
+    setup = _setup(client, args)
+    targets = _targets(setup, args)
+    title = _("{selection}, by {by}").format(selection=setup.selection, by=args.by)
+    if not args.measure:
+        predicted = setup.predict(args.by, targets)
+        if args.format == "json":
+            out(
+                export.matrix_json(
+                    predicted,
+                    setup.explanations(args.by, targets) if args.explain else [],
+                    selection=setup.selection,
+                    by=args.by,
+                    kind="predicted",
+                )
+            )
+        else:
+            out(str(display.matrix(predicted, _("predicted ({title})").format(title=title))))
+            if args.explain:
+                for e in setup.explanations(args.by, targets):
+                    out(f"- {e}")
+        return OK
+    comparison = setup.compare(args.by, targets)
+    if args.format == "json":
+        out(
+            export.matrix_json(
+                comparison.measured,
+                selection=setup.selection,
+                by=args.by,
+                kind="measured",
+                mismatches=[[str(s), str(c)] for s, c in comparison.mismatches],
+            )
+        )
+    else:
+        out(str(comparison))
+        for note in setup.measured_notes.values():
+            out(note)
+    return OK if comparison.ok else PROBLEMS
+
+
+def cmd_explain(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+    """Explain why one container can or cannot reach another (a name, or by IP an address)."""
+    setup = analyse.inspect_engine(client, label=args.label, project=args.project)
+    explanation = setup.explain(args.source, args.target, args.by)
+    out(export.explanations_json([explanation]) if args.format == "json" else str(explanation))
+    return OK
+
+
+def cmd_graph(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+    """Draw who reaches whom (predicted, or measured with --measure) as PNG, SVG, DOT, Mermaid or JSON."""
+    fmt = export.format_of(args.output, args.format)
+    setup = _setup(client, args)
+    matrix = setup.measure(args.by) if args.measure else None
+    g = setup.graph(args.by, matrix)
+    kind = _("measured") if args.measure else _("predicted")
+    export.save_graph(
+        g, args.output, fmt, _("who reaches whom, {kind} ({selection})").format(kind=kind, selection=setup.selection)
+    )
+    out(_("wrote {path} ({format}, {count} containers)").format(path=args.output, format=fmt, count=len(g)))
+    return OK
+
+
+def _project(args: argparse.Namespace) -> compose.Project:
+    project = compose.load(args.file, args.project_name, profiles=args.profile or ())
+    return project
+
+
+def cmd_compose_predict(client: docker.DockerClient | None, args: argparse.Namespace, out: Out) -> int:
+    """Predict a Compose file before it runs: by container name and by service name, with explanations."""
+    project = _project(args)
+    state = compose.plan(project)
+    predicted = model.predict_state(state, "name", compose.targets(project, state))
+    explanations = compose.explanations(project)
+    if args.format == "json":
+        out(
+            export.matrix_json(
+                predicted,
+                explanations,
+                project=project.name,
+                file=str(project.path),
+                tool=project.tool,
+                note=project.note,
+                kind="predicted",
+            )
+        )
+        return OK
+    if args.output:
+        g = export_graph(predicted, state)
+        export.save_graph(g, args.output, None, _("who would reach whom: {project}").format(project=project.name))
+    out(
+        _("{file}: project {project}, canonical form from {tool}").format(
+            file=project.path, project=project.name, tool=project.tool
+        )
+    )
+    if project.note:
+        out(project.note)
+    out(str(display.matrix(predicted, _("predicted before `up`"))))
+    if not args.quiet:
+        for e in explanations:
+            out(f"- {e}")
+    return OK
+
+
+def export_graph(matrix: Any, state: model.State) -> Any:
+    """The graph of a predicted matrix over the state's containers."""
+    from dockerlab.graphs import reachability_graph
+
+    nodes = {b.name: {"networks": list(b.endpoints), "running": b.running} for b in state.boxes.values()}
+    own = matrix[[c for c in matrix.columns if c in nodes]]
+    return reachability_graph(own, nodes, by="name")
+
+
+def cmd_compose_compare(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+    """After `docker compose up`: the file's prediction and the measurement side by side."""
+    project = _project(args)
+    setup = analyse.inspect_engine(client, project=project.name)
+    if not setup.names:
+        raise DockerlabError(
+            _(
+                "Project {project} has no containers on this engine: run `docker compose -f {file} "
+                "-p {project} up -d` first."
+            ).format(project=project.name, file=args.file)
+        )
+    comparison = analyse.compare_project(project, setup)
+    out(str(comparison))
+    for note in setup.measured_notes.values():
+        out(note)
+    return OK if comparison.ok else PROBLEMS
 
 
 # -- doctor --------------------------------------------------------------------
@@ -719,6 +872,97 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("action", choices=["up", "down", "status"], help=_("what to do"))
     p.set_defaults(run=cmd_hosts)
+
+    def selection(p: argparse.ArgumentParser, names: bool = True) -> None:
+        which = p.add_mutually_exclusive_group()
+        which.add_argument("--project", "-p", metavar="P", help=_("the containers of Compose project P"))
+        which.add_argument("--label", "-l", metavar="KEY[=VALUE]", help=_("the containers carrying this label"))
+        if names:
+            p.add_argument("names", nargs="*", metavar="NAME", help=_("these containers (default: every one)"))
+        p.add_argument("--by", choices=["name", "ip"], default="name", help=_("by container name (default) or by IP"))
+
+    read_only = _("Reads any containers on the engine, the lab's or not, and changes nothing.")
+    p = sub.add_parser(
+        "predict",
+        help=_("predict who reaches whom among any containers (read only)"),
+        description=_(
+            "Predict the reachability matrix of containers on this engine from their inspect data and "
+            "/etc/hosts (read through the archive API, never exec). --measure also pings between the "
+            "running ones and puts both side by side (exit 1 when they differ)."
+        )
+        + " "
+        + read_only,
+    )
+    selection(p)
+    p.add_argument(
+        "--also",
+        nargs="*",
+        default=[],
+        metavar="NAME",
+        help=_("more names to ping by (aliases, Compose service names)"),
+    )
+    p.add_argument("--measure", action="store_true", help=_("ping too (runs ping in the running containers)"))
+    p.add_argument("--explain", action="store_true", help=_("explain every pair"))
+    p.add_argument("--format", choices=["text", "json"], default="text", help=_("text (default) or json"))
+    p.set_defaults(run=cmd_predict)
+
+    p = sub.add_parser(
+        "explain",
+        help=_("why one container can or cannot reach another (read only)"),
+        description=_(
+            "Explain, from the engine's state alone, whether SOURCE reaches TARGET (a name it would "
+            "ping, or by IP an address), and by which rule."
+        )
+        + " "
+        + read_only,
+    )
+    p.add_argument("source", metavar="SOURCE", help=_("the container that pings"))
+    p.add_argument("target", metavar="TARGET", help=_("the name or address it pings"))
+    selection(p, names=False)
+    p.add_argument("--format", choices=["text", "json"], default="text", help=_("text (default) or json"))
+    p.set_defaults(run=cmd_explain)
+
+    p = sub.add_parser(
+        "graph",
+        help=_("draw who reaches whom: PNG, SVG, DOT, Mermaid or JSON"),
+        description=_(
+            "Draw the predicted (or, with --measure, measured) reachability of containers on this "
+            "engine into FILE; the format comes from its extension (.png, .svg, .dot, .mmd, .json) "
+            "or --format."
+        )
+        + " "
+        + read_only,
+    )
+    selection(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=_("the file to write"))
+    p.add_argument("--format", choices=["png", "svg", "dot", "mermaid", "json"], help=_("the format of FILE"))
+    p.add_argument("--measure", action="store_true", help=_("draw the measured matrix (runs ping)"))
+    p.set_defaults(run=cmd_graph)
+
+    p = sub.add_parser(
+        "compose",
+        help=_("a Compose file: predict before it runs, compare after `up`"),
+        description=_(
+            "Predict who would reach whom from a Compose file before it runs (its canonical form comes "
+            "from `docker compose config`), and compare with the measurement after `docker compose up`."
+        ),
+    )
+    csub = p.add_subparsers(dest="compose_command", metavar="ACTION", required=True)
+    for action, helptext in (
+        ("predict", _("the matrix by container and service name, with an explanation per pair (no engine needed)")),
+        ("compare", _("after `docker compose up`: predicted and measured side by side (exit 1 when they differ)")),
+    ):
+        q = csub.add_parser(action, help=helptext, description=helptext)
+        q.add_argument("file", metavar="FILE", help=_("the Compose file"))
+        q.add_argument("--project-name", "-p", metavar="P", help=_("the project name (default: Compose's)"))
+        q.add_argument("--profile", action="append", metavar="PROFILE", help=_("a Compose profile to enable"))
+        if action == "predict":
+            q.add_argument("--format", choices=["text", "json"], default="text", help=_("text (default) or json"))
+            q.add_argument("-o", "--output", metavar="FILE", help=_("also draw it (.png, .svg, .dot, .mmd)"))
+            q.add_argument("--quiet", "-q", action="store_true", help=_("the matrix only, no explanations"))
+            q.set_defaults(run=cmd_compose_predict, engine=False)
+        else:
+            q.set_defaults(run=cmd_compose_compare)
     return parser
 
 
@@ -741,6 +985,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_tutorial(args, out)
         if args.run is None:
             return cmd_doctor(args, out)
+        if getattr(args, "engine", True) is False:
+            return args.run(None, args, out)
         client = backend.choose().client
         try:
             return args.run(client, args, out)

@@ -185,3 +185,23 @@ class ClusterUnavailable(ClusterError):
     def __init__(self, message: str, missing: list[str]) -> None:
         super().__init__(message)
         self.missing = missing
+
+
+class ContainerNotFound(DockerlabError, LookupError):
+    """A container named for analysis is not on the engine (analysis reads any container, the lab's or not)."""
+
+
+class ComposeFileError(DockerlabError, ValueError):
+    """A Compose file that is not valid YAML or not valid Compose; the message names the file and line.
+
+    ``path`` and ``line`` (1-based, None when unknown) say where.
+    """
+
+    def __init__(self, message: str, path: str = "", line: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+
+
+class ComposeUnknownNetwork(ComposeFileError):
+    """A service names a network the Compose file does not declare."""

@@ -8,6 +8,13 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" -eq 0 ]; then
     bash scripts/ensure-engine.sh
+    # Compose v2 as a CLI plugin (Debian 13's package, unpacked; kept when one answers already),
+    # and Debian 12's Compose v1 (docker-compose 1.29.2) where apt has it: the Compose tests use both.
+    bash scripts/compose-release.sh
+    if command -v apt-get >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null ||
+            echo "test.sh: Compose v1 (docker-compose) not installed; its tests are skipped" >&2
+    fi
 elif ! docker version >/dev/null 2>&1; then
     echo "test.sh: no Docker engine answers; start one (sudo scripts/ensure-engine.sh on Debian/Ubuntu)." >&2
     exit 1

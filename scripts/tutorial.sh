@@ -24,6 +24,8 @@ esac
 
 if [ "$(id -u)" -eq 0 ]; then
     bash scripts/ensure-engine.sh || echo "tutorial.sh: no engine yet; notebook 00 explains what to do." >&2
+    # Docker Compose v2 for notebook 09 (kept when one answers already)
+    bash scripts/compose-release.sh || echo "tutorial.sh: no Docker Compose; notebook 09 needs it." >&2
 fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip

@@ -18,10 +18,15 @@ from dockerlab.i18n import _
 from dockerlab.services import SERVICE_GREETING
 
 FOLDER = Path(__file__).resolve().parents[1] / "notebooks"
+#: Notebooks that need a real engine by nature: 09 runs Docker Compose, a program that talks to the engine's socket.
+REAL_ENGINE_ONLY = ("09",)
 PAGE = "/cgi-bin/db -> HTTP"
 #: Both editions: the Chinese one runs (and was stored) with the library speaking Chinese.
-NOTEBOOKS = [(p, "en") for p in sorted(FOLDER.glob("0*.ipynb"))] + [
-    (p, "zh-CN") for p in sorted((FOLDER / "zh-CN").glob("0*.ipynb"))
+NOTEBOOKS = [
+    (p, lang)
+    for lang, folder in (("en", FOLDER), ("zh-CN", FOLDER / "zh-CN"))
+    for p in sorted(folder.glob("0*.ipynb"))
+    if not p.name.startswith(REAL_ENGINE_ONLY)
 ]
 
 

@@ -44,7 +44,7 @@ ABOVE_SIM = (
     "dockerlab.cli",
     "dockerlab.exercises",
 )
-VIEWS = ("dockerlab.html", "dockerlab.display", "dockerlab.plot", "dockerlab.graphs")
+VIEWS = ("dockerlab.html", "dockerlab.display", "dockerlab.plot", "dockerlab.graphs", "dockerlab.export")
 #: What the views must never import: the lab, an engine, the simulator, docker-py.
 BELOW_VIEWS = ("dockerlab.lab", "dockerlab.engine", "dockerlab.backend", "dockerlab.sim", "docker")
 

@@ -21,20 +21,25 @@ def _ip_columns(state: State) -> tuple[list[tuple[str, str]], list[str]]:
     names = list(state.boxes)
     if len(names) < 2:  # an address is a column only when another container probes it
         return [], []
-    cols = [(b.name, net, ip) for b in state.boxes.values() for net, ip in b.ips.items()]
+    cols = [(b.name, net, ip) for b in state.boxes.values() if not b.shares for net, ip in b.ips.items()]
     cols.sort(key=lambda c: (names.index(c[0]), c[1]))
     return [(c, n) for c, n, _ in cols], [ip for _, _, ip in cols]
 
 
-def predict_state(state: State, by: str = "name") -> pd.DataFrame:
-    """The reachability matrix :meth:`Lab.reachability` would measure, from ``state`` alone."""
+def predict_state(state: State, by: str = "name", targets: list[str] | None = None) -> pd.DataFrame:
+    """The reachability matrix :meth:`Lab.reachability` would measure, from ``state`` alone.
+
+    By name, ``targets`` are the names pinged (by default the containers' own; Compose's service
+    names, for instance); a container's own name is not pinged.
+    """
     if by not in ("name", "ip"):
         raise InvalidInput(_("by must be 'name' or 'ip', not {by}.").format(by=repr(by)))
     names = list(state.boxes)
     index = pd.Index(names, name="source")
     if by == "name":
-        columns: pd.Index = pd.Index(names, name="target")
-        targets, target_names = names, names
+        targets = names if targets is None else list(targets)
+        columns: pd.Index = pd.Index(targets, name="target")
+        target_names = targets
     else:
         tuples, targets = _ip_columns(state)
         columns = pd.MultiIndex.from_tuples(tuples, names=["container", "network"])
@@ -110,7 +115,14 @@ def _nets_text(state: State, b: Box) -> str:
 
 
 def _why_unresolved(state: State, b: Box, target: str) -> str:
-    t = state.boxes.get(target)
+    t = state.boxes.get(target) or next(
+        (
+            x
+            for x in state.boxes.values()
+            if any(target.lower() in map(str.lower, a) for _ip, a in x.endpoints.values())
+        ),
+        None,
+    )  # the container of that name, or the one with that alias (a Compose service name)
     names = {"source": b.name, "target": target}
     if not b.ips:
         return _(
@@ -123,6 +135,12 @@ def _why_unresolved(state: State, b: Box, target: str) -> str:
             "to {target}"
         ).format(**names)
     user = [n for n in b.ips if state.net(n).has_dns]
+    if t is not None and t.shares:
+        return _(
+            "{source} cannot resolve {target}: {target} has no network endpoint of its own: it uses the network "
+            "stack of {owner} (--network container:{owner}, what Compose's network_mode: service: sets), so "
+            "Docker's embedded DNS does not know its name; ask for {owner}, whose addresses it answers on"
+        ).format(owner=t.shares, **names)
     if t is None:
         return _(
             "{source} cannot resolve {target}: no container of the lab is called {target}, and Docker's embedded "
@@ -232,6 +250,18 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
         ).format(source=source, dead=dead, why=why, refused=refused)
         text = _verdict(text, False)
         return Explanation(source, target, by, False, "error", None, text)
+    if b.shares:
+        inner = explain_state(state, b.shares, target, by) if b.shares in state.boxes and target != b.shares else None
+        if inner is not None and inner.reason != "not-running":
+            text = (
+                _(
+                    "{source} uses the network stack of {owner} (--network container:{owner}, what Compose's "
+                    "network_mode: service: sets): its addresses, /etc/hosts and resolver, so it reaches what {owner} "
+                    "reaches. "
+                ).format(source=source, owner=b.shares)
+                + inner.text
+            )
+            return Explanation(source, target, by, inner.reachable, inner.reason, inner.address, text, inner.parts)
     if by == "ip" or is_ipv4(target):
         return _explain_ip(state, b, target)
     if b.mode == "host":
@@ -280,8 +310,13 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
                 "{network} -> {ip}"
             ).format(source=source, dns=EMBEDDED_DNS, target=target, network=net, ip=ip)
     owner = state.owner.get(ip)
-    named = {target.lower(), *(a.lower() for t, a in b.links.items() if owner and t == owner[0])}
-    if owner and owner[0].lower() not in named and private is None and not _names_owner(state, owner, target):
+    linked = {a.lower() for t, a in b.links.items() if owner and t == owner[0]}  # --link aliases of the owner
+    if (
+        owner
+        and target.lower() not in {owner[0].lower(), *linked}
+        and private is None
+        and not _names_owner(state, owner, target)
+    ):
         how = _("{how} (an old address: {ip} now belongs to {owner})").format(how=how, ip=ip, owner=owner[0])
     code = state.route_code(b, ip)
     # i18n: {how} says how the name was resolved, {why} why the address is (not) reached.
@@ -305,11 +340,18 @@ def _explain_ip(state: State, b: Box, target: str) -> Explanation:
         addresses = list(state.boxes[target].ips.values())
         if not addresses:
             t = state.boxes[target]
-            if not t.running:
-                why = _("{target} has no container address to ping (it is stopped)")
+            if t.shares:
+                why = _(
+                    "{target} has no container address to ping (it has none of its own: it uses {owner}'s "
+                    "network stack)"
+                ).format(target=target, owner=t.shares)
+            elif not t.running:
+                why = _("{target} has no container address to ping (it is stopped)").format(target=target)
             else:
-                why = _("{target} has no container address to ping (it is on network none or host)")
-            text = _verdict(why.format(target=target), False)
+                why = _("{target} has no container address to ping (it is on network none or host)").format(
+                    target=target
+                )
+            text = _verdict(why, False)
             return Explanation(b.name, target, "ip", False, "unresolved", None, text)
     else:
         raise InvalidInput(

@@ -15,6 +15,10 @@ engine (20.10, 26 and 28):
   other, even by IP; ``--internal`` networks keep their traffic inside;
 - a container on ``host`` reaches every container address, one on ``none``
   (or disconnected from everything) has only ``lo``;
+- a container started with ``--network container:NAME`` (Compose's
+  ``network_mode: service:NAME``) has no endpoint of its own: it uses NAME's
+  network stack (addresses, /etc/hosts, resolver) while NAME runs, and no
+  DNS name of its own;
 - a stopped container has no address and probes nothing; and the engine
   refuses ``docker exec`` into a default-bridge container whose ``--link``
   target is not running or no longer on the default bridge, so nothing can
@@ -33,7 +37,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dockerlab.i18n import _
@@ -291,11 +295,45 @@ class Box:
     #: (the engine keeps them in a map: of two links with one alias, the last one holds)
     net_links: dict[str, dict[str, str]] = field(default_factory=dict)
     created: tuple[str, int] = ("", 0)  # when it was created (see created_key)
+    #: the container whose network stack this one uses (``--network container:NAME``), set by :class:`State`
+    shares: str | None = None
 
     @property
     def ips(self) -> dict[str, str]:
         """Network -> address, for the endpoints that have one."""
         return {n: ip for n, (ip, _) in self.endpoints.items() if ip}
+
+    @property
+    def joins(self) -> str | None:
+        """The container named in ``--network container:NAME`` (by name or id), if any."""
+        return self.mode.removeprefix("container:") if self.mode.startswith("container:") else None
+
+
+def join_stack(b: Box, boxes: dict[str, Box]) -> Box:
+    """``b`` as the rules see it: a container on ``--network container:NAME`` uses NAME's network stack.
+
+    It gets NAME's endpoints (while NAME runs: its network namespace goes with it), links and
+    /etc/hosts, and is marked ``shares=NAME``: its addresses stay NAME's, and Docker's embedded
+    DNS knows no name of its own. Any other container is returned as it is.
+
+    >>> web = Box("web", True, "front", {"front": ("172.19.0.3", ("web",))})
+    >>> db = join_stack(Box("db", True, "container:web", {}), {"web": web})
+    >>> db.ips, db.shares
+    ({'front': '172.19.0.3'}, 'web')
+    """
+    target = boxes.get(b.joins) if b.joins else None
+    if target is None or target.joins:
+        return b
+    return replace(
+        b,
+        mode=target.mode,
+        endpoints=dict(target.endpoints) if target.running else {},
+        links=target.links,
+        hosts=b.hosts or target.hosts,
+        gateways=target.gateways,
+        net_links=target.net_links,
+        shares=target.name,
+    )
 
 
 def net_from_attrs(attrs: dict[str, Any]) -> Net:
@@ -336,8 +374,19 @@ def state_from_inspect(
     release: Release | None = None,
 ) -> State:
     """The :class:`State` of ``docker inspect`` data, ``docker network inspect`` data, and
-    each running container's ``/etc/hosts`` text by container name, on engine ``release``."""
-    boxes = [box_from_attrs(a, hosts.get(str(a.get("Name", "")).lstrip("/"))) for a in containers]
+    each running container's ``/etc/hosts`` text by container name, on engine ``release``.
+
+    ``--network container:<id>`` is read as ``container:<name>`` when that container is among them.
+    """
+    containers = list(containers)
+    names = {str(a.get("Id", "")): str(a.get("Name", "")).lstrip("/") for a in containers}
+    boxes = []
+    for a in containers:
+        b = box_from_attrs(a, hosts.get(str(a.get("Name", "")).lstrip("/")))
+        full = next((i for i in names if len(b.joins) >= 12 and i.startswith(b.joins)), None) if b.joins else None
+        if full:
+            b = replace(b, mode=f"container:{names[full]}")
+        boxes.append(b)
     return State(boxes, [net_from_attrs(n) for n in networks], release)
 
 
@@ -354,7 +403,8 @@ class State:
 
     def __init__(self, boxes: list[Box], nets: list[Net], release: Release | None = None) -> None:
         self.release = release or Release.of()
-        self.boxes = {b.name: b for b in sorted(boxes, key=lambda b: b.name)}
+        by_name = {b.name: b for b in boxes}
+        self.boxes = {b.name: join_stack(b, by_name) for b in sorted(boxes, key=lambda b: b.name)}
         self.nets = {n.name: n for n in nets}
         #: address -> (container, network), running containers only
         self.owner: dict[str, tuple[str, str]] = {}
@@ -368,7 +418,7 @@ class State:
         for b in self.boxes.values():
             for net, gateway in b.gateways.items():
                 self.gateways.setdefault(gateway, net)
-            if not b.running:
+            if not b.running or b.shares:
                 continue
             for net, (ip, aliases) in b.endpoints.items():
                 if not ip:
@@ -437,15 +487,19 @@ class State:
         for net, (ip, _aliases) in reversed(list(b.endpoints.items())):
             if ip and net in self.dns:
                 found.update(self.dns[net])
-        for net, links in b.net_links.items():
-            if not b.ips.get(net):
-                continue
-            for alias, target in links.items():
-                t = self.boxes.get(target)
-                if t is not None and t.running and t.ips.get(net):
-                    found[alias] = t.ips[net]
-                else:
-                    found.pop(alias, None)  # the alias names a container not there: it does not resolve
+        # A --link alias is looked up first on the endpoints that have it (the first whose network knows the
+        # target wins); failing that, by name on the other endpoints only (libnetwork's Sandbox.ResolveName).
+        nets = [net for net in b.endpoints if b.ips.get(net)]
+        for alias in dict.fromkeys(a for net in nets for a in b.net_links.get(net, {})):
+            having = [net for net in nets if alias in b.net_links.get(net, {})]
+            targets = [(net, self.boxes.get(b.net_links[net][alias])) for net in having]
+            ip = next((t.ips[net] for net, t in targets if t is not None and t.running and t.ips.get(net)), None)
+            if ip is None:  # the alias names a container not there: only the other endpoints' DNS may answer
+                ip = next((self.dns[n][alias] for n in nets if n not in having and alias in self.dns.get(n, {})), None)
+            if ip is None:
+                found.pop(alias, None)
+            else:
+                found[alias] = ip
         return found
 
     def names_for(self, b: Box) -> dict[str, str]:
@@ -544,6 +598,7 @@ __all__ = [
     "ipam",
     "ipv4_pools",
     "is_ipv4",
+    "join_stack",
     "net_from_attrs",
     "parse_hosts",
     "parse_links",
