@@ -377,28 +377,44 @@ def topology(lab: Lab, title: str | None = None) -> Picture:
     return Picture(_png(fig), "\n".join([head, *lines]))
 
 
-def hosts(lab: Any, title: str | None = None) -> Picture:
+def hosts(lab: Any, title: str | None = None) -> Picture | None:
     """A :class:`~dockerlab.cluster.ClusterLab` across its hosts: each host a box with its containers'
     interfaces (the overlay's eth0 at MTU 1450, docker_gwbridge's eth1), and each overlay's VXLAN tunnel.
 
-    Its text lists, per host, each interface and each VXLAN device.
+    Its text lists, per host, each interface and each VXLAN device. On the simulated swarm, which has no
+    kernel to read, it says so and draws nothing (so that the chapter still runs to its end there).
     """
+    if getattr(lab.cluster, "simulated", False):
+        from dockerlab.cluster import NO_KERNEL
+
+        print(_(NO_KERNEL))
+        return None
     df = lab.interfaces()
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(4.7 * max(df["host"].nunique(), 1), 2.2 + 0.45 * len(df)))
     plot.hosts(df, ax=fig.add_subplot(), title=title)
     lines = [
-        f"{r.host}: {r.inside} {r.interface} mtu {r.mtu}"
-        + (f" vxlan udp {int(r.udp_port)}" if r.kind == "vxlan" else f" on {r.network}")
+        (
+            _("{host}: {inside} {interface} mtu {mtu} vxlan udp {port}").format(
+                host=r.host, inside=r.inside, interface=r.interface, mtu=r.mtu, port=int(r.udp_port)
+            )
+            if r.kind == "vxlan"
+            else _("{host}: {inside} {interface} mtu {mtu} on {network}").format(
+                host=r.host, inside=r.inside, interface=r.interface, mtu=r.mtu, network=r.network
+            )
+        )
         for r in df.itertuples(index=False)
         if r.kind == "vxlan" or not str(r.inside).startswith("overlay ")
     ]
     vxlan = df[df["kind"] == "vxlan"]
     for net, rows in vxlan.groupby("network"):
         same = rows["vxlan_id"].nunique() == 1
-        lines.append(f"overlay {net}: one VXLAN id on all {len(rows)} hosts: {same}")
-    return Picture(_png(fig), "\n".join([f"hosts: {title or 'containers across hosts'}", *lines]))
+        lines.append(
+            _("overlay {network}: one VXLAN id on all {n} hosts: {same}").format(network=net, n=len(rows), same=same)
+        )
+    head = _("hosts: {title}").format(title=title or _("containers across hosts"))
+    return Picture(_png(fig), "\n".join([head, *lines]))
 
 
 # -- tables -------------------------------------------------------------------------

@@ -18,11 +18,9 @@ from dockerlab.i18n import _
 from dockerlab.services import SERVICE_GREETING
 
 FOLDER = Path(__file__).resolve().parents[1] / "notebooks"
-#: Notebooks that need real engines by nature: 08 shows the kernel's side of an overlay (the VXLAN device,
-#: docker_gwbridge, a packet capture), which the simulated swarm has not (tests/test_swarm_sim.py and
-#: tests/test_differential_hosts.py prove its names, addresses and reachability instead); 09 runs Docker
-#: Compose, a program that talks to the engine's socket.
-REAL_ENGINE_ONLY = ("08", "09")
+#: Notebooks that need a real engine by nature: 09 runs Docker Compose, a program that talks to the engine's
+#: socket. (08 runs on the simulated swarm; its kernel-evidence cells say there is no kernel to show.)
+REAL_ENGINE_ONLY = ("09",)
 PAGE = "/cgi-bin/db -> HTTP"
 #: Both editions: the Chinese one runs (and was stored) with the library speaking Chinese.
 NOTEBOOKS = [
