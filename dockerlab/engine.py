@@ -75,6 +75,16 @@ def engine_call(operation: str, timeout: float = DEFAULT_TIMEOUT) -> Iterator[No
         raise EngineUnavailable(_short(e)) from e
 
 
+def image_present(client: docker.DockerClient, reference: str) -> bool:
+    """Whether ``reference`` names an image on the engine (exact reference; nothing is pulled)."""
+    with engine_call(f"docker image inspect {reference}"):
+        try:
+            client.images.get(reference)
+        except docker.errors.ImageNotFound:
+            return False
+    return True
+
+
 def remove_labelled(
     client: docker.DockerClient,
     label: str,

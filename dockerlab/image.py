@@ -36,6 +36,7 @@ from typing import Any
 import docker
 import docker.errors
 
+from dockerlab import engine
 from dockerlab import pull as registry_pull
 from dockerlab.engine import engine_call
 from dockerlab.errors import DockerlabError, ImageBuildError, ImageMissing
@@ -90,13 +91,8 @@ def labels() -> dict[str, str]:
 
 
 def image_present(client: docker.DockerClient, image: str = IMAGE) -> bool:
-    """Return whether ``image`` exists on the engine (exact reference, no pull)."""
-    with engine_call(f"docker image inspect {image}"):
-        try:
-            client.images.get(image)
-        except docker.errors.ImageNotFound:
-            return False
-    return True
+    """Return whether ``image`` exists on the engine (exact reference, no pull); the lab image by default."""
+    return engine.image_present(client, image)
 
 
 def provision(
@@ -130,7 +126,7 @@ def provision(
         return image
     if pull:
         arch = engine_arch(client)
-        had = registry_pull.present(client, reference)
+        had = image_present(client, reference)
         registry_pull.pull(client, reference, arch=arch, progress=say, percent=percent, timeout=timeout)
         return build_on(client, reference, image, say, drop_base=not had)
     binary = busybox or shutil.which("busybox") or "/bin/busybox"

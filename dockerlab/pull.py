@@ -35,7 +35,7 @@ import docker.auth
 import docker.errors
 import requests
 
-from dockerlab.engine import engine_call
+from dockerlab.engine import engine_call, image_present
 from dockerlab.errors import ImagePullError, InvalidInput
 from dockerlab.i18n import _
 from dockerlab.waits import poll
@@ -158,16 +158,6 @@ class PullTally:
 # -- the pull ------------------------------------------------------------------------
 
 
-def present(client: docker.DockerClient, reference: str) -> bool:
-    """Whether ``reference`` names an image on the engine (no pull)."""
-    with engine_call(f"docker image inspect {reference}"):
-        try:
-            client.images.get(reference)
-        except docker.errors.ImageNotFound:
-            return False
-    return True
-
-
 def pull(
     client: docker.DockerClient,
     reference: str,
@@ -191,7 +181,7 @@ def pull(
     registry = repository.split("/", 1)[0]
     if not _DIGEST.match(digest):
         raise InvalidInput(_("Only a reference pinned by digest is pulled: {reference}").format(reference=reference))
-    had = present(client, reference)
+    had = image_present(client, reference)
     say(f"docker pull {reference}")
     tally = PullTally()
     try:
@@ -377,4 +367,4 @@ def _remove_quietly(client: docker.DockerClient, reference: str) -> None:
 
 def _appears_later(client: docker.DockerClient, reference: str, seconds: float = 1.0) -> bool:
     """Whether a pull that was being cancelled still lands ``reference`` within ``seconds``."""
-    return poll(lambda: True if present(client, reference) else None, seconds, delay=0.1) is not None
+    return poll(lambda: True if image_present(client, reference) else None, seconds, delay=0.1) is not None

@@ -186,7 +186,7 @@ def pushed(registry, arm64_busybox) -> dict[str, Pushed]:
 
 def leftovers(client, *references: str) -> list[str]:
     """Which of ``references`` (and which images of the stand-in's repository) are on the engine."""
-    found = [r for r in references if registry_pull.present(client, r)]
+    found = [r for r in references if labimage.image_present(client, r)]
     for img in client.images.list(all=True):
         for ref in img.attrs.get("RepoDigests") or []:
             if "/" + registry_pull.BUSYBOX_REPOSITORY + "@" in ref and ref.split("/", 1)[0].startswith("127."):
