@@ -396,9 +396,7 @@ def hosts(lab: Any, title: str | None = None) -> Picture | None:
     plot.hosts(df, ax=fig.add_subplot(), title=title)
     lines = [
         (
-            _("{host}: {inside} {interface} mtu {mtu} vxlan udp {port}").format(
-                host=r.host, inside=r.inside, interface=r.interface, mtu=r.mtu, port=int(r.udp_port)
-            )
+            f"{r.host}: {r.inside} {r.interface} mtu {r.mtu} vxlan udp {int(r.udp_port)}"  # no words: as ip prints it
             if r.kind == "vxlan"
             else _("{host}: {inside} {interface} mtu {mtu} on {network}").format(
                 host=r.host, inside=r.inside, interface=r.interface, mtu=r.mtu, network=r.network

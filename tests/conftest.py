@@ -12,16 +12,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from testenv import IN_CI, ON_SIM
 
 from dockerlab.errors import EngineUnavailable
 from dockerlab.lab import Lab
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 #: The tests read the library's English; a test of the Chinese edition chooses it itself. (A learner's
 #: zh_CN locale on the machine would otherwise turn every message Chinese; kernels inherit this too.)
 os.environ["DOCKERLAB_LANG"] = "en"
-#: DOCKERLAB_ENGINE=sim runs the suite on dockerlab's simulator (and the kernels it starts inherit it).
-ON_SIM = os.environ.get("DOCKERLAB_ENGINE") == "sim"
 #: Whether chapter 08's cluster was up when the session started (see pytest_sessionfinish).
 _CLUSTER_BEFORE = pytest.StashKey[bool]()
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ON_SIM
+from testenv import ON_SIM
 
 from dockerlab import exercises
 from dockerlab.errors import InvalidInput

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI
+from testenv import IN_CI
 
 from dockerlab import image as labimage
 from dockerlab import pull as registry_pull

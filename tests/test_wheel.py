@@ -33,8 +33,9 @@ from dockerlab.errors import DockerlabError
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 #: What a build reads from the checkout (pyproject.toml, setup.py and MANIFEST.in say how).
-#: Run as the unprivileged user nobody.
-NOBODY = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+#: Run as root without the capabilities that let root write anywhere (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+#: folders owned by nobody are then closed to it, while the checkout (root's, wherever CI cloned it) stays open.
+NO_OVERRIDE = ("setpriv", "--bounding-set=-dac_override,-dac_read_search", "--")
 SOURCES = (
     "pyproject.toml",
     "setup.py",
@@ -101,14 +102,17 @@ def test_a_folder_that_is_a_file_is_refused(tmp_path, capsys):
 
 @pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv")
 def test_a_folder_without_write_permission_is_refused():
-    """As the unprivileged user nobody (root may write anywhere): a folder it may not create, one it may not write."""
-    tmp_path = Path(tempfile.mkdtemp(prefix="dockerlab-test-"))  # pytest's own folders are closed to nobody
+    """A folder it may not create, one it may not write: both owned by nobody, and the learner without root's
+    power to write anywhere (as a learner is)."""
+    tmp_path = Path(tempfile.mkdtemp(prefix="dockerlab-test-"))
     tmp_path.chmod(0o755)
     request = [tmp_path]
     (tmp_path / "theirs").mkdir(mode=0o755)
+    for folder in (tmp_path, tmp_path / "theirs"):
+        os.chown(folder, 65534, 65534)
     for target, words in ((tmp_path / "new", "Cannot create the folder"), (tmp_path / "theirs", "may not write into")):
         done = subprocess.run(
-            [*NOBODY, sys.executable, "-m", "dockerlab", "tutorial", str(target), "--copy-only"],
+            [*NO_OVERRIDE, sys.executable, "-m", "dockerlab", "tutorial", str(target), "--copy-only"],
             capture_output=True,
             text=True,
             timeout=60,
