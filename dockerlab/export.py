@@ -14,9 +14,9 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from dockerlab.colours import ONE_WAY, network_colours
 from dockerlab.errors import InvalidInput
 from dockerlab.i18n import _
-from dockerlab.plot import ONE_WAY, network_colours
 
 #: Output formats by file extension.
 FORMATS = {".png": "png", ".svg": "svg", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".json": "json"}

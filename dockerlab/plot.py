@@ -7,25 +7,33 @@ Functions take an optional ``ax``, return the axes and never call ``plt.show()``
 
 Labels follow the learner's language (:mod:`dockerlab.i18n`). Chinese is drawn
 with Noto Sans SC (SIL Open Font License), which the dependency
-``pylopdf-fonts-zh-cn`` ships: the first drawing registers it with matplotlib
-as a fallback family (:func:`cjk_font`), so Latin text keeps matplotlib's own
-font and every Chinese glyph comes from Noto Sans SC instead of a box. Without
-that package a CJK font of the system is used, if there is one. (Registering
-at import would load matplotlib's font manager for every ``import dockerlab.lab``,
-the CLI's included.)
+``pylopdf-fonts-zh-cn`` ships: importing this module registers it with
+matplotlib as a fallback family, so Latin text keeps matplotlib's own font and
+every Chinese glyph comes from Noto Sans SC instead of a box. Without that
+package a CJK font of the system is used, if there is one. It must be
+registered before any figure is made: an Axes keeps the fonts of the moment it
+was made, for its title too. (The colours live in :mod:`dockerlab.colours`, so
+that the HTML views and the CLI need not load matplotlib for them.)
 """
 
 from __future__ import annotations
 
 import itertools
 import unicodedata
-import zlib
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from dockerlab.colours import (  # noqa: F401 (the colours are also plot's, for the views that draw)
+    CUT_COLOUR,
+    FIXED_COLOURS,
+    NO_NETWORK,
+    ONE_WAY,
+    PALETTE,
+    network_colour,
+    network_colours,
+)
 from dockerlab.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -65,63 +73,18 @@ def register_cjk_font() -> str | None:
     return family
 
 
-@cache
+#: The family Chinese labels are drawn with (``None``: no CJK font was found).
+CJK_FONT = register_cjk_font()
+
+
 def cjk_font() -> str | None:
-    """The family Chinese labels are drawn with (``None``: no CJK font was found), registered on first use."""
-    return register_cjk_font()
+    """The family Chinese labels are drawn with (``None``: no CJK font was found)."""
+    return CJK_FONT
 
 
 def _width(text: str) -> int:
     """How many Latin characters wide ``text`` is: a Chinese character takes two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-#: Okabe and Ito's colour-blind-safe palette: Docker's default bridge is always its blue.
-FIXED_COLOURS = {"bridge": "#0072b2", "host": "#8c8c8c", "none": "#222222"}
-PALETTE = ["#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999933", "#882255"]
-#: One-way arrows (``--link``): vermillion and dashed, so colour is never the only cue.
-ONE_WAY = "#d55e00"
-NO_NETWORK = "#dddddd"
-#: Isolation between bridges, drawn as a cut: the same vermillion, dashed.
-CUT_COLOUR = "#d55e00"
-
-
-def network_colour(network: str | None) -> str:
-    """The colour of a network, the same in every notebook.
-
-    >>> network_colour("bridge")
-    '#0072b2'
-    """
-    if network is None:
-        return NO_NETWORK
-    if network in FIXED_COLOURS:
-        return FIXED_COLOURS[network]
-    return PALETTE[zlib.crc32(network.encode()) % len(PALETTE)]
-
-
-def network_colours(networks: list[str]) -> dict[str | None, str]:
-    """A distinct colour for each network of one figure, stable across figures.
-
-    Each network keeps :func:`network_colour` unless another network of the
-    figure already has that colour; then it takes the next free one of the
-    palette (in name order), so one drawing never shows two networks alike.
-
-    >>> c = network_colours(["bridge", "front", "back"])
-    >>> len({c["bridge"], c["front"], c["back"]}) == 3 and c["bridge"] == network_colour("bridge")
-    True
-    """
-    colours: dict[str | None, str] = {None: NO_NETWORK}
-    used: set[str] = set()
-    for net in sorted(set(networks), key=lambda n: (n not in FIXED_COLOURS, n)):
-        colour = network_colour(net)
-        if net not in FIXED_COLOURS and colour in used and len(used) < len(PALETTE) + len(FIXED_COLOURS):
-            start = PALETTE.index(colour)
-            colour = next(
-                (c for i in range(len(PALETTE)) if (c := PALETTE[(start + i) % len(PALETTE)]) not in used), colour
-            )
-        colours[net] = colour
-        used.add(colour)
-    return colours
 
 
 def layout(names: list[str]) -> dict[str, tuple[float, float]]:
@@ -140,8 +103,6 @@ def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None
     The legend lists only what the figure uses. Text is 10 pt or larger.
     """
     import matplotlib.pyplot as plt
-
-    cjk_font()
     from matplotlib.lines import Line2D
 
     if ax is None:
@@ -292,6 +253,8 @@ def topology_layout(g: nx.Graph, bridge_gap: float = 1.6) -> dict[str, tuple[flo
 
 def _topology_text(d: dict[str, Any]) -> str:
     kind = d.get("kind")
+    if kind == "veth":  # veth7ef37c6 over @if13908: five-digit indexes made one line wider than a column
+        return str(d.get("label", "")).replace("@", "\n@", 1)
     if kind == "interface":
         return d.get("label", "") + (f"\n{d['ip']}" if d.get("ip") else "")
     if kind == "bridge":
@@ -321,15 +284,13 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
     widens with the number of interfaces.
     """
     import matplotlib.pyplot as plt
-
-    cjk_font()
     from matplotlib.lines import Line2D
 
     def longest(kinds: tuple[str, ...]) -> int:
         lines = [s for d in g.nodes.values() if d.get("kind") in kinds for s in _topology_text(d).splitlines()]
         return max(map(_width, lines), default=8)
 
-    # About 0.07 inch per character at 8 points: columns fit the widest label, bridges stay apart.
+    # About 0.07 inch per character: columns fit the widest line of a label, bridges stay apart.
     column_inches = max(1.35, 0.07 * longest(("container", "interface", "veth")) + 0.3)
     pos = topology_layout(g, bridge_gap=(0.075 * longest(("bridge",)) + 0.5) / column_inches)
     kind = {n: d.get("kind") for n, d in g.nodes(data=True)}
@@ -476,8 +437,6 @@ def service_path(
     The host is a box around everything; the network is a coloured band with both containers on it.
     """
     import matplotlib.pyplot as plt
-
-    cjk_font()
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     if ax is None:

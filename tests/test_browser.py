@@ -388,6 +388,7 @@ def test_the_stored_figures_of_06_and_07_read_at_a_glance(jupyter_lab):
         png = base64.b64decode(src.split(",", 1)[1])
         smallest = float(png_text(png)["dockerlab:min-text-pt"])
         css_pt = smallest * png_dpi(png) / 96 * (width / natural)  # the text's size on screen, in CSS points
-        assert css_pt >= 10 - 0.05, f"{notebook.name}: a figure shows {smallest} pt text at {css_pt:.1f} pt"
+        shown_as = f"{width:.0f} of {natural} px, {png_dpi(png):.1f} dpi"
+        assert css_pt >= 10 - 0.05, f"{notebook.name}: {smallest} pt text shown at {css_pt:.1f} pt ({shown_as})"
         widths.append(width)
     assert max(widths) >= 600, f"{notebook.name}: the widest figure is shown {max(widths):.0f} px wide"

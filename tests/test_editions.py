@@ -92,3 +92,17 @@ def test_the_build_refuses_a_prose_cell_without_its_other_language() -> None:
         parse("# %%\nx = 1\n# %% [markdown] lang=zh-CN\n# 你好\n")
     with pytest.raises(ValueError, match="code cells are the same in both editions"):
         parse("# %% lang=zh-CN\nx = 1\n")
+
+
+NOTEBOOK_FILES = sorted(ENGLISH.glob("[0-9][0-9]_*.ipynb")) + sorted(CHINESE.glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=[str(p.relative_to(ENGLISH)) for p in NOTEBOOK_FILES])
+def test_no_stored_output_is_an_error_or_a_warning(path: Path) -> None:
+    """A stored run shows the lesson, not a traceback or a warning (a missing glyph is a figure with boxes)."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error", f"{path.name}: {out.get('ename')}: {out.get('evalue')}"
+            text = out.get("text", "") if out.get("output_type") == "stream" else ""
+            assert "Warning" not in text and "missing from font" not in text, f"{path.name}: {text[:300]}"
