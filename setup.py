@@ -2,7 +2,7 @@
 
 At build time the notebooks (every language edition: notebooks/*.ipynb, notebooks/zh-CN/*.ipynb),
 the exercises with their solutions (both editions) and nbval's sanitize file are copied into the
-package as dockerlab/tutorial/notebooks/, where `dockerlab tutorial` finds them (dockerlab.tutorial.PATTERNS
+package as dockerlab/tutorial/notebooks/, where `dockerlab tutorial` finds them (dockerlab.teaching.tutorial.PATTERNS
 says what it copies; this copies the same). The repository keeps them where they are, for the
 README's two commands and nbval; an editable install (`pip install -e .`) reads them there.
 """
@@ -16,7 +16,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-#: As dockerlab.tutorial.PATTERNS (tests/test_wheel.py checks it), relative to the checkout's root.
+#: As dockerlab.teaching.tutorial.PATTERNS (tests/test_wheel.py checks it), relative to the checkout's root.
 PATTERNS = (
     "notebooks/*.ipynb",
     "notebooks/*/*.ipynb",

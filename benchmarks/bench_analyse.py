@@ -6,9 +6,9 @@ user-defined networks (one --internal, one without ICC), the default bridge
 with --links, host and none, Compose-style aliases, containers on two networks,
 sidecars on ``--network container:``, a stopped one in ten. Timed: the state
 from inspect data (:func:`dockerlab.model.state_from_inspect`, what
-:func:`dockerlab.analyse.inspect_engine` builds after reading) and the
+:func:`dockerlab.setups.analyse.inspect_engine` builds after reading) and the
 prediction, by name and by IP; then the same for a Compose file of 500 services
-planned with :func:`dockerlab.compose.plan`. Prints min, median and max of
+planned with :func:`dockerlab.setups.compose.plan`. Prints min, median and max of
 several runs and the ratio of the median to the budget.
 
     python benchmarks/bench_analyse.py
@@ -24,7 +24,8 @@ from typing import Any
 
 import yaml
 
-from dockerlab import compose, model
+from dockerlab import model
+from dockerlab.setups import compose
 
 BUDGET_MS = 1000.0
 CONTAINERS = 500

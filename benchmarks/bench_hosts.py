@@ -1,7 +1,7 @@
 """Chapter 08's cluster on this machine: Cluster.up() and down() for 3 hosts, and the reachability matrix across
 3 hosts with 6 containers. Prints min / median / max of each over several runs (within one run, never asserted).
 
-Needs root on Linux (extra engines in network namespaces; see dockerlab.hosts). The targets of issue 17:
+Needs root on Linux (extra engines in network namespaces; see dockerlab.engines.hosts). The targets of issue 17:
 up() < 30 s (image loaded, swarm formed, overlay ready), down() < 15 s, the matrix < 3 s.
 
     python benchmarks/bench_hosts.py [--runs 5]
@@ -14,8 +14,8 @@ import statistics
 import time
 import uuid
 
-from dockerlab.cluster import ClusterLab
-from dockerlab.hosts import Cluster
+from dockerlab.engines.hosts import Cluster
+from dockerlab.lab.cluster import ClusterLab
 
 
 def spread(values: list[float]) -> str:

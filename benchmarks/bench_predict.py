@@ -11,8 +11,8 @@ from __future__ import annotations
 import statistics
 import time
 
+from dockerlab.engines.sim import SimClient
 from dockerlab.lab import Lab
-from dockerlab.sim import SimClient
 
 BUDGET_MS = 100.0
 CONTAINERS = 200

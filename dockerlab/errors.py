@@ -172,13 +172,13 @@ class NeedsEngine(DockerlabError):
 
 
 class ClusterError(DockerlabError):
-    """The cluster of extra engines (:mod:`dockerlab.hosts`) could not be brought up, or went wrong."""
+    """The cluster of extra engines (:mod:`dockerlab.engines.hosts`) could not be brought up, or went wrong."""
 
 
 class ClusterUnavailable(ClusterError):
     """Extra engines cannot be started on this machine (not Linux, not root, a tool missing).
 
-    The message (written by :func:`dockerlab.hosts.missing_tools`'s caller, in the learner's language) says what
+    The message (written by :func:`dockerlab.engines.hosts.missing_tools`'s caller, in the learner's language) says what
     is missing and what to use instead.
     """
 

@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def engine():
     """A client for the engine (the simulator under DOCKERLAB_ENGINE=sim), with the lab image provisioned."""
-    from dockerlab import backend, image
+    from dockerlab.engines import backend, image
 
     try:
         client = backend.choose().client
@@ -86,7 +86,7 @@ def uniq() -> Callable[[str], str]:
 )
 def client(request: pytest.FixtureRequest) -> Any:
     """Each test twice: on a fresh simulator (always) and on the real engine (``engine``, when one answers)."""
-    from dockerlab.sim import SimClient
+    from dockerlab.engines.sim import SimClient
 
     if request.param == "sim":
         return SimClient()
@@ -95,11 +95,11 @@ def client(request: pytest.FixtureRequest) -> Any:
 
 @pytest.fixture(scope="session")
 def cluster(engine):
-    """The real 3-engine cluster of chapter 08 (dockerlab.hosts), up once for the session, always torn down.
+    """The real 3-engine cluster of chapter 08 (dockerlab.engines.hosts), up once for the session, always torn down.
 
     Needs root on Linux; elsewhere the cross-host tests skip, except under CI=true, where they fail.
     """
-    from dockerlab import hosts
+    from dockerlab.engines import hosts
 
     missing = hosts.missing_tools()
     if missing:
@@ -116,7 +116,7 @@ def cluster(engine):
 
 def pytest_sessionstart(session):
     """Remember whether chapter 08's cluster was up before the tests (a learner's own is left alone)."""
-    from dockerlab.hosts import ROOT
+    from dockerlab.engines.hosts import ROOT
 
     session.config.stash[_CLUSTER_BEFORE] = (ROOT / "dlab").exists()
 
@@ -127,7 +127,7 @@ def pytest_sessionfinish(session, exitstatus):
     Never from a run on the simulator: scripts/test.sh runs one beside the real engine's, which may be
     using the cluster at that moment.
     """
-    from dockerlab.hosts import ROOT, Cluster
+    from dockerlab.engines.hosts import ROOT, Cluster
 
     if ON_SIM:
         return

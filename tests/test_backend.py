@@ -1,13 +1,14 @@
-"""The one place that chooses the engine: dockerlab.backend, as Lab, lesson and the CLI use it."""
+"""The one place that chooses the engine: dockerlab.engines.backend, as Lab, lesson and the CLI use it."""
 
 from __future__ import annotations
 
 import pytest
 
-from dockerlab import backend, lesson
+from dockerlab.engines import backend
+from dockerlab.engines.sim import SimClient
 from dockerlab.errors import EngineUnavailable, InvalidInput
 from dockerlab.lab import Lab
-from dockerlab.sim import SimClient
+from dockerlab.teaching import lesson
 
 NO_ENGINE = "unix:///nonexistent/docker.sock"
 

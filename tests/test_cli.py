@@ -17,7 +17,7 @@ import docker.errors
 import pytest
 
 from dockerlab import cli
-from dockerlab.image import IMAGE
+from dockerlab.engines.image import IMAGE
 from dockerlab.lab import LAB_LABEL
 
 SUBCOMMANDS = ["doctor", "image", "status", "clean", "matrix", "hosts"]

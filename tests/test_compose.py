@@ -22,12 +22,12 @@ from pathlib import Path
 import docker.types
 import pytest
 
-from dockerlab import analyse, compose
-from dockerlab import image as labimage
-from dockerlab.engine import remove_labelled
+from dockerlab.engines import image as labimage
+from dockerlab.engines.client import remove_labelled
 from dockerlab.errors import ComposeFileError, ComposeUnknownNetwork, ContainerNotFound, DockerlabError
 from dockerlab.lab import LAB_LABEL
 from dockerlab.model import mismatches, predict_state
+from dockerlab.setups import analyse, compose
 
 DATA = Path(__file__).parent / "data" / "compose"
 FILES = sorted(p.name for p in DATA.glob("*.yml"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from test_compose import DATA, TAG, brought_up, check_file, compared, environment
 
-from dockerlab import analyse, compose
+from dockerlab.setups import analyse, compose
 
 #: The files Compose v1 brings up.
 V1_FILES = ["article.yml", "internal.yml", "legacy_links.yml", "shared_stack.yml", "two_networks.yml"]

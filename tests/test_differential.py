@@ -36,10 +36,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, note, reject, settings
 from hypothesis import strategies as st
 
+from dockerlab.engines.sim import SimClient
 from dockerlab.errors import DockerlabError
 from dockerlab.lab import LAB_LABEL, Lab
 from dockerlab.model import predict_state
-from dockerlab.sim import SimClient
 
 MAX_EXAMPLES = int(os.environ.get("DOCKERLAB_DIFF_EXAMPLES", "100"))
 CONTAINERS = 8

@@ -3,7 +3,8 @@
 Hypothesis generates sequences over the session's cluster (``cluster`` in conftest.py): attachable overlays
 (explicit subnets), bridges on one host (subnet from that host's pool), containers on any host on the
 default bridge, a bridge or an overlay, then connect, disconnect, stop, start, restart and remove. Each runs on
-one reused real :class:`~dockerlab.cluster.ClusterLab` and on a fresh :class:`~dockerlab.sim.swarm.SimSwarm`,
+one reused real :class:`~dockerlab.lab.cluster.ClusterLab` and on a fresh
+:class:`~dockerlab.engines.sim.swarm.SimSwarm`,
 and the test requires the same outcome for every operation (done, or refused with the same error type),
 identical addresses per (host, container, network), and identical reachability by name and by IP; and the
 model's prediction (:mod:`dockerlab.model.hosts`) must equal what the real cluster measured.
@@ -26,11 +27,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, note, settings
 from hypothesis import strategies as st
 
-from dockerlab.cluster import ClusterLab
+from dockerlab.engines.sim.swarm import SimSwarm
 from dockerlab.errors import DockerlabError
 from dockerlab.lab import LAB_LABEL
+from dockerlab.lab.cluster import ClusterLab
 from dockerlab.model import predict_state
-from dockerlab.sim.swarm import SimSwarm
 
 MAX_EXAMPLES = int(os.environ.get("DOCKERLAB_DIFF_HOSTS_EXAMPLES", "30"))
 HOSTS = ["host1", "host2", "host3"]

@@ -22,9 +22,9 @@ import nbformat
 import pytest
 from testenv import ON_SIM
 
-from dockerlab import exercises
 from dockerlab.errors import InvalidInput
 from dockerlab.lab import Lab
+from dockerlab.teaching import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,7 +56,7 @@ def _fresh_feedback() -> Iterator[None]:
 
 
 def _sim_lab(ex_id: str) -> Lab:
-    from dockerlab.sim import SimClient
+    from dockerlab.engines.sim import SimClient
 
     return Lab(f"sim-{ex_id}", client=SimClient(), echo=False)
 
@@ -338,8 +338,8 @@ def _reset_notebook_labs(engine, ids: Iterable[str] = exercises.EXERCISES) -> No
     # ex09's lab lives on chapter 08's hosts, when they are up (never touched from a run on the simulator,
     # which scripts/test.sh runs beside the real engine's, maybe while that one uses the hosts)
     if "ex09" in ids and not ON_SIM:
-        from dockerlab.cluster import ClusterLab
-        from dockerlab.hosts import Cluster
+        from dockerlab.engines.hosts import Cluster
+        from dockerlab.lab.cluster import ClusterLab
 
         cluster = Cluster(echo=False)
         if cluster.status().up:

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dockerlab import backend
+from dockerlab.engines import backend
 from dockerlab.lab import Lab
 
 #: By name: ``(source, target) -> reaches``, for every ordered pair of the situation's containers.

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dockerlab.display import Comparison
+from dockerlab.engines.sim import SimClient
 from dockerlab.errors import InvalidInput
 from dockerlab.lab import Lab
 from dockerlab.model import parse_hosts, parse_links
-from dockerlab.sim import SimClient
+from dockerlab.views.display import Comparison
 
 
 @pytest.fixture

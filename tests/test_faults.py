@@ -17,7 +17,7 @@ import pytest
 from docker.models.containers import Container, ContainerCollection
 from engine_proxy import EngineProxy
 
-from dockerlab import image as labimage
+from dockerlab.engines import image as labimage
 from dockerlab.errors import EngineError, EngineTimeout, EngineUnavailable, ImageMissing, LinkUnsupported
 from dockerlab.lab import Lab
 
@@ -92,7 +92,7 @@ def test_engine_that_never_answers_gives_our_timeout(proxy, monkeypatch):
 
 
 def test_default_timeout_is_bounded():
-    from dockerlab.engine import DEFAULT_TIMEOUT
+    from dockerlab.engines.client import DEFAULT_TIMEOUT
 
     assert 0 < DEFAULT_TIMEOUT <= HANG
 

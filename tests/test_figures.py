@@ -1,7 +1,7 @@
 """Every picture the notebooks store is readable: no text under 10 pt, at 110 dpi or more.
 
 The pictures record their smallest text size in a PNG text chunk when they
-are drawn (``dockerlab.lesson.MIN_TEXT_KEY``); this reads the stored
+are drawn (``dockerlab.teaching.lesson.MIN_TEXT_KEY``); this reads the stored
 notebooks' PNGs and their own metadata, so it needs no engine.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dockerlab.lesson import MIN_TEXT_KEY
+from dockerlab.teaching.lesson import MIN_TEXT_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-7]_*.ipynb"))

@@ -1,4 +1,5 @@
-"""Across hosts, for real: a swarm of three extra engines (dockerlab.hosts) and a lab on them (dockerlab.cluster).
+"""Across hosts, for real: a swarm of three extra engines (dockerlab.engines.hosts) and a lab on them
+(dockerlab.lab.cluster).
 
 Everything runs on the session's cluster (``cluster`` in conftest.py: up once, always torn down), except the
 tests of up/down themselves, which use clusters of their own names (their namespaces, wire and daemons are
@@ -16,11 +17,11 @@ import docker
 import pandas as pd
 import pytest
 
-from dockerlab import hosts
-from dockerlab.cluster import ClusterLab, parse_vxlan
+from dockerlab.engines import hosts
+from dockerlab.engines.image import IMAGE
 from dockerlab.errors import ClusterError, ClusterUnavailable, InvalidInput, SubnetOverlap
-from dockerlab.image import IMAGE
 from dockerlab.lab import LAB_LABEL
+from dockerlab.lab.cluster import ClusterLab, parse_vxlan
 from dockerlab.model import mismatches
 
 pytestmark = [pytest.mark.integration, pytest.mark.engine_only]
@@ -295,7 +296,7 @@ def test_addresses_and_reachability_frames_carry_hosts(xlab) -> None:
 
 
 def test_without_extra_engines_chapter_08_runs_on_the_simulated_swarm_and_says_so(monkeypatch, capsys) -> None:
-    from dockerlab.cluster import SIM_BANNER, open_cluster
+    from dockerlab.lab.cluster import SIM_BANNER, open_cluster
 
     monkeypatch.setattr(hosts, "missing_tools", lambda: ["root"])
     monkeypatch.delenv("CI", raising=False)

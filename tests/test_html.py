@@ -7,9 +7,9 @@ import io
 import pandas as pd
 import pytest
 
-from dockerlab import display, progress
 from dockerlab.errors import InvalidInput
 from dockerlab.lab import Lab
+from dockerlab.views import display, progress
 
 
 def test_lab_html_shows_containers_addresses_and_networks(lab, uniq):

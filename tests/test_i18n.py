@@ -25,10 +25,11 @@ from pathlib import Path
 import pytest
 
 import dockerlab
-from dockerlab import cli, exercises, i18n
+from dockerlab import cli, i18n
+from dockerlab.engines.sim import SimClient
 from dockerlab.errors import DockerlabError, InvalidInput, UnknownContainer
 from dockerlab.lab import Lab
-from dockerlab.sim import SimClient
+from dockerlab.teaching import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE_VARIABLES = ("DOCKERLAB_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -282,7 +283,7 @@ def test_chinese_labels_are_drawn_with_the_shipped_font(chinese):
     from matplotlib import font_manager
     from matplotlib.figure import Figure
 
-    from dockerlab import plot
+    from dockerlab.views import plot
 
     shipped = plot._shipped_cjk_font()
     assert shipped is not None, "pylopdf-fonts-zh-cn (a dependency) ships Noto Sans SC"

@@ -13,7 +13,6 @@ import docker.errors
 import pandas as pd
 import pytest
 
-from dockerlab import probe
 from dockerlab.errors import (
     ImageMissing,
     InvalidInput,
@@ -22,6 +21,7 @@ from dockerlab.errors import (
     UnknownContainer,
     UnknownNetwork,
 )
+from dockerlab.kernel import probe
 from dockerlab.lab import LAB_LABEL, Lab
 
 pytestmark = pytest.mark.integration

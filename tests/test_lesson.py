@@ -1,4 +1,4 @@
-"""dockerlab.lesson: what the notebooks share.
+"""dockerlab.teaching.lesson: what the notebooks share.
 
 The first part needs no engine (pictures, texts, checks on data); the second
 runs the helpers against the real engine with unique names, like the notebooks do.
@@ -13,9 +13,9 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from dockerlab import lesson
 from dockerlab.errors import DockerlabError, InvalidInput
-from dockerlab.graphs import reachability_graph
+from dockerlab.teaching import lesson
+from dockerlab.views.graphs import reachability_graph
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -9,8 +9,10 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from dockerlab import compose, export, model
+from dockerlab import model
 from dockerlab.errors import InvalidInput
+from dockerlab.setups import compose
+from dockerlab.views import export
 
 DATA = Path(__file__).parent / "data" / "compose"
 

@@ -21,9 +21,10 @@ from typing import Any
 import docker.errors
 import pytest
 
-from dockerlab import cli, lesson
-from dockerlab import image as labimage
+from dockerlab import cli
+from dockerlab.engines import image as labimage
 from dockerlab.errors import DockerlabError, ImageBuildError
+from dockerlab.teaching import lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "engine-release.sh"

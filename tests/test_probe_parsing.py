@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from dockerlab import probe
-from dockerlab.graphs import mutual_pairs, reachability_graph
+from dockerlab.kernel import probe
+from dockerlab.views.graphs import mutual_pairs, reachability_graph
 
 OK = """PING mysql1 (172.17.0.2): 56 data bytes
 64 bytes from 172.17.0.2: seq=0 ttl=64 time=0.471 ms

@@ -7,7 +7,7 @@ busybox stand-in to it with the registry's HTTP API: a multi-arch image index
 whose images are built from Debian's static busybox, the machine's own
 (amd64 here) and a real arm64 one (``scripts/registry.sh busybox arm64``
 downloads Debian's ``busybox-static:arm64``; nothing is installed). Then
-``dockerlab.image.provision(pull=True)`` pulls it by digest, with the registry
+``dockerlab.engines.image.provision(pull=True)`` pulls it by digest, with the registry
 given as configuration, and builds the lab image on it. Nothing talks to any
 other registry.
 
@@ -35,8 +35,8 @@ from pathlib import Path
 import pytest
 from testenv import IN_CI
 
-from dockerlab import image as labimage
-from dockerlab import pull as registry_pull
+from dockerlab.engines import image as labimage
+from dockerlab.engines import pull as registry_pull
 from dockerlab.errors import DockerlabError, ImageBuildError, ImagePullError, InvalidInput
 from dockerlab.lab import Lab
 

@@ -15,7 +15,7 @@ from nbclient import NotebookClient
 
 from dockerlab import i18n
 from dockerlab.i18n import _
-from dockerlab.services import SERVICE_GREETING
+from dockerlab.kernel.services import SERVICE_GREETING
 
 FOLDER = Path(__file__).resolve().parents[1] / "notebooks"
 #: Notebooks that need a real engine by nature: 09 runs Docker Compose, a program that talks to the engine's

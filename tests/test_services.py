@@ -19,11 +19,11 @@ from collections.abc import Callable
 
 import pytest
 
-from dockerlab import lesson
+from dockerlab.engines.sim import SimClient
 from dockerlab.errors import EngineError, NotReady
+from dockerlab.kernel.services import listener
 from dockerlab.lab import Lab
-from dockerlab.services import listener
-from dockerlab.sim import SimClient
+from dockerlab.teaching import lesson
 
 pytestmark = pytest.mark.integration
 

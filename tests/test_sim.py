@@ -9,11 +9,11 @@ from pathlib import Path
 import docker.errors
 import pytest
 
-from dockerlab import probe, services
+from dockerlab.engines.image import IMAGE
+from dockerlab.engines.sim import BANNER, PREDEFINED_POOLS, SimClient, shared_client
 from dockerlab.errors import EngineError
-from dockerlab.image import IMAGE
+from dockerlab.kernel import probe, services
 from dockerlab.lab import Lab
-from dockerlab.sim import BANNER, PREDEFINED_POOLS, SimClient, shared_client
 
 
 @pytest.fixture
@@ -216,11 +216,11 @@ def test_the_simulator_imports_only_lower_layers_and_only_its_facade_knows_docke
         "dockerlab.model",
         "dockerlab.errors",
         "dockerlab.i18n",  # the learner's language, for the banner
-        "dockerlab.services",
-        "dockerlab.probe",
-        "dockerlab.topology",
-        "dockerlab.image",
-        "dockerlab.sim",
+        "dockerlab.kernel.services",
+        "dockerlab.kernel.probe",
+        "dockerlab.kernel.topology",
+        "dockerlab.engines.image",
+        "dockerlab.engines.sim",
     )
     for path in sorted(package.glob("*.py")):
         source = path.read_text()
@@ -241,8 +241,8 @@ def test_the_simulator_imports_only_lower_layers_and_only_its_facade_knows_docke
 
 def test_nslookup_type_a_is_answered_as_busybox_answers_it() -> None:
     """05 asks ``nslookup -type=a NAME``: the simulator answers it, and the plain form, the same way."""
+    from dockerlab.engines.sim import SimClient
     from dockerlab.lab import Lab
-    from dockerlab.sim import SimClient
 
     lab = Lab("sim-nslookup", client=SimClient(), echo=False)
     lab.network("n1")

@@ -29,24 +29,18 @@ PACKAGE = "dockerlab"
 #: Where the rules of Docker live.
 MODEL_STATE = "dockerlab/model/state.py"
 #: The simulator's engine state: it produces inspect data (networks' options, IPAM, links).
-SIM_STATE = "dockerlab/sim/state.py"
+SIM_STATE = "dockerlab/engines/sim/state.py"
+#: The foundation: the modules at the top of dockerlab/, which any layer may import (and which import
+#: only each other). Everything else lives in the folder of its layer.
+FOUNDATION = ("dockerlab.errors", "dockerlab.i18n", "dockerlab.waits", "dockerlab.version")
 #: Modules of the model's layer may import these of dockerlab (besides the model itself): its
 #: exceptions, and the learner's language (the model's explanations are learner-facing sentences).
 MODEL_MAY_IMPORT = ("dockerlab.errors", "dockerlab.i18n")
 #: What the model must never import: docker-py and anything that does I/O.
 IO_MODULES = ("docker", "requests", "subprocess", "socket", "os")
-#: What the simulator must never import: the layers above it.
-ABOVE_SIM = (
-    "dockerlab.engine",
-    "dockerlab.lab",
-    "dockerlab.lesson",
-    "dockerlab.backend",
-    "dockerlab.cli",
-    "dockerlab.exercises",
-)
-VIEWS = ("dockerlab.html", "dockerlab.display", "dockerlab.plot", "dockerlab.graphs", "dockerlab.export")
-#: What the views must never import: the lab, an engine, the simulator, docker-py.
-BELOW_VIEWS = ("dockerlab.lab", "dockerlab.engine", "dockerlab.backend", "dockerlab.sim", "docker")
+#: The folders of dockerlab/ that hold data, not code (the article's Dockerfiles, the catalogues,
+#: and the tutorial's notebooks, copied in when a wheel is built).
+DATA_FOLDERS = ("article", "locale", "tutorial", "__pycache__")
 
 
 # -- reading the source ------------------------------------------------------------
@@ -261,9 +255,9 @@ def listing(hits: Iterable[Hit | Import]) -> str:
 
 
 def simulator_files() -> set[str]:
-    """The simulator's modules: ``dockerlab.sim`` and everything in it."""
-    found = {s.rel for s in modules_of("dockerlab.sim")}
-    assert found, "the simulator (dockerlab.sim) is missing"
+    """The simulator's modules: ``dockerlab.engines.sim`` and everything in it."""
+    found = {s.rel for s in modules_of("dockerlab.engines.sim")}
+    assert found, "the simulator (dockerlab.engines.sim) is missing"
     return found
 
 
@@ -316,9 +310,9 @@ def test_the_import_graph_sees_every_kind_of_import() -> None:
         "from typing import TYPE_CHECKING\n"
         "from dockerlab import errors, __version__\n"
         "from dockerlab.model import State\n"
-        "import dockerlab.probe as p\n"
+        "import dockerlab.kernel.probe as p\n"
         "from . import state\n"
-        "from ..sim import SimClient\n"
+        "from ..engines.sim import SimClient\n"
         "if TYPE_CHECKING:\n"
         "    from dockerlab.lab import Lab\n"
         "def f():\n"
@@ -329,13 +323,13 @@ def test_the_import_graph_sees_every_kind_of_import() -> None:
     modules = {
         "dockerlab",
         "dockerlab.errors",
-        "dockerlab.probe",
+        "dockerlab.kernel.probe",
         "dockerlab.lab",
         "dockerlab.model",
         "dockerlab.model.fake",
         "dockerlab.model.state",
-        "dockerlab.sim",
-        "dockerlab.sim.state",
+        "dockerlab.engines.sim",
+        "dockerlab.engines.sim.state",
     }
     got = {(i.line, i.target) for i in imports(fake, modules)}
     assert got == {
@@ -344,9 +338,9 @@ def test_the_import_graph_sees_every_kind_of_import() -> None:
         (3, "dockerlab.errors"),
         (3, "dockerlab"),
         (4, "dockerlab.model"),
-        (5, "dockerlab.probe"),
+        (5, "dockerlab.kernel.probe"),
         (6, "dockerlab.model.state"),
-        (7, "dockerlab.sim"),
+        (7, "dockerlab.engines.sim"),
         (9, "dockerlab.lab"),
         (11, "os.path"),
         (12, "docker"),
@@ -364,7 +358,32 @@ def test_no_import_cycle() -> None:
     assert not cycles, "import cycles in dockerlab:\n" + "\n".join(report)
 
 
-# -- (b) the layers point one way --------------------------------------------------------
+# -- (b) the layers point one way: read from the folders --------------------------------------
+
+
+@cache
+def layers() -> tuple[str, ...]:
+    """The layers, bottom first: ``LAYERS`` in ``dockerlab/__init__.py``, read without importing dockerlab."""
+    tree = ast.parse((ROOT / PACKAGE / "__init__.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "LAYERS" for t in node.targets):
+            return tuple(ast.literal_eval(node.value))
+    raise AssertionError("dockerlab/__init__.py declares no LAYERS")
+
+
+def layer_of(module: str) -> str | None:
+    """The layer folder ``module`` lives in (``dockerlab.engines.sim.state`` is in ``engines``), else None."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and sources()[module].is_package) else None
+
+
+def allowed_targets(module: str) -> tuple[str, ...]:
+    """What of dockerlab ``module`` may import: the foundation, its own layer and the layers before it."""
+    layer = layer_of(module)
+    if layer is None:
+        return FOUNDATION
+    below = layers()[: layers().index(layer) + 1]
+    return (*FOUNDATION, *(f"{PACKAGE}.{name}" for name in below))
 
 
 def layer_imports(package: str) -> list[Import]:
@@ -372,6 +391,48 @@ def layer_imports(package: str) -> list[Import]:
     layer = modules_of(package)
     assert layer, f"{package} is missing"
     return [imp for src in layer for imp in imports(src)]
+
+
+def test_every_module_is_in_the_folder_of_a_layer_or_in_the_foundation() -> None:
+    """No module flat at the top of dockerlab/ but the foundation, and every folder is a declared layer."""
+    top = {m for m, s in sources().items() if m.count(".") == 1 and not s.is_package}
+    assert top - {f"{PACKAGE}.__main__"} == set(FOUNDATION), (
+        f"modules at the top of dockerlab/ besides the foundation ({', '.join(FOUNDATION)}): "
+        f"{', '.join(sorted(top - set(FOUNDATION) - {f'{PACKAGE}.__main__'}))}; put each in the folder of its layer"
+    )
+    folders = {p.name for p in (ROOT / PACKAGE).iterdir() if p.is_dir() and p.name not in DATA_FOLDERS}
+    assert folders == set(layers()), (
+        f"dockerlab/'s folders {sorted(folders)} are not the layers dockerlab/__init__.py declares {list(layers())}"
+    )
+    for name in layers():
+        assert (ROOT / PACKAGE / name / "__init__.py").is_file(), f"the layer {name}/ has no __init__.py"
+
+
+def test_each_layer_imports_only_the_foundation_and_the_layers_before_it() -> None:
+    """``model`` < ``kernel`` < ``views`` < ``engines`` < ``lab`` < ``setups`` < ``teaching`` < ``cli``.
+
+    The rule of a module is its folder's: a new module inherits it.
+    """
+    wrong = [
+        imp
+        for src in sources().values()
+        if src.module not in (PACKAGE, f"{PACKAGE}.__main__")
+        for imp in imports(src)
+        if within(imp.target, PACKAGE) and imp.target != src.module
+        if not within(imp.target, allowed_targets(src.module))
+    ]
+    assert not wrong, (
+        "imports that run against the layers (bottom first: " + " < ".join(layers()) + f"):\n{listing(wrong)}"
+    )
+
+
+def test_the_layer_rule_itself() -> None:
+    """``allowed_targets`` on real modules: the rules the other tests rely on."""
+    assert within("dockerlab.model.state", allowed_targets("dockerlab.kernel.topology"))
+    assert not within("dockerlab.engines.client", allowed_targets("dockerlab.views.plot"))
+    assert not within("dockerlab.lab.lab", allowed_targets("dockerlab.engines.sim.state"))
+    assert within("dockerlab.lab", allowed_targets("dockerlab.teaching.lesson"))
+    assert allowed_targets("dockerlab.errors") == FOUNDATION
 
 
 def test_the_model_imports_only_errors_i18n_and_itself() -> None:
@@ -390,16 +451,21 @@ def test_the_model_does_no_io() -> None:
     assert not wrong, f"dockerlab.model imports {', '.join(IO_MODULES)}:\n{listing(wrong)}"
 
 
-def test_the_simulator_does_not_import_the_layers_above_it() -> None:
-    """``dockerlab.sim`` answers like an engine: it does not know the lab, the lessons or the CLI."""
-    wrong = [imp for imp in layer_imports("dockerlab.sim") if within(imp.target, ABOVE_SIM)]
-    assert not wrong, f"dockerlab.sim imports a layer above it:\n{listing(wrong)}"
+def test_no_layer_below_the_engines_talks_to_docker() -> None:
+    """docker-py is the engines' business: the model, the kernel's parsers and the views never import it."""
+    below = layers()[: layers().index("engines")]
+    wrong = [imp for name in below for imp in layer_imports(f"{PACKAGE}.{name}") if within(imp.target, "docker")]
+    assert not wrong, f"a layer below engines/ imports docker-py:\n{listing(wrong)}"
 
 
-def test_the_views_know_no_lab_and_no_engine() -> None:
-    """The views render what they are given: no lab, engine, simulator or docker-py."""
-    wrong = [imp for view in VIEWS for imp in layer_imports(view) if within(imp.target, BELOW_VIEWS)]
-    assert not wrong, f"a view imports the lab, an engine or docker-py:\n{listing(wrong)}"
+def test_the_simulator_is_an_engine_of_its_own() -> None:
+    """``dockerlab.engines.sim`` answers like an engine: of engines/ it knows only itself."""
+    wrong = [
+        imp
+        for imp in layer_imports("dockerlab.engines.sim")
+        if within(imp.target, "dockerlab.engines") and not within(imp.target, "dockerlab.engines.sim")
+    ]
+    assert not wrong, f"dockerlab.engines.sim imports another engine module:\n{listing(wrong)}"
 
 
 # -- (c) privates stay private ---------------------------------------------------------
@@ -412,15 +478,15 @@ def names_a_lab(node: ast.expr) -> bool:
 
 
 def test_no_module_touches_a_labs_private_attributes() -> None:
-    """Only ``dockerlab/lab.py`` may use ``lab._anything``: the others go through the Lab's public API."""
+    """Only ``dockerlab/lab/lab.py`` may use ``lab._anything``: the others go through the Lab's public API."""
     wrong = [
         Hit(src.rel, node.lineno, ast.unparse(node))
         for src in sources().values()
-        if not within(src.module, "dockerlab.lab")
+        if src.module != "dockerlab.lab.lab"
         for node in ast.walk(src.tree)
         if isinstance(node, ast.Attribute) and is_private(node.attr) and names_a_lab(node.value)
     ]
-    assert not wrong, f"private attributes of a Lab used outside dockerlab/lab.py:\n{listing(wrong)}"
+    assert not wrong, f"private attributes of a Lab used outside dockerlab/lab/lab.py:\n{listing(wrong)}"
 
 
 def module_names(src: Source) -> dict[str, str]:
@@ -440,7 +506,7 @@ def module_names(src: Source) -> dict[str, str]:
 
 
 def test_no_module_uses_another_modules_private_names() -> None:
-    """``probe._MARK`` and ``from dockerlab.probe import _MARK`` are for ``dockerlab.probe`` alone."""
+    """``probe._MARK`` and ``from dockerlab.kernel.probe import _MARK`` are for ``dockerlab.kernel.probe`` alone."""
     wrong = []
     for src in sources().values():
         bound = module_names(src)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from dockerlab.cluster import CAPTURE_COLUMNS, ClusterLab
+from dockerlab.engines.sim.swarm import SimSwarm
 from dockerlab.errors import InvalidInput, NeedsEngine, UnknownNetwork
+from dockerlab.lab.cluster import CAPTURE_COLUMNS, ClusterLab
 from dockerlab.model import mismatches
-from dockerlab.sim.swarm import SimSwarm
 
 
 @pytest.fixture

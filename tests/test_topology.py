@@ -11,10 +11,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from dockerlab import plot
 from dockerlab.errors import EngineError, ProbeError, SubnetOverlap
-from dockerlab.lab import LAB_LABEL, Lab
-from dockerlab.topology import (
+from dockerlab.kernel.topology import (
     Bridge,
     Link,
     bridge_device,
@@ -26,6 +24,8 @@ from dockerlab.topology import (
     parse_snapshot,
     parse_sysfs,
 )
+from dockerlab.lab import LAB_LABEL, Lab
+from dockerlab.views import plot
 
 BRD = "brd ff:ff:ff:ff:ff:ff"
 # Recorded from the lab image (busybox ip -o link): continuation lines are joined with "\\".

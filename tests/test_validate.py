@@ -2,8 +2,8 @@
 
 import pytest
 
-from dockerlab import validate
 from dockerlab.errors import DockerlabError, InvalidInput
+from dockerlab.lab import validate
 
 
 @pytest.mark.parametrize("name", ["tomcat1", "mysql1", "tomcat1-docker0", "a.b_c-d", "9lives", "x1"])

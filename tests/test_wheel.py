@@ -27,8 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from dockerlab import cli, tutorial
+from dockerlab import cli
 from dockerlab.errors import DockerlabError
+from dockerlab.teaching import tutorial
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

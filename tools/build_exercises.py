@@ -32,7 +32,7 @@ Chinese one)
 - ``notebooks/exercises/solutions/<name>.ipynb``: the same with the solution.
 
 The first cell of each notebook (title, objective, the chapters it builds
-on, time) comes from :mod:`dockerlab.exercises`, translated through its
+on, time) comes from :mod:`dockerlab.teaching.exercises`, translated through its
 gettext catalogue for the Chinese edition, so the text the learner reads is
 the text the check is written against; the chapters are linked to the
 series' notebooks of the same edition (``notebooks/NN_*.ipynb``,
@@ -66,7 +66,7 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 PLACEHOLDER = "# your code here"
 
 #: The fixed sentences of each notebook's first cell, by edition (the exercise's own words come from
-#: :mod:`dockerlab.exercises` and its catalogue).
+#: :mod:`dockerlab.teaching.exercises` and its catalogue).
 HEADER = {
     "en": {
         "title": "# Exercise {number}: {title}",
@@ -219,13 +219,13 @@ def chapter_link(number: str, start: Path, lang: str = "en") -> str:
 
 
 def header(ex_id: str, solution: bool, lang: str = "en") -> str:
-    """The notebook's first cell, written from the exercise's entry in :mod:`dockerlab.exercises`.
+    """The notebook's first cell, written from the exercise's entry in :mod:`dockerlab.teaching.exercises`.
 
     It gives the objective, the chapters of the series the exercise builds on
     (linked, titled as their notebooks), and the estimated time, in ``lang``.
     """
     from dockerlab import i18n
-    from dockerlab.exercises import EXERCISE_INFO, EXERCISES
+    from dockerlab.teaching.exercises import EXERCISE_INFO, EXERCISES
 
     words = HEADER[lang]
     ex = EXERCISE_INFO[ex_id]

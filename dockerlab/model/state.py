@@ -554,7 +554,7 @@ class State:
         return None
 
     def route_code(self, b: Box, ip: str) -> str:
-        """The :data:`dockerlab.probe.REASONS` key for a ping from ``b`` to address ``ip``."""
+        """The :data:`dockerlab.kernel.probe.REASONS` key for a ping from ``b`` to address ``ip``."""
         if not b.running:
             return "not-running"
         if self.exec_refused(b):

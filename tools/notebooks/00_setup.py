@@ -92,7 +92,7 @@ from dockerlab.lab import Lab
 Lab("article").image_plan()
 
 # %%
-from dockerlab.progress import ProgressBar
+from dockerlab.views.progress import ProgressBar
 
 with ProgressBar("lab image") as bar:
     Lab("article").provision(progress=bar)

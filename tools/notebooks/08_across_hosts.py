@@ -35,7 +35,7 @@
 
 # %% tags=["nbval-ignore-output"]
 from dockerlab import lesson
-from dockerlab.cluster import ClusterLab, open_cluster
+from dockerlab import ClusterLab, open_cluster
 
 cluster = open_cluster()  # host1, host2, host3: brought up, or reused when up
 lab = ClusterLab("across", cluster)

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from dockerlab import analyse, display, export, lesson
 from dockerlab.errors import DockerlabError
-from dockerlab.image import IMAGE
+from dockerlab.engines.image import IMAGE
 
 folder = Path(tempfile.gettempdir()) / "dockerlab-09"
 folder.mkdir(exist_ok=True)

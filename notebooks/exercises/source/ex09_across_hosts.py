@@ -1,7 +1,7 @@
 # %%
 from dockerlab import display, exercises
-from dockerlab.cluster import ClusterLab
-from dockerlab.hosts import Cluster
+from dockerlab import ClusterLab
+from dockerlab import Cluster
 
 cluster = Cluster(echo=False)
 cluster.up()  # the three hosts of chapter 08 (reused when they are up)

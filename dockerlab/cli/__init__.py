@@ -27,15 +27,19 @@ from typing import Any
 
 import docker
 
-from dockerlab import analyse, backend, compose, display, export, model, tutorial
-from dockerlab import image as labimage
-from dockerlab import pull as registry_pull
-from dockerlab.engine import engine_call, engine_version, is_docker_desktop, is_rootless, remove_labelled
+from dockerlab import model
+from dockerlab.engines import backend
+from dockerlab.engines import image as labimage
+from dockerlab.engines import pull as registry_pull
+from dockerlab.engines.client import engine_call, engine_version, is_docker_desktop, is_rootless, remove_labelled
 from dockerlab.errors import DockerlabError, EngineError, EngineTimeout, EngineUnavailable, InvalidInput
 from dockerlab.i18n import _, ngettext
 from dockerlab.lab import LAB_LABEL, Lab
-from dockerlab.progress import ProgressBar
+from dockerlab.setups import analyse, compose
+from dockerlab.teaching import tutorial
 from dockerlab.version import __version__
+from dockerlab.views import display, export
+from dockerlab.views.progress import ProgressBar
 
 OK, PROBLEMS, USAGE, NO_ENGINE = 0, 1, 2, 3
 #: A lab where nothing has run for this long counts as left over.
@@ -428,7 +432,7 @@ def cmd_compose_predict(client: docker.DockerClient | None, args: argparse.Names
 
 def export_graph(matrix: Any, state: model.State) -> Any:
     """The graph of a predicted matrix over the state's containers."""
-    from dockerlab.graphs import reachability_graph
+    from dockerlab.views.graphs import reachability_graph
 
     nodes = {b.name: {"networks": list(b.endpoints), "running": b.running} for b in state.boxes.values()}
     own = matrix[[c for c in matrix.columns if c in nodes]]
@@ -541,7 +545,7 @@ def check_engine_kind(info: dict[str, Any], version: dict[str, Any] | None = Non
 
 
 def check_image_path(client: docker.DockerClient) -> Finding:
-    """The missing lab image, with the way to provision it that applies here (:func:`dockerlab.image.plan`)."""
+    """The missing lab image, with the way to provision it that applies here (:func:`dockerlab.engines.image.plan`)."""
     try:
         plan = labimage.plan(client)
     except DockerlabError as e:  # a bad DOCKERLAB_REGISTRY or DOCKERLAB_BUSYBOX_DIGEST
@@ -648,8 +652,8 @@ def check_subnets(client: docker.DockerClient) -> list[Finding]:
 
 
 def cmd_hosts(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
-    """``dockerlab hosts up|down|status``: chapter 08's cluster of extra engines (see dockerlab.hosts)."""
-    from dockerlab.hosts import Cluster
+    """``dockerlab hosts up|down|status``: chapter 08's cluster of extra engines (see dockerlab.engines.hosts)."""
+    from dockerlab.engines.hosts import Cluster
 
     cluster = Cluster(echo=True)
     if args.action == "up":
@@ -724,7 +728,7 @@ def _report(findings: list[Finding], out: Out) -> None:
 
 
 def _lab_name(value: str) -> str:
-    from dockerlab import validate
+    from dockerlab.lab import validate
 
     try:
         return validate.lab_name(value)

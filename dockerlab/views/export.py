@@ -1,7 +1,7 @@
 """Reachability in the ecosystem's formats: JSON, Graphviz DOT (networkx with pydot), Mermaid, PNG and SVG.
 
 Views only: each function takes a matrix or a graph (see
-:func:`dockerlab.graphs.reachability_graph`) and returns text or writes a
+:func:`dockerlab.views.graphs.reachability_graph`) and returns text or writes a
 file; none asks an engine.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from dockerlab.colours import ONE_WAY, network_colours
 from dockerlab.errors import InvalidInput
 from dockerlab.i18n import _
+from dockerlab.views.colours import ONE_WAY, network_colours
 
 #: Output formats by file extension.
 FORMATS = {".png": "png", ".svg": "svg", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".json": "json"}
@@ -149,7 +149,7 @@ def save_graph(g: nx.DiGraph, path: str | Path, fmt: str | None = None, title: s
         matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
 
-        from dockerlab import plot
+        from dockerlab.views import plot
 
         side = max(5.0, 0.6 * len(g.nodes))
         fig, ax = plt.subplots(figsize=(side + 2, side))

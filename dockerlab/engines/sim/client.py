@@ -1,9 +1,9 @@
 """The docker-py facade of the simulator: :class:`SimClient` has the surface of ``docker.DockerClient`` the Lab uses.
 
 It only translates: docker-py's arguments into calls on the engine's state
-(:class:`~dockerlab.sim.state.SimEngine`) and its shell
-(:class:`~dockerlab.sim.shell.Shell`), and the simulator's
-:class:`~dockerlab.sim.state.SimError` into docker-py's ``APIError``,
+(:class:`~dockerlab.engines.sim.state.SimEngine`) and its shell
+(:class:`~dockerlab.engines.sim.shell.Shell`), and the simulator's
+:class:`~dockerlab.engines.sim.state.SimError` into docker-py's ``APIError``,
 ``NotFound`` and ``ImageNotFound``. This is the only module of the simulator
 that imports docker-py.
 """
@@ -19,11 +19,11 @@ from typing import Any
 import docker.errors
 from docker.models.containers import ExecResult
 
-from dockerlab.image import IMAGE
+from dockerlab.engines.sim.proxy import Proxy
+from dockerlab.engines.sim.shell import Shell
+from dockerlab.engines.sim.state import NoSuchImage, SimBox, SimEngine, SimError, SimNet
+from dockerlab.kernel.labbox import IMAGE
 from dockerlab.model import DEFAULT_VERSION
-from dockerlab.sim.proxy import Proxy
-from dockerlab.sim.shell import Shell
-from dockerlab.sim.state import NoSuchImage, SimBox, SimEngine, SimError, SimNet
 
 
 @contextmanager
@@ -324,7 +324,7 @@ class SimClient:
         self.engine_version = engine_version
         extra: dict[str, Any] = {"bridge": bridge} if bridge else {}
         self.engine = SimEngine(engine_version, images=[IMAGE], pools=pools, **extra)
-        #: the simulated swarm this engine is a host of (:mod:`dockerlab.sim.swarm`), if any
+        #: the simulated swarm this engine is a host of (:mod:`dockerlab.engines.sim.swarm`), if any
         self.swarm: Any = None
         self.shell = Shell(self.engine)
         self.engine.publish = functools.partial(Proxy, self.shell)

@@ -10,7 +10,7 @@ return and gives the model's :class:`~dockerlab.model.State` of itself.
 Docker's rules come from :mod:`dockerlab.model` (embedded DNS, links,
 bridge devices, names, what differs between releases); this module keeps
 only the bookkeeping. It knows no docker-py: it raises :class:`SimError`,
-which the facade (:mod:`dockerlab.sim.client`) turns into docker-py's errors.
+which the facade (:mod:`dockerlab.engines.sim.client`) turns into docker-py's errors.
 
 >>> engine = SimEngine(images=["busybox"])
 >>> net = engine.create_network("myBridge", "10.10.0.0/24", "10.10.0.1")
@@ -21,7 +21,7 @@ which the facade (:mod:`dockerlab.sim.client`) turns into docker-py's errors.
 >>> engine.start(engine.create("c2", "busybox", None, mode="myBridge", endpoints={"myBridge": ("10.10.0.5", [])}))
 Traceback (most recent call last):
 ...
-dockerlab.sim.state.SimError: Address already in use
+dockerlab.engines.sim.state.SimError: Address already in use
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from dockerlab import services
+from dockerlab.kernel import services
 from dockerlab.model import (
     BRIDGE_MODES,
     CONTAINER_NAME,
@@ -272,7 +272,7 @@ class SimEngine:
     Notes
     -----
     Published ports are opened by :attr:`publish` when a container starts
-    (the facade sets it to :class:`~dockerlab.sim.proxy.Proxy`); without one
+    (the facade sets it to :class:`~dockerlab.engines.sim.proxy.Proxy`); without one
     they are recorded but not served. Every method takes :attr:`lock`.
     """
 
@@ -288,7 +288,7 @@ class SimEngine:
         #: the default address pools, in the order the engine hands them out (``--default-address-pool``)
         self.pools = list(pools or PREDEFINED_POOLS)
         #: what this engine's containers' pings are answered from; by default its own state
-        #: (a simulated swarm, :mod:`dockerlab.sim.swarm`, answers from all of its hosts)
+        #: (a simulated swarm, :mod:`dockerlab.engines.sim.swarm`, answers from all of its hosts)
         self.viewer: Callable[[], State] | None = None
         self.release = Release.of(engine_version)
         self.lock = threading.RLock()

@@ -1,6 +1,6 @@
 """Busybox pulled from a registry, pinned by digest: the lab image's base where no local busybox fits.
 
-The offline path (:mod:`dockerlab.image`) needs a static busybox for the
+The offline path (:mod:`dockerlab.engines.image`) needs a static busybox for the
 engine's architecture on this machine. On a Mac or Windows computer there is
 none, so the learner may instead consent to a pull (``dockerlab image --pull``,
 ``lab.provision(pull=True)``): Docker's official busybox, named by the digest
@@ -35,7 +35,7 @@ import docker.auth
 import docker.errors
 import requests
 
-from dockerlab.engine import engine_call, image_present
+from dockerlab.engines.client import engine_call, image_present
 from dockerlab.errors import ImagePullError, InvalidInput
 from dockerlab.i18n import _
 from dockerlab.waits import poll
@@ -172,7 +172,7 @@ def pull(
     ``progress`` gets a line per change of a layer's state, ``percent`` the
     bar's value and that line. The pull is given up when the engine says
     nothing for ``timeout`` seconds. The image must be for ``arch`` (Go's
-    name, as :func:`dockerlab.image.engine_arch` gives it) when that is given.
+    name, as :func:`dockerlab.engines.image.engine_arch` gives it) when that is given.
     On any failure, an image this call pulled is removed again, and
     :class:`ImagePullError` says what to do.
     """

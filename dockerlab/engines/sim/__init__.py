@@ -31,7 +31,7 @@ differ, the release given as ``engine_version``, 20.10 by default, decides):
   ``--internal`` and ``enable_icc=false`` behave as on the engine (see
   :mod:`dockerlab.model`, whose rules answer the simulated pings).
 
-- the finale's stand-ins (:mod:`dockerlab.services`) serve their ports:
+- the finale's stand-ins (:mod:`dockerlab.kernel.services`) serve their ports:
   ``nc HOST PORT`` in a container resolves and routes by the same rules and
   gets the service's line, "Connection refused" or busybox's timeout (for a
   name the embedded DNS does not know: a timeout before 26, "bad address"
@@ -52,19 +52,19 @@ private interface (10.254.0.0/24).
 The package, by concern (imports flow down this list, and only the facade
 knows docker-py):
 
-- :mod:`~dockerlab.sim.client`: :class:`SimClient`, the docker-py facade;
-- :mod:`~dockerlab.sim.proxy`: published ports, real sockets on 127.0.0.1;
-- :mod:`~dockerlab.sim.shell`: the containers' busybox (``docker exec``);
-- :mod:`~dockerlab.sim.state`: the engine's state, IPAM and inspect data.
+- :mod:`~dockerlab.engines.sim.client`: :class:`SimClient`, the docker-py facade;
+- :mod:`~dockerlab.engines.sim.proxy`: published ports, real sockets on 127.0.0.1;
+- :mod:`~dockerlab.engines.sim.shell`: the containers' busybox (``docker exec``);
+- :mod:`~dockerlab.engines.sim.state`: the engine's state, IPAM and inspect data.
 
 Docker's rules come from :mod:`dockerlab.model`; none is restated here.
 """
 
 from __future__ import annotations
 
+from dockerlab.engines.sim.client import SimClient, shared_client
+from dockerlab.engines.sim.state import DEFAULT_BRIDGE, PREDEFINED_POOLS, SimEngine, SimError
 from dockerlab.i18n import N_
-from dockerlab.sim.client import SimClient, shared_client
-from dockerlab.sim.state import DEFAULT_BRIDGE, PREDEFINED_POOLS, SimEngine, SimError
 
 #: Shown first when a notebook runs on the simulator; translate with ``_(BANNER)`` when shown.
 BANNER = N_(

@@ -9,7 +9,7 @@ Where the official ``busybox`` image is already on the engine it is used as
 the base instead. Where no local busybox fits (a Mac or a Windows computer,
 or a binary for another architecture than the engine's), the learner may
 consent to a pull: ``provision(client, pull=True)`` (``dockerlab image
---pull``) pulls Docker's busybox pinned by digest (:mod:`dockerlab.pull`) and
+--pull``) pulls Docker's busybox pinned by digest (:mod:`dockerlab.engines.pull`) and
 builds the lab image on top of it through the engine, with the same files,
 command and labels as the offline path. dockerlab never pulls unless asked:
 :func:`plan` says which path applies without changing anything.
@@ -36,17 +36,14 @@ from typing import Any
 import docker
 import docker.errors
 
-from dockerlab import engine
-from dockerlab import pull as registry_pull
-from dockerlab.engine import engine_call
+from dockerlab.engines import client as engine
+from dockerlab.engines import pull as registry_pull
+from dockerlab.engines.client import engine_call
 from dockerlab.errors import DockerlabError, ImageBuildError, ImageMissing
 from dockerlab.i18n import _
-from dockerlab.services import INDEX_HTML
+from dockerlab.kernel.labbox import IMAGE, IMAGE_LABEL, REPOSITORY
+from dockerlab.kernel.services import INDEX_HTML
 from dockerlab.version import __version__
-
-REPOSITORY = "dockerlab/labbox"
-IMAGE = f"{REPOSITORY}:{__version__}"
-IMAGE_LABEL = "dockerlab.image"
 
 #: Applets the lessons rely on; provisioning refuses a busybox without them.
 REQUIRED_APPLETS = (

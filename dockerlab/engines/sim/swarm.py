@@ -1,8 +1,8 @@
 """A simulated swarm: several simulated engines joined by overlay networks (chapter 08 without Docker).
 
-:class:`SimSwarm` has the surface of :class:`dockerlab.hosts.Cluster` that
-:class:`dockerlab.cluster.ClusterLab` uses (``hosts``, ``manager``, ``host()``),
-each host a :class:`~dockerlab.sim.SimClient` with the ranges dockerlab gives
+:class:`SimSwarm` has the surface of :class:`dockerlab.engines.hosts.Cluster` that
+:class:`dockerlab.lab.cluster.ClusterLab` uses (``hosts``, ``manager``, ``host()``),
+each host a :class:`~dockerlab.engines.sim.SimClient` with the ranges dockerlab gives
 that host (:func:`dockerlab.model.hosts.host_ranges`). What it reproduces, each
 checked on a 3-engine swarm of Engine 20.10.24:
 
@@ -28,10 +28,10 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from dockerlab.engines.sim.client import SimClient
+from dockerlab.engines.sim.state import SimEngine, SimError, SimNet
 from dockerlab.model import DEFAULT_VERSION
 from dockerlab.model.hosts import GWBRIDGE, SWARM_POOL, ClusterState, cluster_state, host_ranges
-from dockerlab.sim.client import SimClient
-from dockerlab.sim.state import SimEngine, SimError, SimNet
 
 
 class SwarmNet(SimNet):
@@ -75,7 +75,7 @@ class SwarmNet(SimNet):
 
 
 class SimHost:
-    """One host of a :class:`SimSwarm`: what :class:`dockerlab.cluster.HostLab` asks of a host."""
+    """One host of a :class:`SimSwarm`: what :class:`dockerlab.lab.cluster.HostLab` asks of a host."""
 
     def __init__(self, name: str, index: int, client: SimClient) -> None:
         self.name = name
@@ -173,7 +173,7 @@ class SimSwarm:
         return net
 
     def state(self) -> ClusterState:
-        """The model's view of every host, as :meth:`dockerlab.cluster.ClusterLab.state` reads it from engines."""
+        """The model's view of every host, as :meth:`dockerlab.lab.cluster.ClusterLab.state` reads it from engines."""
         per_host = {}
         for h, host in self.hosts.items():
             e = host.client().engine

@@ -10,7 +10,7 @@ the lab's do.
 
 :meth:`Setup.measure` is the one part that runs something: a ``ping`` from
 each running container to the others (one ``docker exec`` per source, bounded
-like the lab's probe, :mod:`dockerlab.probe`). It is opt-in. An image with no
+like the lab's probe, :mod:`dockerlab.kernel.probe`). It is opt-in. An image with no
 ``ping`` (or no shell) gets a row that says so, and the prediction stands in.
 """
 
@@ -30,12 +30,15 @@ import docker.errors
 import networkx as nx
 import pandas as pd
 
-from dockerlab import backend, compose, model, probe
-from dockerlab.display import Comparison, Guess
-from dockerlab.engine import DEFAULT_TIMEOUT, connect, engine_call
+from dockerlab import model
+from dockerlab.engines import backend
+from dockerlab.engines.client import DEFAULT_TIMEOUT, connect, engine_call
 from dockerlab.errors import ContainerNotFound, DockerlabError, EngineError, InvalidInput, NeedsEngine
-from dockerlab.graphs import reachability_graph
 from dockerlab.i18n import _
+from dockerlab.kernel import probe
+from dockerlab.setups import compose
+from dockerlab.views.display import Comparison, Guess
+from dockerlab.views.graphs import reachability_graph
 
 #: Compose's label naming a container's project.
 COMPOSE_PROJECT = "com.docker.compose.project"
@@ -153,7 +156,7 @@ class Setup:
     def probe(self, by: str = "name", targets: list[str] | None = None) -> pd.DataFrame:
         """Ping from every running selected container to the others (by name, or every address).
 
-        Returns the long table of :func:`dockerlab.probe.results_frame`. A
+        Returns the long table of :func:`dockerlab.kernel.probe.results_frame`. A
         container on the host network is not probed by name (the host's
         resolver would be asked), as in the lab.
         """

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from dockerlab.colours import network_colour
 from dockerlab.errors import DockerlabError
 from dockerlab.i18n import _, ngettext
 from dockerlab.model import ContainerInfo
+from dockerlab.views.colours import network_colour
 
 _STATUS_COLOURS = {"running": "#c7e9c0", "created": "#fdd0a2", "exited": "#fcbba1", "dead": "#fcbba1"}
 _STYLE = "border-collapse:collapse;margin:0.3em 0"

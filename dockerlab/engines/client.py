@@ -1,7 +1,7 @@
 """Connecting to the Docker engine and translating its errors into ours.
 
 No client is created at import time: :func:`connect` is called (through
-:mod:`dockerlab.backend`, which also offers the simulator) when a
+:mod:`dockerlab.engines.backend`, which also offers the simulator) when a
 :class:`~dockerlab.lab.Lab` first needs the engine.
 """
 

@@ -22,11 +22,10 @@ import docker.errors
 import networkx as nx
 import pandas as pd
 
-from dockerlab import backend, model, probe, topology, validate
-from dockerlab import html as views
-from dockerlab import image as labimage
-from dockerlab.display import Comparison, Guess
-from dockerlab.engine import DEFAULT_TIMEOUT, engine_call, remove_labelled
+from dockerlab import model
+from dockerlab.engines import backend
+from dockerlab.engines import image as labimage
+from dockerlab.engines.client import DEFAULT_TIMEOUT, engine_call, remove_labelled
 from dockerlab.errors import (
     DockerlabError,
     EngineError,
@@ -39,10 +38,14 @@ from dockerlab.errors import (
     UnknownContainer,
     UnknownNetwork,
 )
-from dockerlab.graphs import reachability_graph
 from dockerlab.i18n import N_, _
+from dockerlab.kernel import probe, topology
+from dockerlab.lab import validate
 from dockerlab.model import Endpoint
-from dockerlab.progress import ProgressBar, run_many
+from dockerlab.views import html as views
+from dockerlab.views.display import Comparison, Guess
+from dockerlab.views.graphs import reachability_graph
+from dockerlab.views.progress import ProgressBar, run_many
 from dockerlab.waits import poll, wait_until
 
 LAB_LABEL = "dockerlab.lab"
@@ -174,7 +177,7 @@ class Lab:
         ``"docker"`` (a real engine), ``"sim"`` (dockerlab's in-memory
         simulator, one per process, shared by its labs) or ``"auto"`` (the
         real engine when one answers, else the simulator; never under CI).
-        :mod:`dockerlab.backend` makes the choice.
+        :mod:`dockerlab.engines.backend` makes the choice.
     """
 
     def __init__(
@@ -257,7 +260,7 @@ class Lab:
 
         It is built offline from this machine's static busybox. With
         ``pull=True``, your consent to a download, it is built on Docker's
-        busybox pulled by digest instead (see :mod:`dockerlab.pull`), with a
+        busybox pulled by digest instead (see :mod:`dockerlab.engines.pull`), with a
         progress bar made from the pull's progress stream.
         """
         from dockerlab.i18n import _  # here: this module still uses `_` as a throwaway name elsewhere
@@ -409,7 +412,7 @@ class Lab:
     def reset(self) -> None:
         """Remove this lab's containers and networks, and nothing else.
 
-        Safe to call twice; selects by label only (:func:`dockerlab.engine.remove_labelled`).
+        Safe to call twice; selects by label only (:func:`dockerlab.engines.client.remove_labelled`).
         """
         self._do(f"docker ps -aq --filter label={self.label} | xargs -r docker rm -f")
         self._do(f"docker network ls -q --filter label={self.label} | xargs -r docker network rm")
@@ -549,10 +552,10 @@ class Lab:
         return out.decode(errors="replace")
 
     def host_snapshot(self, helper: str = "topology") -> str:
-        """The engine host's interfaces as :data:`dockerlab.topology.SNAPSHOT_SCRIPT` prints them.
+        """The engine host's interfaces as :data:`dockerlab.kernel.topology.SNAPSHOT_SCRIPT` prints them.
 
         Read from the engine's side by a short-lived, unprivileged lab
-        container on the host network (see :func:`dockerlab.topology.parse_snapshot`).
+        container on the host network (see :func:`dockerlab.kernel.topology.parse_snapshot`).
         """
         return self._host_run(["sh", "-c", topology.SNAPSHOT_SCRIPT], helper)
 
@@ -800,7 +803,7 @@ class Lab:
         return self._wait_ready(name)
 
     def run_many(self, names: list[str], *, progress: Any = None, **kwargs: Any) -> list[ContainerHandle]:
-        """:meth:`run` each name with the same ``kwargs``, with a progress bar (see dockerlab.progress.run_many)."""
+        """:meth:`run` each name with the same ``kwargs``, with a progress bar (see views.progress.run_many)."""
         return run_many(self, names, progress=progress, **kwargs)
 
     def _link_target(self, key: str) -> str:
@@ -1140,7 +1143,7 @@ class Lab:
         """Both ends of every veth pair of the running containers, read in parallel from the engine's side.
 
         The containers' side with ``docker exec``, the host's with
-        :meth:`host_snapshot`; :func:`dockerlab.topology.assemble` matches them by index.
+        :meth:`host_snapshot`; :func:`dockerlab.kernel.topology.assemble` matches them by index.
         """
         handles = self.handles()
         running = [h for h in handles if h.running]
@@ -1178,7 +1181,7 @@ class Lab:
     def topology(self) -> nx.Graph:
         """Containers, interfaces, veth ends, bridges and the host as a graph.
 
-        See :func:`dockerlab.topology.build_graph`.
+        See :func:`dockerlab.kernel.topology.build_graph`.
         """
         return self.snapshot().graph()
 
@@ -1203,9 +1206,9 @@ class Lab:
         """Predict first, then measure (real pings), and put both side by side.
 
         Without ``mine``, the prediction is dockerlab's, from the engine's
-        state (a :class:`~dockerlab.display.Comparison`). With ``mine``, it is
+        state (a :class:`~dockerlab.views.display.Comparison`). With ``mine``, it is
         yours: ``{("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}``,
-        scored cell by cell (a :class:`~dockerlab.display.Guess`). Your pairs
+        scored cell by cell (a :class:`~dockerlab.views.display.Guess`). Your pairs
         are checked before anything is measured.
         """
         if mine is None:

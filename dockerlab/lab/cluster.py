@@ -1,4 +1,4 @@
-"""A lab across hosts: containers on the extra engines of a :class:`~dockerlab.hosts.Cluster`.
+"""A lab across hosts: containers on the extra engines of a :class:`~dockerlab.engines.hosts.Cluster`.
 
 :class:`ClusterLab` keeps one :class:`HostLab` per host (a :class:`~dockerlab.lab.Lab`
 on that host's engine, whose command lines carry its ``DOCKER_HOST=...``) and
@@ -29,9 +29,9 @@ import docker.errors
 import networkx as nx
 import pandas as pd
 
-from dockerlab import model, probe, validate
-from dockerlab.display import Comparison, Guess
-from dockerlab.engine import engine_call
+from dockerlab import model
+from dockerlab.engines.client import engine_call
+from dockerlab.engines.hosts import VXLAN_PORT, WIRE_SUBNET, Cluster, Host
 from dockerlab.errors import (
     ClusterError,
     ClusterUnavailable,
@@ -41,10 +41,12 @@ from dockerlab.errors import (
     NeedsEngine,
     SubnetOverlap,
 )
-from dockerlab.hosts import VXLAN_PORT, WIRE_SUBNET, Cluster, Host
 from dockerlab.i18n import N_, _
-from dockerlab.lab import LAB_LABEL, SPEC_LABEL, ContainerHandle, Lab
+from dockerlab.kernel import probe
+from dockerlab.lab import validate
+from dockerlab.lab.lab import LAB_LABEL, SPEC_LABEL, ContainerHandle, Lab
 from dockerlab.model.hosts import GWBRIDGE, ClusterState, cluster_state
+from dockerlab.views.display import Comparison, Guess
 from dockerlab.waits import poll
 
 #: Packets :meth:`ClusterLab.capture` keeps at most.
@@ -83,8 +85,8 @@ class ClusterLab:
     name:
         The lab's name; its resources on every host are labelled ``dockerlab.lab=<name>``.
     cluster:
-        A :class:`~dockerlab.hosts.Cluster` that is up, or a simulated one
-        (:class:`dockerlab.sim.swarm.SimSwarm`).
+        A :class:`~dockerlab.engines.hosts.Cluster` that is up, or a simulated one
+        (:class:`dockerlab.engines.sim.swarm.SimSwarm`).
     echo:
         Print each engine-changing command line (with its ``DOCKER_HOST``) as it runs.
     """
@@ -640,11 +642,11 @@ def open_cluster(echo: bool = True) -> Cluster | Any:
     started, the simulated swarm, saying so first. Under ``CI=true`` it never falls back; ``DOCKERLAB_ENGINE=sim``
     chooses the simulated swarm outright, as it chooses the simulator for the other chapters.
 
-    (On Docker Desktop, :func:`dockerlab.hosts.single_node_swarm` also shows an overlay on one real host.)
+    (On Docker Desktop, :func:`dockerlab.engines.hosts.single_node_swarm` also shows an overlay on one real host.)
     """
-    from dockerlab.backend import ENGINE_VARIABLE, in_ci
-    from dockerlab.hosts import missing_tools, unavailable_message
-    from dockerlab.sim.swarm import SimSwarm
+    from dockerlab.engines.backend import ENGINE_VARIABLE, in_ci
+    from dockerlab.engines.hosts import missing_tools, unavailable_message
+    from dockerlab.engines.sim.swarm import SimSwarm
 
     if os.environ.get(ENGINE_VARIABLE) == "sim":  # chosen, not a fallback: even under CI
         print(_(SIM_CHOSEN_BANNER))

@@ -59,7 +59,7 @@ class TutorialError(DockerlabError):
 
 def source() -> Path:
     """The folder holding the tutorial (its ``notebooks/``): the package's data, or a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package: dockerlab/
     for candidate in (here / "tutorial", here.parent):
         if (candidate / "notebooks" / "01_two_containers.ipynb").is_file():
             return candidate
@@ -190,7 +190,7 @@ def quiet_defaults() -> str | None:
     here. The learner's own settings still override them.
     """
     target = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / "dockerlab.json"
-    checkout = Path(__file__).resolve().parent.parent / "scripts" / "jupyterlab" / "overrides.d" / "dockerlab.json"
+    checkout = Path(__file__).resolve().parents[2] / "scripts" / "jupyterlab" / "overrides.d" / "dockerlab.json"
     if target.exists() or not checkout.is_file():
         return None
     try:

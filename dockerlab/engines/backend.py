@@ -20,8 +20,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from dockerlab import sim
-from dockerlab.engine import DEFAULT_TIMEOUT, connect, engine_call
+from dockerlab.engines import sim
+from dockerlab.engines.client import DEFAULT_TIMEOUT, connect, engine_call
 from dockerlab.errors import EngineUnavailable, InvalidInput
 from dockerlab.i18n import _
 

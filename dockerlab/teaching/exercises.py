@@ -42,10 +42,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from dockerlab import model, topology
+from dockerlab import model
 from dockerlab.errors import DockerlabError, InvalidInput, NeedsEngine
 from dockerlab.i18n import N_, VERDICT, _, ngettext
-from dockerlab.probe import REASONS
+from dockerlab.kernel import topology
+from dockerlab.kernel.probe import REASONS
 
 if TYPE_CHECKING:
     from dockerlab.lab import ContainerHandle, Lab
@@ -980,7 +981,7 @@ _EX09 = {"e9-api": "host2", "e9-web": "host1", "e9-other": "host3"}
 
 def _setup_ex09(lab: Any) -> dict[str, str]:
     if not hasattr(lab, "cluster"):  # one engine: nothing to prepare, and the check says what is needed
-        return {"note": _("ex09 needs a lab across hosts: ClusterLab('ex09', Cluster()) from dockerlab.cluster")}
+        return {"note": _("ex09 needs a lab across hosts: ClusterLab('ex09', Cluster()) from dockerlab")}
     for name, host in _EX09.items():
         lab.run(name, host=host)
     return {name: host for name, host in _EX09.items()}
@@ -992,7 +993,7 @@ def _check_ex09(lab: Any, answer: Any) -> list[Finding]:
             Finding(
                 _("lab {lab!r} runs on one engine").format(lab=lab.name),
                 _(
-                    "a lab across the hosts of a cluster: ClusterLab('ex09', Cluster()) from dockerlab.cluster "
+                    "a lab across the hosts of a cluster: ClusterLab('ex09', Cluster()) from dockerlab "
                     "(it needs a real engine, and root on Linux: dockerlab hosts up)"
                 ),
                 _("the exercise is about containers on three hosts; one engine is one host"),

@@ -2,8 +2,8 @@
 
 While a container with ``-p 127.0.0.1:HOST:CONTAINER`` runs, :class:`Proxy`
 listens on 127.0.0.1:HOST and answers each connection with what the
-container's main process would (:mod:`dockerlab.services`' stand-ins, through
-the :class:`~dockerlab.sim.shell.Shell`); a container that serves nothing on
+container's main process would (:mod:`dockerlab.kernel.services`' stand-ins, through
+the :class:`~dockerlab.engines.sim.shell.Shell`); a container that serves nothing on
 that port drops the connection, as docker-proxy does.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 import socket
 import threading
 
-from dockerlab import services
-from dockerlab.sim.shell import Shell
-from dockerlab.sim.state import SimBox
+from dockerlab.engines.sim.shell import Shell
+from dockerlab.engines.sim.state import SimBox
+from dockerlab.kernel import services
 
 
 class Proxy:

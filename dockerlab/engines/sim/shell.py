@@ -2,9 +2,9 @@
 
 :class:`Shell` answers the commands the series runs (``ping``, ``cat``,
 ``grep``, ``nslookup``, ``nc HOST PORT``, ``ip addr``, ``ip route``,
-``hostname``, ``echo``, ``true``, the probe script of :mod:`dockerlab.probe`
-and :data:`dockerlab.topology.SNAPSHOT_SCRIPT`) as busybox would print them,
-and the stand-in app's HTTP answers (:mod:`dockerlab.services`). Names,
+``hostname``, ``echo``, ``true``, the probe script of :mod:`dockerlab.kernel.probe`
+and :data:`dockerlab.kernel.topology.SNAPSHOT_SCRIPT`) as busybox would print them,
+and the stand-in app's HTTP answers (:mod:`dockerlab.kernel.services`). Names,
 routes and reachability come from the model's
 :class:`~dockerlab.model.State` of the engine; what differs between releases
 from :class:`~dockerlab.model.Release`.
@@ -16,11 +16,11 @@ import ipaddress
 import re
 import uuid
 
-from dockerlab import probe, services
+from dockerlab.engines.sim.state import SimBox, SimEngine, SimError, mac_address
 from dockerlab.i18n import _
+from dockerlab.kernel import probe, services
+from dockerlab.kernel.topology import SNAPSHOT_SCRIPT
 from dockerlab.model import EMBEDDED_DNS, Box, State
-from dockerlab.sim.state import SimBox, SimEngine, SimError, mac_address
-from dockerlab.topology import SNAPSHOT_SCRIPT
 
 #: The simulated host's own interface, eth0: 10.254.0.2 in 10.254.0.0/24, a private (RFC 1918)
 #: range, gateway 10.254.0.1 (also the host's name server).
@@ -61,7 +61,7 @@ class Shell:
             return None
 
     def probe_script(self, box: SimBox, targets: list[str]) -> str:
-        """What :func:`dockerlab.probe.script_argv` prints in ``box``: one ping per target."""
+        """What :func:`dockerlab.kernel.probe.script_argv` prints in ``box``: one ping per target."""
         state = self.engine.view()
         src = state.boxes[box.name]
         pings = []
@@ -249,7 +249,7 @@ class Shell:
         return "\n".join(lines) + "\n"
 
     def snapshot(self, box: SimBox) -> str:
-        """:data:`dockerlab.topology.SNAPSHOT_SCRIPT`'s output inside a container: lo and its eth ends."""
+        """:data:`dockerlab.kernel.topology.SNAPSHOT_SCRIPT`'s output inside a container: lo and its eth ends."""
         link = [
             "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\\    "
             "link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00"
@@ -310,7 +310,7 @@ class Shell:
 
 
 def is_snapshot(argv: list[str]) -> bool:
-    """Whether ``argv`` runs :data:`dockerlab.topology.SNAPSHOT_SCRIPT`."""
+    """Whether ``argv`` runs :data:`dockerlab.kernel.topology.SNAPSHOT_SCRIPT`."""
     return argv == ["sh", "-c", SNAPSHOT_SCRIPT]
 
 

@@ -27,12 +27,14 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import pandas as pd
 
-from dockerlab import backend, display, plot, services
-from dockerlab.engine import engine_call, is_docker_desktop, is_rootless
+from dockerlab.engines import backend
+from dockerlab.engines.client import engine_call, is_docker_desktop, is_rootless
 from dockerlab.errors import InvalidInput, NotReady
-from dockerlab.graphs import reachability_graph
 from dockerlab.i18n import N_, _
+from dockerlab.kernel import services
 from dockerlab.lab import By, ExecResult, Lab
+from dockerlab.views import display, plot
+from dockerlab.views.graphs import reachability_graph
 from dockerlab.waits import wait_until
 
 if TYPE_CHECKING:
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
 ARTICLE_SUBNET = "192.168.0.0/16"
 ARTICLE_GATEWAY = "192.168.0.1"
 
-#: The finale's stand-ins (see :mod:`dockerlab.services`), for the notebooks as ``lesson.*``.
+#: The finale's stand-ins (see :mod:`dockerlab.kernel.services`), for the notebooks as ``lesson.*``.
 APP_PORT, SERVICE_PORT, SERVICE_GREETING = services.APP_PORT, services.SERVICE_PORT, services.SERVICE_GREETING
 service_command, app_command = services.service_command, services.app_command
 
@@ -378,14 +380,14 @@ def topology(lab: Lab, title: str | None = None) -> Picture:
 
 
 def hosts(lab: Any, title: str | None = None) -> Picture | None:
-    """A :class:`~dockerlab.cluster.ClusterLab` across its hosts: each host a box with its containers'
+    """A :class:`~dockerlab.lab.cluster.ClusterLab` across its hosts: each host a box with its containers'
     interfaces (the overlay's eth0 at MTU 1450, docker_gwbridge's eth1), and each overlay's VXLAN tunnel.
 
     Its text lists, per host, each interface and each VXLAN device. On the simulated swarm, which has no
     kernel to read, it says so and draws nothing (so that the chapter still runs to its end there).
     """
     if getattr(lab.cluster, "simulated", False):
-        from dockerlab.cluster import NO_KERNEL
+        from dockerlab.lab.cluster import NO_KERNEL
 
         print(_(NO_KERNEL))
         return None
@@ -683,7 +685,7 @@ def fetch(url: str, timeout: float = 10) -> Fetched:
 # -- the article's own files ----------------------------------------------------------
 
 #: The article's Dockerfiles (section 1.1), copied verbatim; they ship inside the package.
-ARTICLE_FILES = Path(__file__).resolve().parent / "article"
+ARTICLE_FILES = Path(__file__).resolve().parents[1] / "article"
 
 
 def article_dockerfile(image: str) -> str:

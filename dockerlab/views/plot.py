@@ -12,7 +12,7 @@ matplotlib as a fallback family, so Latin text keeps matplotlib's own font and
 every Chinese glyph comes from Noto Sans SC instead of a box. Without that
 package a CJK font of the system is used, if there is one. It must be
 registered before any figure is made: an Axes keeps the fonts of the moment it
-was made, for its title too. (The colours live in :mod:`dockerlab.colours`, so
+was made, for its title too. (The colours live in :mod:`dockerlab.views.colours`, so
 that the HTML views and the CLI need not load matplotlib for them.)
 """
 
@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from dockerlab.colours import (  # noqa: F401 (the colours are also plot's, for the views that draw)
+from dockerlab.i18n import N_, _
+from dockerlab.views.colours import (  # noqa: F401 (the colours are also plot's, for the views that draw)
     CUT_COLOUR,
     FIXED_COLOURS,
     NO_NETWORK,
@@ -34,7 +35,6 @@ from dockerlab.colours import (  # noqa: F401 (the colours are also plot's, for 
     network_colour,
     network_colours,
 )
-from dockerlab.i18n import N_, _
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -475,7 +475,7 @@ def service_path(
 def hosts(interfaces: Any, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Hosts as boxes, each container's interfaces inside, and each overlay as a tunnel between the hosts.
 
-    ``interfaces`` is :meth:`dockerlab.cluster.ClusterLab.interfaces`'s frame (``host``, ``inside``,
+    ``interfaces`` is :meth:`dockerlab.lab.cluster.ClusterLab.interfaces`'s frame (``host``, ``inside``,
     ``interface``, ``kind``, ``mtu``, ``vxlan_id``, ``ip``, ``network``); nothing is asked of an engine.
     """
     from matplotlib.patches import FancyBboxPatch

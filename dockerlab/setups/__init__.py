@@ -1,0 +1,1 @@
+"""Anyone's containers and Compose files, read only, predicted and measured."""

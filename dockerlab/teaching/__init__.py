@@ -1,0 +1,1 @@
+"""The tutorial: lessons, exercises and the learner's copy."""
