@@ -104,10 +104,10 @@ def test_text_table_aligns_columns():
 
 
 def test_docker_timestamps_are_read_and_unset_ones_are_zero():
-    assert cli._time("1970-01-01T00:01:40.123456789Z") == pytest.approx(100.123, abs=0.001)
-    assert cli._time("1970-01-01T00:01:40Z") == 100
-    assert cli._time("0001-01-01T00:00:00Z") == 0.0
-    assert cli._time(None) == 0.0
+    assert cli.labs._time("1970-01-01T00:01:40.123456789Z") == pytest.approx(100.123, abs=0.001)
+    assert cli.labs._time("1970-01-01T00:01:40Z") == 100
+    assert cli.labs._time("0001-01-01T00:00:00Z") == 0.0
+    assert cli.labs._time(None) == 0.0
 
 
 def _fake_container(name: str, status: str, created: str, labels: dict[str, str]) -> SimpleNamespace:
