@@ -10,10 +10,22 @@ as dockerlab's messages (what went wrong and what to do), never as tracebacks.
 Only resources labelled ``dockerlab.lab`` are ever listed or removed; the
 analysis commands only read (``--measure`` runs ``ping`` in the containers it
 analyses, nothing else).
+
+The package, by concern (this module keeps :func:`main` and the names callers use):
+
+- :mod:`~dockerlab.cli.parser`: the arguments (argparse, in the learner's language);
+- :mod:`~dockerlab.cli.doctor`: ``doctor``, what this machine has (or the simulator);
+- :mod:`~dockerlab.cli.commands`: ``status``, ``clean``, ``matrix``, ``image``, ``tutorial``;
+- :mod:`~dockerlab.cli.analysis`: ``predict``, ``explain``, ``graph``, for any containers;
+- :mod:`~dockerlab.cli.compose`: ``compose predict|compare``;
+- :mod:`~dockerlab.cli.hosts`: ``hosts up|down|status``, chapter 08's cluster;
+- :mod:`~dockerlab.cli.labs`: the labs an engine holds (:func:`inventory`);
+- :mod:`~dockerlab.cli.common`: the exit codes, the output callable, text tables.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -46,12 +58,20 @@ from dockerlab.i18n import _
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``dockerlab`` command; return its exit code."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    jupyter: list[str] = []
-    if argv[:1] == ["tutorial"] and "--" in argv:  # `dockerlab tutorial [DIR] -- JUPYTER-ARGS...`
-        at = argv.index("--")
-        argv, jupyter = argv[:at], argv[at + 1 :]
+    """Run the ``dockerlab`` command; return its exit code.
+
+    Parameters
+    ----------
+    argv:
+        The arguments after ``dockerlab`` (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        :data:`OK`, :data:`PROBLEMS`, :data:`USAGE` or :data:`NO_ENGINE`; 130 when interrupted. A usage
+        error and ``--help`` exit through argparse's ``SystemExit`` (2 and 0).
+    """
+    argv, jupyter = _split_jupyter(list(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(argv)  # exits 2 on a usage error
     if jupyter:
         args.jupyter = jupyter
@@ -60,17 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line, flush=True)
 
     try:
-        if args.command == "tutorial":
-            return cmd_tutorial(args, out)
-        if args.run is None:
-            return cmd_doctor(args, out)
-        if getattr(args, "engine", True) is False:
-            return args.run(None, args, out)
-        client = backend.choose().client
-        try:
-            return args.run(client, args, out)
-        finally:
-            client.close()
+        return _run(args, out)
     except InvalidInput as e:
         print(f"dockerlab {args.command}: {e}", file=sys.stderr)
         return USAGE
@@ -83,6 +93,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"dockerlab {args.command}: " + _("interrupted"), file=sys.stderr)
         return 130
+
+
+def _split_jupyter(argv: list[str]) -> tuple[list[str], list[str]]:
+    """``dockerlab tutorial [DIR] -- JUPYTER-ARGS...``: (dockerlab's arguments, JupyterLab's).
+
+    >>> _split_jupyter(["tutorial", "here", "--", "--port", "9999"])
+    (['tutorial', 'here'], ['--port', '9999'])
+    >>> _split_jupyter(["status", "--", "x"])
+    (['status', '--', 'x'], [])
+    """
+    if argv[:1] == ["tutorial"] and "--" in argv:
+        at = argv.index("--")
+        return argv[:at], argv[at + 1 :]
+    return argv, []
+
+
+def _run(args: argparse.Namespace, out: Out) -> int:
+    """Carry out the parsed command; the engine's client, when it needs one, is made here and closed after.
+
+    The client comes from :func:`dockerlab.engines.backend.choose`: the real engine, or the simulator under
+    ``DOCKERLAB_ENGINE=sim``. ``doctor`` and ``tutorial`` take none (the doctor chooses for itself).
+    """
+    if args.command == "tutorial":
+        return cmd_tutorial(args, out)
+    if args.run is None:
+        return cmd_doctor(args, out)
+    if getattr(args, "engine", True) is False:
+        return args.run(None, args, out)
+    client = backend.choose().client
+    try:
+        return args.run(client, args, out)
+    finally:
+        client.close()
 
 
 __all__ = [

@@ -10,7 +10,7 @@ import docker
 
 from dockerlab import model
 from dockerlab.cli.common import OK, PROBLEMS, Out, text_table
-from dockerlab.cli.labs import inventory
+from dockerlab.cli.labs import LabResources, inventory
 from dockerlab.engines import image as labimage
 from dockerlab.engines import pull as registry_pull
 from dockerlab.engines.client import remove_labelled
@@ -23,7 +23,22 @@ from dockerlab.views.progress import ProgressBar
 
 
 def cmd_status(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
-    """Print this engine's labs, their containers and networks, as tables."""
+    """Print this engine's labs, their containers and networks, as tables.
+
+    Parameters
+    ----------
+    client:
+        The engine.
+    args:
+        ``lab``: show only this lab (None: every one).
+    out:
+        Prints one line.
+
+    Returns
+    -------
+    int
+        :data:`~dockerlab.cli.common.OK`, also when there is no lab to show (it says so).
+    """
     labs = inventory(client)
     if args.lab is not None:
         labs = {k: v for k, v in labs.items() if k == args.lab}
@@ -33,25 +48,7 @@ def cmd_status(client: docker.DockerClient, args: argparse.Namespace, out: Out) 
         else:
             out(_("No dockerlab lab on this engine."))
         return OK
-    crows, nrows = [], []
-    for lab in labs.values():
-        for c in lab.containers:
-            nets = (c.attrs.get("NetworkSettings") or {}).get("Networks") or {}
-            where = ", ".join(f"{n} {ep.get('IPAddress')}" if ep.get("IPAddress") else n for n, ep in nets.items())
-            crows.append([lab.name, c.name, c.status, where or "-"])
-        for n in lab.networks:
-            members = sorted(ep.get("Name", "?") for ep in (n.attrs.get("Containers") or {}).values())
-            subnet, gateway = model.ipam(n.attrs)
-            nrows.append(
-                [
-                    lab.name,
-                    n.name,
-                    n.attrs.get("Driver") or "-",
-                    subnet or "-",
-                    gateway or "-",
-                    ", ".join(members) or "-",
-                ]
-            )
+    crows, nrows = _container_rows(labs), _network_rows(labs)
     out(
         ngettext(
             "{n} lab on this engine (label {label}).", "{n} labs on this engine (label {label}).", len(labs)
@@ -67,10 +64,53 @@ def cmd_status(client: docker.DockerClient, args: argparse.Namespace, out: Out) 
     return OK
 
 
+def _container_rows(labs: dict[str, LabResources]) -> list[list[str]]:
+    """One row per container: lab, name, status, and each network with the container's address there."""
+    rows = []
+    for lab in labs.values():
+        for c in lab.containers:
+            nets = (c.attrs.get("NetworkSettings") or {}).get("Networks") or {}
+            where = ", ".join(f"{n} {ep.get('IPAddress')}" if ep.get("IPAddress") else n for n, ep in nets.items())
+            rows.append([lab.name, c.name, c.status, where or "-"])
+    return rows
+
+
+def _network_rows(labs: dict[str, LabResources]) -> list[list[str]]:
+    """One row per network: lab, name, driver, subnet, gateway and the containers on it."""
+    rows = []
+    for lab in labs.values():
+        for n in lab.networks:
+            members = sorted(ep.get("Name", "?") for ep in (n.attrs.get("Containers") or {}).values())
+            subnet, gateway = model.ipam(n.attrs)
+            rows.append(
+                [
+                    lab.name,
+                    n.name,
+                    n.attrs.get("Driver") or "-",
+                    subnet or "-",
+                    gateway or "-",
+                    ", ".join(members) or "-",
+                ]
+            )
+    return rows
+
+
 def clean_all(client: docker.DockerClient, *, dry_run: bool = False, out: Out = print) -> list[str]:
     """Remove every container, then every network, labelled ``dockerlab.lab``; nothing else.
 
-    Returns the failures (empty when all went). With ``dry_run`` only lists them.
+    Parameters
+    ----------
+    client:
+        The engine.
+    dry_run:
+        Only say what would be removed.
+    out:
+        Prints one line per resource removed (or that would be).
+
+    Returns
+    -------
+    list[str]
+        The failures, each saying what could not go and why; empty when all went.
     """
 
     def removed(kind: str, resource: Any) -> None:
@@ -87,7 +127,28 @@ def clean_all(client: docker.DockerClient, *, dry_run: bool = False, out: Out = 
 
 
 def cmd_clean(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
-    """Remove one lab's resources, or every lab's with --all."""
+    """Remove one lab's resources, or every lab's with --all.
+
+    Parameters
+    ----------
+    client:
+        The engine.
+    args:
+        ``lab`` (the lab to remove) or ``all`` (every lab), and ``dry_run`` (list, remove nothing).
+    out:
+        Prints one line.
+
+    Returns
+    -------
+    int
+        :data:`~dockerlab.cli.common.OK`, or :data:`~dockerlab.cli.common.PROBLEMS` when a resource of
+        ``--all`` could not be removed.
+
+    Raises
+    ------
+    EngineError
+        When the lab still has resources after its reset.
+    """
     if args.all:
         failures = clean_all(client, dry_run=args.dry_run, out=out)
         for f in failures:
@@ -127,7 +188,27 @@ def cmd_clean(client: docker.DockerClient, args: argparse.Namespace, out: Out) -
 
 
 def cmd_matrix(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
-    """Probe who reaches whom in a lab and print the grid."""
+    """Probe who reaches whom in a lab and print the grid.
+
+    Parameters
+    ----------
+    client:
+        The engine.
+    args:
+        ``lab`` (the lab to probe) and ``by`` (``"name"`` or ``"ip"``).
+    out:
+        Prints one line.
+
+    Returns
+    -------
+    int
+        :data:`~dockerlab.cli.common.OK`.
+
+    Raises
+    ------
+    DockerlabError
+        When the lab has no containers on this engine.
+    """
     lab = Lab(args.lab, client=client, echo=False)
     if not lab.containers:
         raise DockerlabError(
@@ -141,7 +222,22 @@ def cmd_matrix(client: docker.DockerClient, args: argparse.Namespace, out: Out) 
 
 
 def cmd_image(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
-    """Provision the lab image: built offline, or with --pull on busybox pulled by digest; with progress."""
+    """Provision the lab image: built offline, or with --pull on busybox pulled by digest; with progress.
+
+    Parameters
+    ----------
+    client:
+        The engine.
+    args:
+        ``busybox`` (the static binary to build from), or ``pull`` with ``registry`` and ``digest``.
+    out:
+        Prints one line; the progress bar goes to stderr.
+
+    Returns
+    -------
+    int
+        :data:`~dockerlab.cli.common.OK`; a failure raises a :class:`~dockerlab.errors.DockerlabError`.
+    """
     if not args.pull:
         with ProgressBar(_("lab image"), stream=sys.stderr, html=False) as bar:
             ref = labimage.provision(client, busybox=args.busybox, progress=bar)
@@ -168,7 +264,21 @@ def cmd_image(client: docker.DockerClient, args: argparse.Namespace, out: Out) -
 
 
 def cmd_tutorial(args: argparse.Namespace, out: Out) -> int:
-    """Copy the notebooks into DIR (keeping the learner's changes), then open JupyterLab there."""
+    """Copy the notebooks into DIR (keeping the learner's changes), then open JupyterLab there.
+
+    Parameters
+    ----------
+    args:
+        ``dir``, ``force`` (replace the notebooks the learner changed), ``copy_only`` (start nothing),
+        ``no_browser``, and ``jupyter`` (the arguments after ``--``, for ``jupyter lab``).
+    out:
+        Prints one line.
+
+    Returns
+    -------
+    int
+        :data:`~dockerlab.cli.common.OK` with ``copy_only``; otherwise JupyterLab replaces this process.
+    """
     report = tutorial.copy(args.dir, force=args.force)
     for line in report.lines():
         out(line)

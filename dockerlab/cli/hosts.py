@@ -11,7 +11,23 @@ from dockerlab.i18n import _
 
 
 def cmd_hosts(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
-    """``dockerlab hosts up|down|status``: chapter 08's cluster of extra engines (see dockerlab.engines.hosts)."""
+    """``dockerlab hosts up|down|status``: chapter 08's cluster of extra engines (see dockerlab.engines.hosts).
+
+    Parameters
+    ----------
+    client:
+        The main engine (``up`` reads it; it never joins the swarm).
+    args:
+        ``action``: ``"up"``, ``"down"`` or ``"status"``.
+    out:
+        Prints one line.
+
+    Returns
+    -------
+    int
+        :data:`~dockerlab.cli.common.OK`; for ``status``, :data:`~dockerlab.cli.common.PROBLEMS` when the
+        cluster is not up.
+    """
     from dockerlab.engines.hosts import Cluster
 
     cluster = Cluster(echo=True)

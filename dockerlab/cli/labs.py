@@ -15,7 +15,17 @@ from dockerlab.lab import LAB_LABEL
 
 @dataclass
 class LabResources:
-    """The labelled containers and networks of one lab, as the engine reports them."""
+    """The labelled containers and networks of one lab, as the engine reports them.
+
+    Parameters
+    ----------
+    name:
+        The lab's name (the value of its ``dockerlab.lab`` label).
+    containers:
+        Its containers (docker-py ``Container`` objects, or what stands in for them), sorted by name.
+    networks:
+        Its networks (docker-py ``Network`` objects), sorted by name.
+    """
 
     name: str
     containers: list[Any] = field(default_factory=list)
@@ -46,7 +56,11 @@ class LabResources:
 
 
 def _time(stamp: object) -> float:
-    """Seconds since the epoch of a Docker timestamp; 0 when absent or unset."""
+    """Seconds since the epoch of a Docker timestamp; 0 when absent or unset.
+
+    >>> _time("1970-01-01T00:01:40.5Z"), _time("0001-01-01T00:00:00Z"), _time(None)
+    (100.5, 0.0, 0.0)
+    """
     if not isinstance(stamp, str) or not stamp or stamp.startswith("0001-"):
         return 0.0
     head, rest = stamp[:19], stamp[19:].removeprefix(".")
@@ -60,7 +74,18 @@ def _time(stamp: object) -> float:
 
 
 def inventory(client: docker.DockerClient) -> dict[str, LabResources]:
-    """Every lab on the engine: lab name -> its labelled containers and networks."""
+    """Every lab on the engine: lab name -> its labelled containers and networks.
+
+    Parameters
+    ----------
+    client:
+        The engine (a docker-py client, or the simulator's).
+
+    Returns
+    -------
+    dict[str, LabResources]
+        Sorted by lab name; only resources labelled ``dockerlab.lab`` are listed.
+    """
     with engine_call("docker ps --filter label=" + LAB_LABEL):
         containers = client.containers.list(all=True, filters={"label": LAB_LABEL})
     with engine_call("docker network ls --filter label=" + LAB_LABEL):
