@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeAlias
 
 from dockerlab.cli.analysis import cmd_explain, cmd_graph, cmd_predict
 from dockerlab.cli.commands import cmd_clean, cmd_image, cmd_matrix, cmd_status
@@ -16,8 +17,12 @@ from dockerlab.i18n import _
 from dockerlab.teaching import tutorial
 from dockerlab.version import __version__
 
+#: What ``add_subparsers`` returns: ``add_parser`` makes one subcommand.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
 
 def _lab_name(value: str) -> str:
+    """A valid lab name, or argparse's usage error saying why not."""
     from dockerlab.lab import validate
 
     try:
@@ -29,7 +34,14 @@ def _lab_name(value: str) -> str:
 class _Formatter(argparse.HelpFormatter):
     """argparse's help layout, with its "usage: " in the learner's language."""
 
-    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        """argparse's usage line, headed by "usage: " in the learner's language unless ``prefix`` is given."""
         super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
 
 
@@ -46,7 +58,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``dockerlab`` command."""
+    """The argument parser of the ``dockerlab`` command.
+
+    Each subcommand's parser sets ``run``, the function that carries it out
+    (None for ``doctor`` and ``tutorial``, which need no client from
+    :func:`dockerlab.engines.backend.choose`), and ``engine=False`` for one that needs no engine at all.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Its usage, group titles and ``-h`` in the learner's language, as the rest of its help.
+    """
     parser = _Parser(
         prog="dockerlab",
         description=_(
@@ -59,7 +81,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"dockerlab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_doctor(sub)
+    _add_image(sub)
+    _add_status(sub)
+    _add_clean(sub)
+    _add_matrix(sub)
+    _add_tutorial(sub)
+    _add_hosts(sub)
+    _add_predict(sub)
+    _add_explain(sub)
+    _add_graph(sub)
+    _add_compose(sub)
+    return parser
 
+
+def _add_doctor(sub: Subparsers) -> None:
+    """``dockerlab doctor``: no options."""
     p = sub.add_parser(
         "doctor",
         help=_("check the engine, socket, lab image, leftover labs and subnet clashes"),
@@ -68,10 +105,18 @@ def build_parser() -> argparse.ArgumentParser:
             "Exit 0 when all is well, 1 when a problem is found, 3 when no engine answers. A lab "
             "where nothing has run for {seconds:g} s counts as left over. On Docker Desktop or "
             "a rootless engine it notes what the lessons' host-side views show there."
-        ).format(seconds=IDLE_SECONDS),
+        ).format(seconds=IDLE_SECONDS)
+        + " "
+        + _(
+            "On dockerlab's simulator (DOCKERLAB_ENGINE=sim) it checks no socket, engine or image: it reports "
+            "the simulator and what it cannot show."
+        ),
     )
     p.set_defaults(run=None)
 
+
+def _add_image(sub: Subparsers) -> None:
+    """``dockerlab image [--busybox PATH | --pull] [--registry R] [--digest D]``."""
     p = sub.add_parser(
         "image",
         help=_("provision the lab image (built offline; pulled only with --pull)"),
@@ -101,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_image)
 
+
+def _add_status(sub: Subparsers) -> None:
+    """``dockerlab status [LAB]``."""
     p = sub.add_parser(
         "status",
         help=_("this engine's labs with their containers and networks"),
@@ -112,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("lab", nargs="?", type=_lab_name, metavar="LAB", help=_("show only this lab"))
     p.set_defaults(run=cmd_status)
 
+
+def _add_clean(sub: Subparsers) -> None:
+    """``dockerlab clean LAB | --all [--dry-run]``."""
     p = sub.add_parser(
         "clean",
         help=_("remove one lab's resources, or every lab's (--all)"),
@@ -126,6 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", "-n", action="store_true", help=_("list what would be removed, remove nothing"))
     p.set_defaults(run=cmd_clean)
 
+
+def _add_matrix(sub: Subparsers) -> None:
+    """``dockerlab matrix LAB [--by name|ip]``."""
     p = sub.add_parser(
         "matrix",
         help=_("probe who reaches whom in a lab and print the grid"),
@@ -138,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=["name", "ip"], default="name", help=_("ping by container name (default) or by IP"))
     p.set_defaults(run=cmd_matrix)
 
+
+def _add_tutorial(sub: Subparsers) -> None:
+    """``dockerlab tutorial [DIR] [--force] [--no-browser] [--copy-only] [-- JUPYTER-ARGS...]``."""
     p = sub.add_parser(
         "tutorial",
         help=_("copy the notebooks into a folder and open JupyterLab there"),
@@ -155,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--copy-only", action="store_true", help=_("copy, print the JupyterLab command, start nothing"))
     p.set_defaults(run=None, jupyter=[])
 
+
+def _add_hosts(sub: Subparsers) -> None:
+    """``dockerlab hosts up|down|status``."""
     p = sub.add_parser(
         "hosts",
         help=_("chapter 08's cluster: three extra engines joined by Docker Swarm (root on Linux)"),
@@ -167,15 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["up", "down", "status"], help=_("what to do"))
     p.set_defaults(run=cmd_hosts)
 
-    def selection(p: argparse.ArgumentParser, names: bool = True) -> None:
-        which = p.add_mutually_exclusive_group()
-        which.add_argument("--project", "-p", metavar="P", help=_("the containers of Compose project P"))
-        which.add_argument("--label", "-l", metavar="KEY[=VALUE]", help=_("the containers carrying this label"))
-        if names:
-            p.add_argument("names", nargs="*", metavar="NAME", help=_("these containers (default: every one)"))
-        p.add_argument("--by", choices=["name", "ip"], default="name", help=_("by container name (default) or by IP"))
 
-    read_only = _("Reads any containers on the engine, the lab's or not, and changes nothing.")
+def _add_predict(sub: Subparsers) -> None:
+    """``dockerlab predict [selection] [--also NAME...] [--measure] [--explain] [--format text|json]``."""
     p = sub.add_parser(
         "predict",
         help=_("predict who reaches whom among any containers (read only)"),
@@ -185,9 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
             "running ones and puts both side by side (exit 1 when they differ)."
         )
         + " "
-        + read_only,
+        + _read_only(),
     )
-    selection(p)
+    _add_selection(p)
     p.add_argument(
         "--also",
         nargs="*",
@@ -200,6 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text", help=_("text (default) or json"))
     p.set_defaults(run=cmd_predict)
 
+
+def _add_explain(sub: Subparsers) -> None:
+    """``dockerlab explain SOURCE TARGET [selection] [--format text|json]``."""
     p = sub.add_parser(
         "explain",
         help=_("why one container can or cannot reach another (read only)"),
@@ -208,14 +265,17 @@ def build_parser() -> argparse.ArgumentParser:
             "ping, or by IP an address), and by which rule."
         )
         + " "
-        + read_only,
+        + _read_only(),
     )
     p.add_argument("source", metavar="SOURCE", help=_("the container that pings"))
     p.add_argument("target", metavar="TARGET", help=_("the name or address it pings"))
-    selection(p, names=False)
+    _add_selection(p, names=False)
     p.add_argument("--format", choices=["text", "json"], default="text", help=_("text (default) or json"))
     p.set_defaults(run=cmd_explain)
 
+
+def _add_graph(sub: Subparsers) -> None:
+    """``dockerlab graph [selection] -o FILE [--format F] [--measure]``."""
     p = sub.add_parser(
         "graph",
         help=_("draw who reaches whom: PNG, SVG, DOT, Mermaid or JSON"),
@@ -225,14 +285,17 @@ def build_parser() -> argparse.ArgumentParser:
             "or --format."
         )
         + " "
-        + read_only,
+        + _read_only(),
     )
-    selection(p)
+    _add_selection(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help=_("the file to write"))
     p.add_argument("--format", choices=["png", "svg", "dot", "mermaid", "json"], help=_("the format of FILE"))
     p.add_argument("--measure", action="store_true", help=_("draw the measured matrix (runs ping)"))
     p.set_defaults(run=cmd_graph)
 
+
+def _add_compose(sub: Subparsers) -> None:
+    """``dockerlab compose predict|compare FILE [-p P] [--profile PROFILE]``."""
     p = sub.add_parser(
         "compose",
         help=_("a Compose file: predict before it runs, compare after `up`"),
@@ -257,4 +320,18 @@ def build_parser() -> argparse.ArgumentParser:
             q.set_defaults(run=cmd_compose_predict, engine=False)
         else:
             q.set_defaults(run=cmd_compose_compare)
-    return parser
+
+
+def _add_selection(p: argparse.ArgumentParser, names: bool = True) -> None:
+    """The options that choose containers: ``--project``, ``--label``, the NAMEs (with ``names``), ``--by``."""
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--project", "-p", metavar="P", help=_("the containers of Compose project P"))
+    which.add_argument("--label", "-l", metavar="KEY[=VALUE]", help=_("the containers carrying this label"))
+    if names:
+        p.add_argument("names", nargs="*", metavar="NAME", help=_("these containers (default: every one)"))
+    p.add_argument("--by", choices=["name", "ip"], default="name", help=_("by container name (default) or by IP"))
+
+
+def _read_only() -> str:
+    """The sentence the descriptions of ``predict``, ``explain`` and ``graph`` end with."""
+    return _("Reads any containers on the engine, the lab's or not, and changes nothing.")
