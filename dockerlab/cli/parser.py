@@ -17,9 +17,6 @@ from dockerlab.i18n import _
 from dockerlab.teaching import tutorial
 from dockerlab.version import __version__
 
-#: What ``add_subparsers`` returns: ``add_parser`` makes one subcommand.
-Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
 
 def _lab_name(value: str) -> str:
     """A valid lab name, or argparse's usage error saying why not."""
@@ -55,6 +52,10 @@ class _Parser(argparse.ArgumentParser):
         self._positionals.title = _("positional arguments")
         self._optionals.title = _("options")
         self.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
+
+
+#: What ``add_subparsers`` returns: its ``add_parser`` makes one subcommand (a :class:`_Parser` too).
+Subparsers: TypeAlias = "argparse._SubParsersAction[_Parser]"
 
 
 def build_parser() -> argparse.ArgumentParser:
