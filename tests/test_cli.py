@@ -17,6 +17,7 @@ import docker.errors
 import pytest
 
 from dockerlab import cli
+from dockerlab.engines.backend import is_simulated
 from dockerlab.engines.image import IMAGE
 from dockerlab.lab import LAB_LABEL
 
@@ -92,10 +93,28 @@ def test_unavailable_engine_exits_3_without_traceback(tmp_path, argv):
 
 def test_doctor_reports_the_missing_socket_with_a_fix(tmp_path):
     missing = tmp_path / "no-engine-here.sock"
-    done = run_module("doctor", DOCKER_HOST=f"unix://{missing}")
+    # the real engine's doctor, also in the simulator's run: the socket is missing, so no engine is reached
+    done = run_module("doctor", DOCKER_HOST=f"unix://{missing}", DOCKERLAB_ENGINE="docker")
     lines = done.stdout.splitlines()
     problem = next(i for i, line in enumerate(lines) if line.startswith("PROBLEM") and str(missing) in line)
     assert "fix:" in lines[problem + 1]
+    assert done.returncode == cli.NO_ENGINE
+
+
+def test_doctor_on_the_simulator_reports_it_and_probes_no_socket(tmp_path):
+    missing = tmp_path / "no-engine-here.sock"
+    done = run_module("doctor", DOCKER_HOST=f"unix://{missing}", DOCKERLAB_ENGINE="sim")
+    assert done.returncode == cli.OK, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("ok      engine: dockerlab's simulator, following Docker 20.10")
+    assert "no Docker engine, socket or lab image is used" in lines[1]
+    assert any(line.startswith("note    what the simulator shows") for line in lines)
+    cannot = next(i for i, line in enumerate(lines) if line.startswith("note    what it cannot show"))
+    assert "ex07" in lines[cannot] and "unset DOCKERLAB_ENGINE" in lines[cannot + 1]
+    assert not [line for line in lines if line.split()[1:2] == ["socket"]]  # no socket finding, ok or problem
+    assert str(missing) not in done.stdout and "answers at" not in done.stdout
+    assert f"lab image {IMAGE}" not in done.stdout
+    assert lines[-1] == "All is well."
 
 
 def test_text_table_aligns_columns():
@@ -104,10 +123,10 @@ def test_text_table_aligns_columns():
 
 
 def test_docker_timestamps_are_read_and_unset_ones_are_zero():
-    assert cli._time("1970-01-01T00:01:40.123456789Z") == pytest.approx(100.123, abs=0.001)
-    assert cli._time("1970-01-01T00:01:40Z") == 100
-    assert cli._time("0001-01-01T00:00:00Z") == 0.0
-    assert cli._time(None) == 0.0
+    assert cli.labs._time("1970-01-01T00:01:40.123456789Z") == pytest.approx(100.123, abs=0.001)
+    assert cli.labs._time("1970-01-01T00:01:40Z") == 100
+    assert cli.labs._time("0001-01-01T00:00:00Z") == 0.0
+    assert cli.labs._time(None) == 0.0
 
 
 def _fake_container(name: str, status: str, created: str, labels: dict[str, str]) -> SimpleNamespace:
@@ -272,6 +291,9 @@ def test_doctor_finds_nothing_wrong_here(capsys, engine):
     code, out, _ = run_cli(capsys, "doctor")
     assert code == 0, out
     assert out.splitlines()[-1] == "All is well."
+    if is_simulated(engine):  # the simulator: reported as such, and nothing of the host is checked
+        assert "dockerlab's simulator" in out and "socket /" not in out and "lab image dockerlab/" not in out
+        return
     assert "answers at" in out and f"lab image {IMAGE} is present" in out
     assert "no Docker network overlaps the engine host's" in out
 

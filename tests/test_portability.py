@@ -382,7 +382,7 @@ def test_doctor_reports_the_notes_end_to_end(monkeypatch):
     monkeypatch.setenv("DOCKER_HOST", "tcp://docker-desktop.invalid:2375")  # not a local socket: nothing to check
     monkeypatch.setattr(cli.backend, "choose", lambda *a, **k: SimpleNamespace(client=client, simulated=False))
     monkeypatch.setattr(cli.labimage, "image_present", lambda *a, **k: True)
-    monkeypatch.setattr(cli, "check_subnets", lambda client: [cli.Finding("ok", "no clash (not checked here)")])
+    monkeypatch.setattr(cli.doctor, "check_subnets", lambda client: [cli.Finding("ok", "no clash (not checked here)")])
     lines: list[str] = []
     code = cli.cmd_doctor(SimpleNamespace(), lines.append)
     assert code == cli.OK, "\n".join(lines)

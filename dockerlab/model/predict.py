@@ -216,99 +216,168 @@ def _why_route(state: State, b: Box, ip: str, code: str) -> str:
 
 
 def explain_state(state: State, source: str, target: str, by: str = "name") -> Explanation:
-    """Explain one pair from ``state``; ``target`` is a container name (or, by IP, an address)."""
+    """Explain one pair from ``state``; ``target`` is a container name (or, by IP, an address).
+
+    The steps, in order: a source that cannot probe at all (stopped, or the
+    engine refuses to enter it); one that uses another container's network
+    stack; by IP; from the host network; then by name, resolved and routed.
+    """
     if by not in ("name", "ip"):
         raise InvalidInput(_("by must be 'name' or 'ip', not {by}.").format(by=repr(by)))
     b = state.boxes.get(source)
     if b is None:
         raise UnknownContainer(source, "", list(state.boxes))
     if not b.running:
-        why = _("{source} is not running: a stopped container has no address and reaches nothing ({command})").format(
-            source=source, command=f"lab.start({source!r})"
-        )
-        text = _verdict(why, False)
-        return Explanation(source, target, by, False, "not-running", None, text)
+        return _explain_not_running(source, target, by)
     refused = state.exec_refused(b)
     if refused:
-        linked = {t: state.link_target(b, t) for t in b.links}
-        dead = next(t for t, box in linked.items() if box is None or not box.running or "bridge" not in box.ips)
-        box = linked[dead]
-        if box is None and dead in state.boxes:
-            why = _(
-                "was removed: the container called that now is a newer one, and a link stays bound to the "
-                "container it was made with"
-            )
-        elif box is None or not box.running:
-            why = _("is not running")
-        else:
-            why = _("is no longer on the default bridge")
-        # i18n: {why} is one of "was removed: ...", "is not running", "is no longer on the default bridge";
-        # {refused} is the engine's own error, left in English.
-        text = _(
-            "{source} links to {dead} (--link), which {why}, so the engine refuses to enter {source} at all "
-            "({refused}); fix {dead}, or recreate {source} without the link"
-        ).format(source=source, dead=dead, why=why, refused=refused)
-        text = _verdict(text, False)
-        return Explanation(source, target, by, False, "error", None, text)
-    if b.shares:
-        inner = explain_state(state, b.shares, target, by) if b.shares in state.boxes and target != b.shares else None
-        if inner is not None and inner.reason != "not-running":
-            text = (
-                _(
-                    "{source} uses the network stack of {owner} (--network container:{owner}, what Compose's "
-                    "network_mode: service: sets): its addresses, /etc/hosts and resolver, so it reaches what {owner} "
-                    "reaches. "
-                ).format(source=source, owner=b.shares)
-                + inner.text
-            )
-            return Explanation(source, target, by, inner.reachable, inner.reason, inner.address, text, inner.parts)
+        return _explain_refused(state, b, target, by, refused)
+    shared = _explain_shared(state, b, target, by) if b.shares else None
+    if shared is not None:
+        return shared
     if by == "ip" or is_ipv4(target):
         return _explain_ip(state, b, target)
     if b.mode == "host":
-        text = _(
-            "{source} runs on the host network: a name would be asked of the host's resolver, which knows "
-            "no container names, so dockerlab does not probe names from it (not probed)"
-        ).format(source=source)
-        return Explanation(source, target, by, None, "not-probed", None, text)
-    ip = state.hosts_names(b).get(target.lower())
-    private = state.private_alias(b, target)
-    if ip is not None:
-        linked = any(target.lower() in (t.lower(), a.lower()) for t, a in b.links.items())
-        if linked:
-            how = _("{source} finds {target} in its /etc/hosts (written by --link) -> {ip}")
-        else:
-            how = _("{source} finds {target} in its /etc/hosts -> {ip}")
-        how = how.format(source=source, target=target, ip=ip)
+        return _explain_from_host(source, target, by)
+    return _explain_name(state, b, target, by)
+
+
+def _explain_not_running(source: str, target: str, by: str) -> Explanation:
+    """A stopped ``source`` reaches nothing."""
+    why = _("{source} is not running: a stopped container has no address and reaches nothing ({command})").format(
+        source=source, command=f"lab.start({source!r})"
+    )
+    text = _verdict(why, False)
+    return Explanation(source, target, by, False, "not-running", None, text)
+
+
+def _explain_refused(state: State, b: Box, target: str, by: str, refused: str) -> Explanation:
+    """The engine refuses to enter ``b`` (``refused``, its error): a ``--link`` target of ``b`` is gone or away."""
+    source = b.name
+    linked = {t: state.link_target(b, t) for t in b.links}
+    dead = next(t for t, box in linked.items() if box is None or not box.running or "bridge" not in box.ips)
+    box = linked[dead]
+    if box is None and dead in state.boxes:
+        why = _(
+            "was removed: the container called that now is a newer one, and a link stays bound to the "
+            "container it was made with"
+        )
+    elif box is None or not box.running:
+        why = _("is not running")
     else:
-        ip = state.names_for(b).get(target.lower())
-        if ip is None:
-            why = _why_unresolved(state, b, target)
-            if private is not None:
-                net, linked_to = private
-                why = _(
-                    "{source} cannot resolve {target}: it is {source}'s private alias for {linked_to} on "
-                    "{network} (--link on a user-defined network), and {linked_to} is not running there"
-                ).format(source=source, target=target, linked_to=linked_to, network=net)
-            return Explanation(source, target, by, False, "unresolved", None, _verdict(why, False))
-        net = state.owner.get(ip, ("", "?"))[1]
-        if private is not None:
-            net, linked_to = private
-            how = _(
-                "{source} was created with --link {linked_to}:{target} on user-defined network {network}: a link "
-                "on a user-defined network is a private alias, which Docker's embedded DNS ({dns}) answers for "
-                "{source} only -> {ip}"
-            )
-            how = how.format(source=source, linked_to=linked_to, target=target, network=net, dns=EMBEDDED_DNS, ip=ip)
-        elif target.lower().endswith(f".{net}".lower()):
-            how = _(
-                "{source} asks Docker's embedded DNS ({dns}), which knows every container of user-defined network "
-                "{network} as <name>.{network} too -> {ip}"
-            ).format(source=source, dns=EMBEDDED_DNS, network=net, ip=ip)
-        else:
-            how = _(
-                "{source} asks Docker's embedded DNS ({dns}), which knows {target} on user-defined network "
-                "{network} -> {ip}"
-            ).format(source=source, dns=EMBEDDED_DNS, target=target, network=net, ip=ip)
+        why = _("is no longer on the default bridge")
+    # i18n: {why} is one of "was removed: ...", "is not running", "is no longer on the default bridge";
+    # {refused} is the engine's own error, left in English.
+    text = _(
+        "{source} links to {dead} (--link), which {why}, so the engine refuses to enter {source} at all "
+        "({refused}); fix {dead}, or recreate {source} without the link"
+    ).format(source=source, dead=dead, why=why, refused=refused)
+    text = _verdict(text, False)
+    return Explanation(source, target, by, False, "error", None, text)
+
+
+def _explain_shared(state: State, b: Box, target: str, by: str) -> Explanation | None:
+    """``b`` uses the network stack of ``b.shares``: it reaches what that one reaches.
+
+    None when that container is unknown, is the target, or is not running: ``b`` is then explained on its own.
+    """
+    source = b.name
+    inner = explain_state(state, b.shares, target, by) if b.shares in state.boxes and target != b.shares else None
+    if inner is None or inner.reason == "not-running":
+        return None
+    text = (
+        _(
+            "{source} uses the network stack of {owner} (--network container:{owner}, what Compose's "
+            "network_mode: service: sets): its addresses, /etc/hosts and resolver, so it reaches what {owner} "
+            "reaches. "
+        ).format(source=source, owner=b.shares)
+        + inner.text
+    )
+    return Explanation(source, target, by, inner.reachable, inner.reason, inner.address, text, inner.parts)
+
+
+def _explain_from_host(source: str, target: str, by: str) -> Explanation:
+    """Names are not probed from a container on the host network."""
+    text = _(
+        "{source} runs on the host network: a name would be asked of the host's resolver, which knows "
+        "no container names, so dockerlab does not probe names from it (not probed)"
+    ).format(source=source)
+    return Explanation(source, target, by, None, "not-probed", None, text)
+
+
+def _explain_name(state: State, b: Box, target: str, by: str) -> Explanation:
+    """By name: how ``target`` resolves from ``b`` (or why not), then whether its address is reached."""
+    private = state.private_alias(b, target)
+    resolved = _resolve(state, b, target, private)
+    if resolved is None:
+        return _explain_unresolved(state, b, target, by, private)
+    ip, how = resolved
+    how = _note_old_address(state, b, target, ip, how, private)
+    code = state.route_code(b, ip)
+    # i18n: {how} says how the name was resolved, {why} why the address is (not) reached.
+    why = _("{how}; {why}").format(how=how, why=_why_route(state, b, ip, code))
+    text = _verdict(why, code == "ok")
+    return Explanation(b.name, target, by, code == "ok", code, ip, text)
+
+
+def _resolve(state: State, b: Box, target: str, private: tuple[str, str] | None) -> tuple[str, str] | None:
+    """``(address, how it was found)`` for ``target`` as ``b`` resolves it: /etc/hosts first, then the
+    embedded DNS; None when it does not resolve."""
+    ip = state.hosts_names(b).get(target.lower())
+    if ip is not None:
+        return ip, _how_from_hosts(b, target, ip)
+    ip = state.names_for(b).get(target.lower())
+    if ip is None:
+        return None
+    return ip, _how_from_dns(state, b, target, ip, private)
+
+
+def _how_from_hosts(b: Box, target: str, ip: str) -> str:
+    """``b`` finds ``target`` in its /etc/hosts (a ``--link`` line, or another)."""
+    linked = any(target.lower() in (t.lower(), a.lower()) for t, a in b.links.items())
+    if linked:
+        how = _("{source} finds {target} in its /etc/hosts (written by --link) -> {ip}")
+    else:
+        how = _("{source} finds {target} in its /etc/hosts -> {ip}")
+    return how.format(source=b.name, target=target, ip=ip)
+
+
+def _how_from_dns(state: State, b: Box, target: str, ip: str, private: tuple[str, str] | None) -> str:
+    """``b`` asks Docker's embedded DNS for ``target``: a private link alias, ``name.network`` or a name."""
+    source = b.name
+    net = state.owner.get(ip, ("", "?"))[1]
+    if private is not None:
+        net, linked_to = private
+        how = _(
+            "{source} was created with --link {linked_to}:{target} on user-defined network {network}: a link "
+            "on a user-defined network is a private alias, which Docker's embedded DNS ({dns}) answers for "
+            "{source} only -> {ip}"
+        )
+        return how.format(source=source, linked_to=linked_to, target=target, network=net, dns=EMBEDDED_DNS, ip=ip)
+    if target.lower().endswith(f".{net}".lower()):
+        return _(
+            "{source} asks Docker's embedded DNS ({dns}), which knows every container of user-defined network "
+            "{network} as <name>.{network} too -> {ip}"
+        ).format(source=source, dns=EMBEDDED_DNS, network=net, ip=ip)
+    return _(
+        "{source} asks Docker's embedded DNS ({dns}), which knows {target} on user-defined network {network} -> {ip}"
+    ).format(source=source, dns=EMBEDDED_DNS, target=target, network=net, ip=ip)
+
+
+def _explain_unresolved(state: State, b: Box, target: str, by: str, private: tuple[str, str] | None) -> Explanation:
+    """``target`` does not resolve from ``b``: why (a private link alias whose container is down, or the rest)."""
+    why = _why_unresolved(state, b, target)
+    if private is not None:
+        net, linked_to = private
+        why = _(
+            "{source} cannot resolve {target}: it is {source}'s private alias for {linked_to} on "
+            "{network} (--link on a user-defined network), and {linked_to} is not running there"
+        ).format(source=b.name, target=target, linked_to=linked_to, network=net)
+    return Explanation(b.name, target, by, False, "unresolved", None, _verdict(why, False))
+
+
+def _note_old_address(state: State, b: Box, target: str, ip: str, how: str, private: tuple[str, str] | None) -> str:
+    """``how``, noting when ``ip`` now belongs to a container that ``target`` does not name (an old address)."""
     owner = state.owner.get(ip)
     linked = {a.lower() for t, a in b.links.items() if owner and t == owner[0]}  # --link aliases of the owner
     if (
@@ -318,11 +387,7 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
         and not _names_owner(state, owner, target)
     ):
         how = _("{how} (an old address: {ip} now belongs to {owner})").format(how=how, ip=ip, owner=owner[0])
-    code = state.route_code(b, ip)
-    # i18n: {how} says how the name was resolved, {why} why the address is (not) reached.
-    why = _("{how}; {why}").format(how=how, why=_why_route(state, b, ip, code))
-    text = _verdict(why, code == "ok")
-    return Explanation(source, target, by, code == "ok", code, ip, text)
+    return how
 
 
 def _names_owner(state: State, owner: tuple[str, str], name: str) -> bool:
