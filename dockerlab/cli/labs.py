@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import docker
+import docker.errors
 
 from dockerlab.engines.client import engine_call
 from dockerlab.i18n import _, ngettext
@@ -73,6 +74,15 @@ def _time(stamp: object) -> float:
     return when.timestamp() + float(f"0.{digits or 0}")
 
 
+def _still_there(network: Any) -> bool:
+    """Read ``network`` in full (its containers too), unless it was removed since it was listed."""
+    try:
+        network.reload()
+    except docker.errors.NotFound:
+        return False
+    return True
+
+
 def inventory(client: docker.DockerClient) -> dict[str, LabResources]:
     """Every lab on the engine: lab name -> its labelled containers and networks.
 
@@ -86,10 +96,12 @@ def inventory(client: docker.DockerClient) -> dict[str, LabResources]:
     dict[str, LabResources]
         Sorted by lab name; only resources labelled ``dockerlab.lab`` are listed.
     """
+    # A container or network removed while the list is read is simply not listed: the engine lists, then
+    # docker-py inspects each one, and any other program (or another lab) may remove one in between.
     with engine_call("docker ps --filter label=" + LAB_LABEL):
-        containers = client.containers.list(all=True, filters={"label": LAB_LABEL})
+        containers = client.containers.list(all=True, filters={"label": LAB_LABEL}, ignore_removed=True)
     with engine_call("docker network ls --filter label=" + LAB_LABEL):
-        networks = client.networks.list(filters={"label": LAB_LABEL}, greedy=True)
+        networks = [n for n in client.networks.list(filters={"label": LAB_LABEL}) if _still_there(n)]
     labs: dict[str, LabResources] = {}
     for c in sorted(containers, key=lambda c: c.name):
         name = (c.labels or {}).get(LAB_LABEL)
