@@ -23,9 +23,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from dockerlab.engines import sim
+from dockerlab.engines import hosts, sim
 from dockerlab.engines.client import DEFAULT_TIMEOUT, connect, engine_call, in_ci
-from dockerlab.engines.hosts import Cluster, missing_tools, unavailable_message
 from dockerlab.engines.sim.swarm import SimSwarm
 from dockerlab.errors import ClusterUnavailable, EngineUnavailable, InvalidInput
 from dockerlab.i18n import N_, _
@@ -86,7 +85,7 @@ def choose(engine: str = "docker", timeout: float = DEFAULT_TIMEOUT) -> Backend:
     return Backend(client, False)
 
 
-def choose_cluster(echo: bool = True) -> Cluster | SimSwarm:
+def choose_cluster(echo: bool = True) -> hosts.Cluster | SimSwarm:
     """Chapter 08's hosts: the real cluster brought up (reused when up), or, where extra engines cannot be
     started, the simulated swarm, saying so first.
 
@@ -97,11 +96,11 @@ def choose_cluster(echo: bool = True) -> Cluster | SimSwarm:
     if _forced() == "sim":  # chosen, not a fallback
         print(_(SIM_CHOSEN_BANNER))
         return SimSwarm()
-    missing = missing_tools()
+    missing = hosts.missing_tools()  # looked up at each call: a test may stand in for the machine
     if not missing:
-        return Cluster(echo=echo).up()
+        return hosts.Cluster(echo=echo).up()
     if in_ci():
-        raise ClusterUnavailable(unavailable_message(missing), missing)
+        raise ClusterUnavailable(hosts.unavailable_message(missing), missing)
     print(_(SIM_BANNER))
     return SimSwarm()
 
