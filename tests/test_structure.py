@@ -558,10 +558,256 @@ def test_the_embedded_dns_rule_is_defined_once() -> None:
     assert files(hits) == {MODEL_STATE}, f"has_dns must be defined in {MODEL_STATE} only:\n{listing(hits)}"
 
 
-def test_link_parsing_is_defined_once() -> None:
-    """``HostConfig.Links`` is parsed by ``parse_links`` in dockerlab/model/state.py only."""
-    hits = definitions("parse_links")
-    assert files(hits) == {MODEL_STATE}, f"parse_links must be defined in {MODEL_STATE} only:\n{listing(hits)}"
+def loop_names(scope: ast.AST) -> set[str]:
+    """The names bound in ``scope`` by a loop or comprehension over something that names a link."""
+    found: set[str] = set()
+    for node in ast.walk(scope):
+        loops = [(node.target, node.iter)] if isinstance(node, ast.For | ast.AsyncFor) else []
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            loops = [(g.target, g.iter) for g in node.generators]
+        for target, iterable in loops:
+            if "link" in ast.unparse(iterable).lower():
+                found |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return found
+
+
+def is_colon_split(node: ast.AST) -> bool:
+    """Whether ``node`` is ``x.partition(":")``, ``x.split(":", ...)`` or ``x.rsplit(":", ...)``."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("partition", "split", "rsplit")
+        and bool(node.args)
+        and isinstance(node.args[0], ast.Constant)
+        and node.args[0].value == ":"
+    )
+
+
+def link_splits(src: Source) -> Iterator[Hit]:
+    """Where ``src`` splits a link at its colon (``target:alias``), whatever the function is called.
+
+    A colon split counts when what it splits names a link (``link.partition(":")``),
+    is bound, in the same function, by a loop or comprehension over something
+    that does (``for spec in links: spec.partition(":")``), or is a parameter of
+    a function named for links (``def split_link(spec)``).
+    """
+    seen: set[int] = set()
+    scopes = [src.tree, *(n for n in ast.walk(src.tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))]
+    for scope in scopes:
+        names = loop_names(scope) if scope is not src.tree else set()
+        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef) and "link" in scope.name.lower():
+            names |= {a.arg for a in (*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs)}
+        for node in ast.walk(scope):
+            if not is_colon_split(node) or id(node) in seen:
+                continue
+            split = node.func.value  # type: ignore[attr-defined]
+            used = {n.id for n in ast.walk(split) if isinstance(n, ast.Name)}
+            if "link" in ast.unparse(split).lower() or used & names:
+                seen.add(id(node))
+                yield Hit(src.rel, node.lineno, ast.unparse(node))
+
+
+def test_links_are_split_once() -> None:
+    """A link's ``target:alias`` is split at its colon in dockerlab/model/state.py alone (``split_link``)."""
+    hits = [hit for src in sources().values() for hit in link_splits(src)]
+    only_in(hits, {MODEL_STATE}, MODEL_STATE, "Splitting a link at its colon (target:alias)")
+
+
+def test_the_link_split_is_found_by_its_pattern() -> None:
+    """The pattern finds a split however its function is named (the simulator's old ``_split_link``)."""
+    tree = ast.parse(
+        "def _split_link(link):\n"
+        "    target, _, alias = link.partition(':')\n"
+        "def refs(svc):\n"
+        "    return [str(x).split(':')[0] for x in svc.get('links') or []]\n"
+        "def extra_host(spec):\n"
+        "    name, _, ip = spec.partition(':')\n"
+    )
+    fake = Source("dockerlab/engines/sim/fake.py", "dockerlab.engines.sim.fake", False, tree)
+    assert [h.line for h in link_splits(fake)] == [2, 4]
+
+
+#: Docker's bridge driver options: a string that *is* a key, or ``key=value`` (``-o`` on the command line).
+BRIDGE_OPTION = re.compile(r"com\.docker\.network\.[\w.]+(=.*)?")
+OPTIONS = "dockerlab/model/options.py"
+
+
+def test_bridge_option_keys_are_written_once() -> None:
+    """``com.docker.network.bridge.*`` keys are written in dockerlab/model/options.py alone; the rest name them."""
+    hits = find_strings(lambda s: BRIDGE_OPTION.fullmatch(s) is not None)
+    only_in(hits, {OPTIONS}, OPTIONS, "A bridge option key (com.docker.network.*)")
+
+
+SUBNETS = "dockerlab/model/subnets.py"
+#: How a caller names that module.
+SUBNETS_MODULE = ("subnets", "model.subnets", "dockerlab.model.subnets")
+#: Docker's default address pools and the default bridge's range, 172.16.0.0/12: a literal that is an
+#: address or range there, f-strings' literal parts included (``f"172.{i}.0.0/16"``); prose that mentions
+#: one (a message saying "such as 172.17.0.2") is not a pool.
+DEFAULT_POOL = re.compile(r"172\.(?:$|\d)")
+
+
+def test_default_pools_are_written_once() -> None:
+    """Docker's default pools (172.17-31.0.0/16, the default bridge 172.17.0.0/16): in dockerlab/model/subnets.py."""
+    hits = find_strings(lambda s: DEFAULT_POOL.match(s) is not None)
+    only_in(hits, {SUBNETS}, SUBNETS, "A literal in Docker's default pools (172.16.0.0/12)")
+
+
+def subnet_planning(src: Source) -> Iterator[Hit]:
+    """Where ``src`` plans subnets: ``net.subnets(...)``, ``a.overlaps(b)``, or a first host as gateway
+    (``next(net.hosts())``)."""
+    for node in ast.walk(src.tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("subnets", "overlaps"):
+            if dotted(func.value) not in SUBNETS_MODULE:  # subnets.overlaps(...) asks the rule's home
+                yield Hit(src.rel, node.lineno, ast.unparse(node))
+        elif (
+            isinstance(func, ast.Name)
+            and func.id == "next"
+            and node.args
+            and isinstance(node.args[0], ast.Call)
+            and isinstance(node.args[0].func, ast.Attribute)
+            and node.args[0].func.attr == "hosts"
+        ):
+            yield Hit(src.rel, node.lineno, ast.unparse(node))
+
+
+def test_subnets_are_planned_once() -> None:
+    """Cutting ranges, overlaps and first-host gateways: dockerlab/model/subnets.py; the others ask it."""
+    hits = [hit for src in sources().values() for hit in subnet_planning(src)]
+    only_in(hits, {SUBNETS}, SUBNETS, "Subnet planning (.subnets(), .overlaps(), next(.hosts()))")
+
+
+LINKS = "dockerlab/kernel/links.py"
+#: A regex for a line of ``ip -o link`` or ``ip -o addr``: it starts with the interface's index, ``^\d+:``.
+IP_LINE = re.compile(r"\^\(?\\d\+\)?:")
+#: ``@if`` as code, not prose: the regex ``@if(\d+)``, the prefix ``"@if"``, or an f-string's ``@if{n}``.
+IFLINK_NAME = re.compile(r"@if(?=$|[(\\])")
+
+
+def test_ip_link_is_parsed_once() -> None:
+    """``ip link``/``ip addr`` lines and ``name@ifN`` are parsed and written in dockerlab/kernel/links.py alone."""
+    hits = find_strings(lambda s: IP_LINE.match(s) is not None or IFLINK_NAME.search(s) is not None)
+    only_in(hits, {LINKS}, LINKS, "Parsing ip link (^\\d+: lines, name@ifN)")
+
+
+#: An interface's index, by the name that holds it: ``ifindex``, ``iflink``, ``host_ifindex``, ``peer_ifindex``.
+INDEX_NAME = re.compile(r"(?:^|_)if(?:index|link)$")
+
+
+def names_an_index(node: ast.expr) -> bool:
+    """Whether ``node`` is an interface index: a name or attribute such as ``link.iflink``, or a call of a
+    ``peer`` function (``_peer_of_host(row)``)."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        return "peer" in name
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    return INDEX_NAME.search(name) is not None
+
+
+def test_veth_pairs_are_matched_once() -> None:
+    """Comparing two interface indexes (the veth pair rule) happens in dockerlab/kernel/links.py alone."""
+    hits = [
+        Hit(src.rel, node.lineno, ast.unparse(node))
+        for src in sources().values()
+        for node in ast.walk(src.tree)
+        if isinstance(node, ast.Compare)
+        and all(isinstance(op, ast.Eq | ast.NotEq) for op in node.ops)
+        and all(names_an_index(side) for side in (node.left, *node.comparators))
+    ]
+    only_in(hits, {LINKS}, LINKS, "Comparing interface indexes (ifindex/iflink)")
+
+
+READING = "dockerlab/engines/reading.py"
+
+
+def test_hosts_files_are_read_one_way() -> None:
+    """``/etc/hosts`` is read through the archive API in dockerlab/engines/reading.py (the simulator writes it)."""
+    named = find_strings(lambda s: s == "/etc/hosts")
+    only_in(named, {READING, *simulator_files()}, READING, 'The path "/etc/hosts"')
+    archive = [
+        Hit(src.rel, node.lineno, ast.unparse(node))
+        for src in sources().values()
+        for node in ast.walk(src.tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_archive"
+    ]
+    only_in(archive, {READING}, READING, "The archive API (get_archive)")
+
+
+def test_hosts_files_are_parsed_once() -> None:
+    """A hosts file's comments (``line.split("#")``) are cut in dockerlab/model/state.py's ``parse_hosts`` alone."""
+    hits = [
+        Hit(src.rel, node.lineno, ast.unparse(node))
+        for src in sources().values()
+        for node in ast.walk(src.tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("split", "partition")
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and node.args[0].value == "#"
+    ]
+    only_in(hits, {MODEL_STATE}, MODEL_STATE, "Parsing /etc/hosts (split at #)")
+
+
+def calls(name: str) -> list[Hit]:
+    """Every call of ``name`` or ``something.name`` (``Release.of`` matches ``model.Release.of(...)``)."""
+    return [
+        Hit(src.rel, node.lineno, ast.unparse(node))
+        for src in sources().values()
+        for node in ast.walk(src.tree)
+        if isinstance(node, ast.Call)
+        and (lambda d: d is not None and (d == name or d.endswith("." + name)))(dotted(node.func))
+    ]
+
+
+def test_an_engines_release_and_state_are_read_once() -> None:
+    """An engine's release and the model's state of its containers are built in dockerlab/engines/reading.py.
+
+    The model builds them for itself, and the simulator for its own engine; nobody else does.
+    """
+    model_files = {s.rel for s in modules_of("dockerlab.model")}
+    only_in(calls("Release.of"), {READING, *model_files, *simulator_files()}, READING, "Release.of")
+    only_in(calls("state_from_inspect"), {READING}, READING, "state_from_inspect (a state from an engine)")
+
+
+BACKEND = "dockerlab/engines/backend.py"
+
+
+def test_the_engine_is_chosen_in_one_place() -> None:
+    """Real or simulated, for a lab or chapter 08's hosts: decided in dockerlab/engines/backend.py alone.
+
+    Nothing else reads ``DOCKERLAB_ENGINE`` or makes the simulator's engine or swarm.
+    """
+    variable = [
+        Hit(src.rel, node.lineno, ast.unparse(node))
+        for src in sources().values()
+        for node in ast.walk(src.tree)
+        if (isinstance(node, ast.Name) and node.id == "ENGINE_VARIABLE")
+        or (isinstance(node, ast.Attribute) and node.attr == "ENGINE_VARIABLE")
+    ] + find_strings(lambda s: s == "DOCKERLAB_ENGINE")
+    only_in(variable, {BACKEND}, BACKEND, "Reading DOCKERLAB_ENGINE")
+    made = calls("SimSwarm") + calls("shared_client")
+    only_in(made, {BACKEND}, BACKEND, "Choosing the simulator (SimSwarm(), shared_client())")
+
+
+REFUSALS = "dockerlab/model/refusals.py"
+#: Docker's own words when it refuses: a name in use, an overlapping pool, an alias or a link it cannot
+#: have, a container connected twice.
+DOCKER_REFUSES = re.compile(
+    r"is already in use by container|with name .* already exists|Pool overlaps|"
+    r"network-scoped alias is supported only|host type networking can't be used with links|"
+    r"already exists in network"
+)
+
+
+def test_dockers_refusals_are_worded_once() -> None:
+    """What Docker refuses, in its words, is in dockerlab/model/refusals.py; the lab and the simulator ask it."""
+    hits = find_strings(lambda s: DOCKER_REFUSES.search(s) is not None)
+    only_in(hits, {REFUSALS}, REFUSALS, "Docker's refusal messages")
 
 
 def test_the_links_key_is_read_by_the_model_only() -> None:

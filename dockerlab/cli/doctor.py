@@ -28,6 +28,7 @@ from dockerlab.engines.client import engine_call, engine_version, is_docker_desk
 from dockerlab.errors import DockerlabError, EngineTimeout, EngineUnavailable
 from dockerlab.i18n import _, ngettext
 from dockerlab.lab import LAB_LABEL, Lab
+from dockerlab.model import subnets
 
 #: A lab where nothing has run for this long counts as left over.
 IDLE_SECONDS = 120.0
@@ -253,7 +254,7 @@ def subnet_clashes(networks: list[Any], routes: list[tuple[str, str]]) -> list[t
             subnet = ipaddress.ip_network(s, strict=False)
             for dest, dev in routes:
                 route = ipaddress.ip_network(dest, strict=False)
-                if route not in own and route.overlaps(subnet):
+                if route not in own and subnets.overlaps(subnet, [route]):
                     clashes.append((n, s, str(route), dev))
     return clashes
 

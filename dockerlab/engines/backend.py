@@ -10,6 +10,9 @@ never falls back: a missing engine fails the run.
 ``DOCKERLAB_ENGINE=sim`` puts the simulator wherever a client is made (the
 test suite's second run); ``DOCKERLAB_ENGINE=docker`` forbids the fallback.
 
+:func:`choose_cluster` makes the same choice for chapter 08's hosts: the real
+cluster, or the simulated swarm.
+
 >>> choose("sim").simulated
 True
 """
@@ -20,15 +23,29 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from dockerlab.engines import sim
-from dockerlab.engines.client import DEFAULT_TIMEOUT, connect, engine_call
-from dockerlab.errors import EngineUnavailable, InvalidInput
-from dockerlab.i18n import _
+from dockerlab.engines import hosts, sim
+from dockerlab.engines.client import DEFAULT_TIMEOUT, connect, engine_call, in_ci
+from dockerlab.engines.sim.swarm import SimSwarm
+from dockerlab.errors import ClusterUnavailable, EngineUnavailable, InvalidInput
+from dockerlab.i18n import N_, _
 
 #: The environment variable that overrides the choice (``sim`` or ``docker``).
 ENGINE_VARIABLE = "DOCKERLAB_ENGINE"
 ENGINES = ("docker", "sim", "auto")
 BANNER = sim.BANNER
+
+#: What chapter 08 shows first when it runs on the simulated swarm.
+SIM_BANNER = N_(
+    "SIMULATED: extra Docker engines cannot be started here (they need root on Linux), so this chapter runs on "
+    "dockerlab's simulated swarm: names, addresses and reachability across hosts follow Docker's rules, but "
+    "there is no kernel to show (interfaces, VXLAN, capture). Run it as root on Linux to see the real thing."
+)
+#: Said first when the learner (or the simulator's test run) chose the simulator with DOCKERLAB_ENGINE=sim.
+SIM_CHOSEN_BANNER = N_(
+    "SIMULATED: DOCKERLAB_ENGINE=sim asks for dockerlab's simulator, so this chapter runs on its simulated swarm: "
+    "names, addresses and reachability across hosts follow Docker's rules, but there is no kernel to show "
+    "(interfaces, VXLAN, capture)."
+)
 
 
 @dataclass(frozen=True)
@@ -37,11 +54,6 @@ class Backend:
 
     client: Any
     simulated: bool
-
-
-def in_ci() -> bool:
-    """Whether we run under CI (``CI=true``), where a missing engine must fail, never fall back."""
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
 def _forced() -> str:
@@ -73,9 +85,40 @@ def choose(engine: str = "docker", timeout: float = DEFAULT_TIMEOUT) -> Backend:
     return Backend(client, False)
 
 
+def choose_cluster(echo: bool = True) -> hosts.Cluster | SimSwarm:
+    """Chapter 08's hosts: the real cluster brought up (reused when up), or, where extra engines cannot be
+    started, the simulated swarm, saying so first.
+
+    Under ``CI=true`` it never falls back; ``DOCKERLAB_ENGINE=sim`` chooses the
+    simulated swarm outright (even under CI), as it chooses the simulator for
+    the other chapters.
+    """
+    if _forced() == "sim":  # chosen, not a fallback
+        print(_(SIM_CHOSEN_BANNER))
+        return SimSwarm()
+    missing = hosts.missing_tools()  # looked up at each call: a test may stand in for the machine
+    if not missing:
+        return hosts.Cluster(echo=echo).up()
+    if in_ci():
+        raise ClusterUnavailable(hosts.unavailable_message(missing), missing)
+    print(_(SIM_BANNER))
+    return SimSwarm()
+
+
 def is_simulated(client: Any) -> bool:
     """Whether ``client`` is dockerlab's simulator rather than a docker-py client."""
     return isinstance(client, sim.SimClient)
 
 
-__all__ = ["BANNER", "ENGINES", "ENGINE_VARIABLE", "Backend", "choose", "in_ci", "is_simulated"]
+__all__ = [
+    "BANNER",
+    "ENGINES",
+    "ENGINE_VARIABLE",
+    "SIM_BANNER",
+    "SIM_CHOSEN_BANNER",
+    "Backend",
+    "choose",
+    "choose_cluster",
+    "in_ci",
+    "is_simulated",
+]

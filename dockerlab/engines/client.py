@@ -29,6 +29,11 @@ from dockerlab.model import has_label
 DEFAULT_TIMEOUT = float(os.environ.get("DOCKERLAB_ENGINE_TIMEOUT", "30"))
 
 
+def in_ci() -> bool:
+    """Whether we run under CI (``CI=true``), where a missing engine must fail, never fall back."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
 def connect(timeout: float = DEFAULT_TIMEOUT) -> docker.DockerClient:
     """Return a client for the real engine named by the environment (DOCKER_HOST, context).
 

@@ -54,8 +54,7 @@ import docker
 import docker.errors
 
 from dockerlab.engines import image as labimage
-from dockerlab.engines.backend import in_ci
-from dockerlab.engines.client import engine_call
+from dockerlab.engines.client import engine_call, in_ci
 from dockerlab.errors import ClusterError, ClusterUnavailable, InvalidInput
 from dockerlab.i18n import _
 from dockerlab.model.hosts import SWARM_POOL, host_ranges

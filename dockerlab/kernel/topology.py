@@ -11,7 +11,8 @@ container's interface 44.
 Both sides are read from the engine's side (by :meth:`dockerlab.lab.Lab.snapshot`):
 the containers with ``docker exec``, the host with a short-lived lab container
 in the host network namespace. Pairs are matched by index, never guessed from
-names. This module makes no engine calls: it parses and matches what was read.
+names (:mod:`dockerlab.kernel.links` parses the listings and holds the pair
+rule). This module makes no engine calls: it parses and matches what was read.
 
 >>> link = parse_ip_link("21: eth0@if22: <BROADCAST,UP> mtu 1500 qdisc noqueue \\\\"
 ...                      "    link/ether 02:42:ac:12:00:02 brd ff:ff:ff:ff:ff:ff")[0]
@@ -22,8 +23,7 @@ names. This module makes no engine calls: it parses and matches what was read.
 from __future__ import annotations
 
 import ipaddress
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
@@ -31,6 +31,7 @@ import pandas as pd
 
 from dockerlab.errors import ProbeError
 from dockerlab.i18n import _
+from dockerlab.kernel.links import Link, parse_ip_addr, parse_ip_link, parse_sysfs, peer_of
 from dockerlab.model import ContainerInfo, bridge_device, ipam
 
 #: One shell script for both sides: ``ip -o link``, the IPv4 addresses, and
@@ -62,33 +63,6 @@ COLUMNS = [
     "host_label",
 ]
 
-_LINK = re.compile(r"^(\d+):\s+([^:@\s]+)(?:@([^:\s]+))?:\s+<([^>]*)>(.*)$")
-_ADDR = re.compile(r"^(\d+):\s+(\S+)\s+inet\s+(\d+\.\d+\.\d+\.\d+/\d+)")
-
-
-@dataclass(frozen=True)
-class Link:
-    """One network interface of one network namespace, as ``ip -o link`` and sysfs report it.
-
-    ``iflink`` is the index of the interface it is tied to: for a veth end,
-    its peer's index in the *other* namespace; for anything else, its own index.
-    """
-
-    ifindex: int
-    name: str
-    iflink: int
-    mac: str | None = None
-    master: str | None = None
-    flags: tuple[str, ...] = ()
-    mtu: int | None = None
-    addresses: tuple[str, ...] = field(default=())
-    is_bridge: bool = False
-
-    @property
-    def label(self) -> str:
-        """The name as ``ip link`` prints it: ``eth0@if45`` when tied to another interface."""
-        return f"{self.name}@if{self.iflink}" if self.iflink != self.ifindex else self.name
-
 
 @dataclass(frozen=True)
 class Bridge:
@@ -102,68 +76,6 @@ class Bridge:
 
 
 # -- parsing (no engine) -------------------------------------------------------
-
-
-def parse_ip_link(text: str) -> list[Link]:
-    """Parse ``ip -o link`` output (busybox or iproute2) into :class:`Link` records.
-
-    A name without ``@ifN`` is tied to itself (``iflink == ifindex``); a name
-    with ``@peername`` (peer in the same namespace) keeps ``iflink`` unknown
-    as its own index, since only sysfs gives the number then.
-
-    >>> [(l.name, l.ifindex, l.iflink) for l in parse_ip_link("1: lo: <LOOPBACK,UP> mtu 65536 qdisc noqueue")]
-    [('lo', 1, 1)]
-    """
-    links = []
-    for line in text.splitlines():
-        m = _LINK.match(line.strip())
-        if not m:
-            continue
-        index, name, peer, flags, rest = m.groups()
-        iflink = int(peer[2:]) if peer and re.fullmatch(r"if\d+", peer) else int(index)
-        mac = re.search(r"link/\w+\s+([0-9a-fA-F:]{17})", rest)
-        master = re.search(r"\bmaster\s+(\S+)", rest)
-        mtu = re.search(r"\bmtu\s+(\d+)", rest)
-        links.append(
-            Link(
-                ifindex=int(index),
-                name=name,
-                iflink=iflink,
-                mac=mac.group(1).lower() if mac else None,
-                master=master.group(1) if master else None,
-                flags=tuple(f for f in flags.split(",") if f),
-                mtu=int(mtu.group(1)) if mtu else None,
-            )
-        )
-    return links
-
-
-def parse_ip_addr(text: str) -> dict[str, list[str]]:
-    """Parse ``ip -o -4 addr`` output: interface name -> IPv4 addresses in CIDR form.
-
-    >>> parse_ip_addr("39: eth0    inet 172.17.0.2/16 brd 172.17.255.255 scope global eth0")
-    {'eth0': ['172.17.0.2/16']}
-    """
-    found: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        m = _ADDR.match(line.strip())
-        if m:
-            found.setdefault(m.group(2).split("@")[0], []).append(m.group(3))
-    return found
-
-
-def parse_sysfs(text: str) -> dict[str, tuple[int, int, str | None]]:
-    """Parse ``name ifindex iflink [master]`` lines (read from /sys/class/net).
-
-    >>> parse_sysfs("veth3edce40 40 39 docker0\\nlo 1 1")
-    {'veth3edce40': (40, 39, 'docker0'), 'lo': (1, 1, None)}
-    """
-    found: dict[str, tuple[int, int, str | None]] = {}
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) in (3, 4) and parts[1].isdigit() and parts[2].isdigit():
-            found[parts[0]] = (int(parts[1]), int(parts[2]), parts[3] if len(parts) == 4 else None)
-    return found
 
 
 def _sections(text: str) -> dict[str, str]:
@@ -223,9 +135,7 @@ def pair_rows(
     for link in sorted(inside.values(), key=lambda x: x.ifindex):
         if link.name == "lo" or "LOOPBACK" in link.flags:
             continue
-        peer = by_index.get(link.iflink) if link.iflink != link.ifindex else None
-        if peer is not None and peer.iflink != link.ifindex:
-            peer = None  # an index that happens to match, not this interface's pair
+        peer = peer_of(link, by_index)  # by index both ways: never an index that merely happens to match
         bridge = peer.master if peer is not None else None
         network = networks_by_bridge.get(bridge or "") or (networks_by_mac or {}).get(link.mac or "")
         cidr = link.addresses[0] if link.addresses else None
@@ -234,7 +144,7 @@ def pair_rows(
                 "container": container,
                 "interface": link.name,
                 "ifindex": link.ifindex,
-                "peer_ifindex": link.iflink if link.iflink != link.ifindex else None,
+                "peer_ifindex": link.iflink if link.tied else None,
                 "host_interface": peer.name if peer else None,
                 "host_ifindex": peer.ifindex if peer else None,
                 "bridge": bridge,
@@ -423,6 +333,6 @@ def assemble(
     plain = tuple(
         name
         for name, link in sorted(host.items(), key=lambda kv: kv[1].ifindex)
-        if not link.is_bridge and link.iflink == link.ifindex and "UP" in link.flags
+        if not link.is_bridge and not link.tied and "UP" in link.flags
     )
     return Snapshot(frame(rows), found, described, plain)

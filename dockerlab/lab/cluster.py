@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
 import re
 import shlex
 import subprocess
@@ -30,11 +29,11 @@ import networkx as nx
 import pandas as pd
 
 from dockerlab import model
+from dockerlab.engines.backend import SIM_BANNER, choose_cluster
 from dockerlab.engines.client import engine_call
 from dockerlab.engines.hosts import VXLAN_PORT, WIRE_SUBNET, Cluster, Host
 from dockerlab.errors import (
     ClusterError,
-    ClusterUnavailable,
     EngineUnavailable,
     InvalidInput,
     NameConflict,
@@ -43,8 +42,10 @@ from dockerlab.errors import (
 )
 from dockerlab.i18n import N_, _
 from dockerlab.kernel import probe
+from dockerlab.kernel.links import address_of, device_rows
 from dockerlab.lab import validate
 from dockerlab.lab.lab import LAB_LABEL, SPEC_LABEL, ContainerHandle, Lab
+from dockerlab.model import refusals, subnets
 from dockerlab.model.hosts import GWBRIDGE, ClusterState, cluster_state
 from dockerlab.views.display import Comparison, Guess
 from dockerlab.waits import poll
@@ -225,7 +226,7 @@ class ClusterLab:
         for h, lab in self._up_hosts().items():
             for attrs in lab.network_inspect():
                 for subnet, _gw in model.ipv4_pools(attrs):
-                    net = ipaddress.ip_network(subnet, strict=False)
+                    net = subnets.network(subnet)
                     key = (str(net), attrs.get("Name"))
                     if key not in seen:
                         seen.add(key)
@@ -265,10 +266,9 @@ class ClusterLab:
                 return name
             self.remove_network(name)
         if subnet is not None:
-            net = ipaddress.ip_network(subnet)
-            clashes = [what for taken, what in self.taken_subnets() if taken.overlaps(net)]
-            if clashes:
-                raise SubnetOverlap(subnet, clashes, None)
+            refused = refusals.pool_overlap(subnet, self.taken_subnets())
+            if refused is not None:
+                raise SubnetOverlap(subnet, list(refused.clashes), None)
         cli = ["docker", "network", "create", "--driver", "overlay"]
         if attachable:
             cli += ["--attachable"]
@@ -503,10 +503,10 @@ class ClusterLab:
                     continue
                 text = lab.exec(handle.name, ["ip", "-o", "addr", "show"]).output
                 links = lab.exec(handle.name, ["ip", "-o", "link", "show"]).output
-                for link in _parse_links(links):
+                for link in device_rows(links):
                     if link["interface"] == "lo":
                         continue
-                    ip = _address_of(text, link["interface"])
+                    ip = address_of(text, link["interface"])
                     network = next((n for n, a in handle.ips.items() if a == ip), None)
                     if network is None and ip:
                         network = GWBRIDGE
@@ -567,7 +567,7 @@ class ClusterLab:
                 continue
             argv = ["nsenter", f"--net={ns}", "ip", "-d", "-o", "link", "show"]
             out = subprocess.run(argv, capture_output=True, text=True, timeout=10).stdout
-            for link in _parse_links(out):
+            for link in device_rows(out):
                 if link["interface"] != "lo":
                     where = {"host": host, "inside": f"overlay {net.name}"}
                     rows.append({**where, **link, "ip": None, "network": net.name})
@@ -614,13 +614,6 @@ def _listening(proc: subprocess.Popen, err: Any) -> bool:
     return b"listening on" in err.read() and proc.poll() is None
 
 
-#: What the notebook shows first when it runs on the simulated swarm.
-SIM_BANNER = N_(
-    "SIMULATED: extra Docker engines cannot be started here (they need root on Linux), so this chapter runs on "
-    "dockerlab's simulated swarm: names, addresses and reachability across hosts follow Docker's rules, but "
-    "there is no kernel to show (interfaces, VXLAN, capture). Run it as root on Linux to see the real thing."
-)
-
 #: What the kernel-evidence cells of chapter 08 say on the simulated swarm.
 NO_KERNEL = N_(
     "(simulated: the simulated swarm has no kernel to show, so there are no VXLAN devices, docker_gwbridge "
@@ -629,35 +622,14 @@ NO_KERNEL = N_(
 #: The columns of :meth:`ClusterLab.capture`'s table.
 CAPTURE_COLUMNS = ["outer_src", "outer_dst", "udp_port", "vni", "inner_src", "inner_dst", "inner"]
 
-#: Said first when the learner (or the simulator's test run) chose the simulator with DOCKERLAB_ENGINE=sim.
-SIM_CHOSEN_BANNER = N_(
-    "SIMULATED: DOCKERLAB_ENGINE=sim asks for dockerlab's simulator, so this chapter runs on its simulated swarm: "
-    "names, addresses and reachability across hosts follow Docker's rules, but there is no kernel to show "
-    "(interfaces, VXLAN, capture)."
-)
-
 
 def open_cluster(echo: bool = True) -> Cluster | Any:
-    """Chapter 08's hosts: the real cluster brought up (reused when up), or, where extra engines cannot be
-    started, the simulated swarm, saying so first. Under ``CI=true`` it never falls back; ``DOCKERLAB_ENGINE=sim``
-    chooses the simulated swarm outright, as it chooses the simulator for the other chapters.
+    """Chapter 08's hosts: the real cluster, or where extra engines cannot be started the simulated swarm
+    (the choice is :func:`dockerlab.engines.backend.choose_cluster`'s).
 
     (On Docker Desktop, :func:`dockerlab.engines.hosts.single_node_swarm` also shows an overlay on one real host.)
     """
-    from dockerlab.engines.backend import ENGINE_VARIABLE, in_ci
-    from dockerlab.engines.hosts import missing_tools, unavailable_message
-    from dockerlab.engines.sim.swarm import SimSwarm
-
-    if os.environ.get(ENGINE_VARIABLE) == "sim":  # chosen, not a fallback: even under CI
-        print(_(SIM_CHOSEN_BANNER))
-        return SimSwarm()
-    missing = missing_tools()
-    if not missing:
-        return Cluster(echo=echo).up()
-    if in_ci():
-        raise ClusterUnavailable(unavailable_message(missing), missing)
-    print(_(SIM_BANNER))
-    return SimSwarm()
+    return choose_cluster(echo)
 
 
 def _remove_containers(lab: Lab) -> None:
@@ -666,47 +638,6 @@ def _remove_containers(lab: Lab) -> None:
             lab.remove(name)
         except docker.errors.NotFound:
             pass
-
-
-_LINK = re.compile(r"^\d+:\s+(?P<name>[^:@\s]+)(?:@\S+)?:\s+<[^>]*>\s+mtu\s+(?P<mtu>\d+)(?P<rest>.*)$")
-
-
-def _parse_links(text: str) -> list[dict[str, Any]]:
-    """``ip -o [-d] link show`` lines as dicts (interface, kind, mtu, master, vxlan_id, udp_port).
-
-    >>> _parse_links("5: vxlan0@if5: <UP> mtu 1450 qdisc noqueue master br0 state UNKNOWN \\\\"
-    ...              "    vxlan id 4097 srcport 0 0 dstport 4789 proxy")[0]
-    {'interface': 'vxlan0', 'kind': 'vxlan', 'mtu': 1450, 'master': 'br0', 'vxlan_id': 4097, 'udp_port': 4789}
-    """
-    rows = []
-    for line in text.splitlines():
-        m = _LINK.match(line.strip())
-        if not m:
-            continue
-        rest = m["rest"]
-        master = re.search(r"\bmaster (\S+)", rest)
-        vni = re.search(r"\bvxlan id (\d+)", rest)
-        port = re.search(r"\bdstport (\d+)", rest)
-        name = m["name"]
-        kind = "vxlan" if vni else ("bridge" if re.search(r"\bbridge\b(?! _slave)", rest) and name == "br0" else "veth")
-        if name == "br0":
-            kind = "bridge"
-        rows.append(
-            {
-                "interface": name,
-                "kind": kind,
-                "mtu": int(m["mtu"]),
-                "master": master[1] if master else None,
-                "vxlan_id": int(vni[1]) if vni else None,
-                "udp_port": int(port[1]) if port else None,
-            }
-        )
-    return rows
-
-
-def _address_of(text: str, interface: str) -> str | None:
-    m = re.search(rf"^\d+:\s+{re.escape(interface)}\s+inet (\d+\.\d+\.\d+\.\d+)/", text, re.M)
-    return m[1] if m else None
 
 
 _OUTER = re.compile(r"IP (\d+\.\d+\.\d+\.\d+)\.\d+ > (\d+\.\d+\.\d+\.\d+)\.(\d+): VXLAN.*?vni (\d+)")

@@ -23,7 +23,7 @@ import networkx as nx
 import pandas as pd
 
 from dockerlab import model
-from dockerlab.engines import backend
+from dockerlab.engines import backend, reading
 from dockerlab.engines import image as labimage
 from dockerlab.engines.client import DEFAULT_TIMEOUT, engine_call, remove_labelled
 from dockerlab.errors import (
@@ -41,7 +41,8 @@ from dockerlab.errors import (
 from dockerlab.i18n import N_, _
 from dockerlab.kernel import probe, topology
 from dockerlab.lab import validate
-from dockerlab.model import Endpoint
+from dockerlab.model import Endpoint, refusals, subnets
+from dockerlab.model import options as bridge_options
 from dockerlab.views import html as views
 from dockerlab.views.display import Comparison, Guess
 from dockerlab.views.graphs import reachability_graph
@@ -222,12 +223,7 @@ class Lab:
     def release(self) -> model.Release:
         """The engine's release, for the rules that differ between releases (asked once)."""
         if self._release is None:
-            with self._call("docker version"):
-                version = str(self.client.version().get("Version", ""))
-            try:
-                self._release = model.Release.of(version)
-            except ValueError:  # an engine that does not say: the rules of the default release
-                self._release = model.Release.of()
+            self._release = reading.release_of(self.client, self.timeout)
         return self._release
 
     @property
@@ -320,28 +316,13 @@ class Lab:
     def hosts_files(self) -> dict[str, str | None]:
         """The text of each container's ``/etc/hosts``, read in parallel; None where it cannot be read.
 
-        A stopped container gets None, and so does one the engine refuses to
-        enter (its ``--link`` target is down): the model says why.
+        A stopped container gets None. The file is read through the archive
+        API (:mod:`dockerlab.engines.reading`), never exec.
         """
         return self._read_hosts(self._own_containers())
 
     def _read_hosts(self, containers: list[Any]) -> dict[str, str | None]:
-        def read(c: Any) -> str | None:
-            if c.status != "running":
-                return None
-            try:
-                with self._call(f"docker exec {c.name} cat /etc/hosts"):
-                    code, out = c.exec_run(["cat", "/etc/hosts"])
-            except EngineError:
-                return None
-            return (out or b"").decode(errors="replace") if code == 0 else None
-
-        if self.simulated or len(containers) < 2:
-            texts = [read(c) for c in containers]
-        else:
-            with ThreadPoolExecutor(max_workers=min(16, len(containers))) as pool:
-                texts = list(pool.map(read, containers))
-        return {c.name: t for c, t in zip(containers, texts, strict=True)}
+        return reading.hosts_files(containers, self.timeout, parallel=not self.simulated)
 
     def state(self) -> model.State:
         """The model's view of this lab: inspect data, every network, each running container's /etc/hosts.
@@ -351,7 +332,7 @@ class Lab:
         """
         containers = self._own_containers()
         hosts = self._read_hosts(containers)
-        return model.state_from_inspect([c.attrs for c in containers], self.network_inspect(), hosts, self.release)
+        return reading.state_of(containers, self.network_inspect(), hosts, self.release)
 
     @property
     def network_names(self) -> list[str]:
@@ -479,8 +460,8 @@ class Lab:
             cli += ["--internal"]
         options = {}
         if not icc:
-            options["com.docker.network.bridge.enable_icc"] = "false"
-            cli += ["-o", "com.docker.network.bridge.enable_icc=false"]
+            options[bridge_options.ENABLE_ICC] = "false"
+            cli += ["-o", bridge_options.flag(bridge_options.ENABLE_ICC, "false")]
         cli += ["--label", self.label, name]
         ipam = None
         if subnet:
@@ -586,7 +567,7 @@ class Lab:
         for attrs in self.network_inspect():
             own = (attrs.get("Labels") or {}).get(LAB_LABEL) == self.name
             for subnet, _gateway in model.ipv4_pools(attrs):
-                net = ipaddress.ip_network(subnet, strict=False)
+                net = subnets.network(subnet)
                 what = (
                     "own" if own else _("Docker network {name} ({net})").format(name=repr(attrs.get("Name")), net=net)
                 )
@@ -604,25 +585,15 @@ class Lab:
     def clashes(self, subnet: str | ipaddress.IPv4Network) -> list[str]:
         """What ``subnet`` overlaps: Docker networks and routes of the engine's host, in words."""
         subnet = validate.ipv4_network(str(subnet))
-        return [what for net, what in self.taken_subnets() if net.overlaps(subnet)]
+        return subnets.overlapping(subnet, self.taken_subnets())
 
     def _check_overlap(self, subnet: str) -> None:
-        net = ipaddress.ip_network(subnet)
-        clashes = self.clashes(net)
-        if clashes:
-            raise SubnetOverlap(subnet, clashes, self._first_free(net.prefixlen))
+        refused = refusals.pool_overlap(subnet, self.taken_subnets())
+        if refused is not None:
+            raise SubnetOverlap(subnet, list(refused.clashes), self._first_free(subnets.network(subnet).prefixlen))
 
     def _first_free(self, prefixlen: int) -> str | None:
-        taken = [net for net, _ in self.taken_subnets()]
-        # Docker hands out 172.17-31.0.0/16 itself: look elsewhere first.
-        for block in ("10.0.0.0/8", "192.168.0.0/16", "172.16.0.0/12"):
-            parent = ipaddress.ip_network(block)
-            if prefixlen < parent.prefixlen:
-                continue
-            for cand in parent.subnets(new_prefix=prefixlen):
-                if not any(cand.overlaps(t) for t in taken):
-                    return str(cand)
-        return None
+        return subnets.first_free([net for net, _ in self.taken_subnets()], prefixlen)
 
     def free_subnet(self, preferred: str | None = None, prefixlen: int = 16) -> str:
         """Return ``preferred`` if no Docker network or host route overlaps it, else a free one.
@@ -678,14 +649,14 @@ class Lab:
         net = validate.network_name(network) if network is not None else "bridge"
         if ip is not None:
             ip = str(validate.ipv4_address(ip, N_("ip")))
-        if (ip or alias_list) and net in model.PREDEFINED_NETWORKS:
+        if (ip and net in model.PREDEFINED_NETWORKS) or refusals.alias_on_predefined(net, alias_list):
             raise InvalidInput(
                 _(
                     "ip= and aliases= need a user-defined network (Docker refuses them on {network}): "
                     "create one with lab.network(...) and pass network=."
                 ).format(network=repr(net))
             )
-        if link_map and net in ("host", "none"):
+        if link_map and (net == "none" or refusals.link_refusal(net)):
             # i18n: "conflicting options" is Docker's own error: leave it in English.
             raise InvalidInput(
                 _(
@@ -819,14 +790,15 @@ class Lab:
             target = found[0]
         else:
             target = ContainerHandle(self, key, self._require_container(key).attrs)
-        if "host" in target.networks:
+        refused = refusals.link_refusal("host" if "host" in target.networks else "")
+        if refused is not None:
             raise InvalidInput(
                 _(
                     "{name} runs on the host network, and Docker refuses --link to such a container ({docker_says}): "
                     "it has no address of its own to write into /etc/hosts. Reach it at the host's addresses instead."
                 ).format(
                     name=target.name,
-                    docker_says='"conflicting options: host type networking can\'t be used with links"',
+                    docker_says=f'"{refused.gist}"',
                 )
             )
         return key if key != target.name and key == target.id[: len(key)] else target.name
@@ -932,28 +904,23 @@ class Lab:
             raise InvalidInput(
                 _("Docker cannot connect a container to {network} after it was created.").format(network=repr(net))
             )
-        if alias_list and net in model.PREDEFINED_NETWORKS:
+        refused = refusals.alias_on_predefined(net, alias_list)
+        if refused is not None:
             raise InvalidInput(
                 _(
                     "Docker refuses aliases on its own network {network} ({docker_says}): connect to a network made "
                     "with lab.network(...)."
-                ).format(
-                    network=repr(net),
-                    docker_says='"network-scoped alias is supported only for containers in user defined networks"',
-                )
+                ).format(network=repr(net), docker_says=f'"{refused.message}"')
             )
         c = self._require_container(container)
         handle = ContainerHandle(self, container).reload()
-        if net in handle.networks:
+        refused = refusals.already_connected(container, net, handle.networks)
+        if refused is not None:
             self._say(
                 _(
                     "({container} is already on {network}: nothing to do. `docker network connect` itself would "
                     "refuse: {docker_says})"
-                ).format(
-                    container=container,
-                    network=net,
-                    docker_says=f"endpoint with name {container} already exists in network {net}",
-                )
+                ).format(container=container, network=net, docker_says=refused.message)
             )
             return handle
         if "none" in handle.networks or "host" in handle.networks:

@@ -5,6 +5,11 @@
   (embedded DNS, links, isolation, ICC, internal, host and none, bridge
   device names, IPAM pools).
 - :mod:`~dockerlab.model.releases`: what differs between engine releases.
+- :mod:`~dockerlab.model.subnets`: Docker's default address pools, overlaps,
+  the first free range, a bridge's first-host gateway.
+- :mod:`~dockerlab.model.refusals`: what Docker refuses, in its own words
+  (asked by the lab before the engine, and by the simulator).
+- :mod:`~dockerlab.model.options`: the bridge driver's option keys.
 - :mod:`~dockerlab.model.predict`: predict and explain reachability from a state.
 
 ``predict``, ``explain``, the simulator and the exercises' feedback all ask
@@ -36,6 +41,7 @@ from dockerlab.model.state import (
     net_from_attrs,
     parse_hosts,
     parse_links,
+    split_link,
     state_from_inspect,
 )
 
@@ -66,5 +72,6 @@ __all__ = [
     "parse_hosts",
     "parse_links",
     "predict_state",
+    "split_link",
     "state_from_inspect",
 ]

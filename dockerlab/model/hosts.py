@@ -30,6 +30,7 @@ from typing import Any
 from dockerlab.i18n import _
 from dockerlab.model.releases import Release
 from dockerlab.model.state import Box, Net, State, box_from_attrs, net_from_attrs
+from dockerlab.model.subnets import DEFAULT_POOLS, first_host
 
 #: The bridge Docker gives each host of a swarm for its containers' traffic out of the host.
 GWBRIDGE = "docker_gwbridge"
@@ -45,7 +46,8 @@ def host_ranges(index: int) -> tuple[tuple[str, str], str]:
     >>> host_ranges(1), host_ranges(2)
     ((('172.17.0.0/16', '172.17.0.1'), '10.101.0.0/16'), (('172.18.0.0/16', '172.18.0.1'), '10.102.0.0/16'))
     """
-    return (f"172.{16 + index}.0.0/16", f"172.{16 + index}.0.1"), f"10.{100 + index}.0.0/16"
+    bridge = DEFAULT_POOLS[index - 1]
+    return (bridge, first_host(bridge)), f"10.{100 + index}.0.0/16"
 
 
 def qualify(network: str, host: str, networks: Iterable[dict[str, Any]]) -> str:

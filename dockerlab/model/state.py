@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dockerlab.i18n import _
+from dockerlab.model import options, subnets
 from dockerlab.model.releases import Release
 
 #: ``HostConfig.NetworkMode`` values meaning Docker's default bridge (where --link works).
@@ -72,9 +73,9 @@ def bridge_device(network: dict[str, Any]) -> str | None:
     """
     if network.get("Driver") != "bridge":
         return None
-    named = (network.get("Options") or {}).get("com.docker.network.bridge.name")
+    named = options.bridge_name(network.get("Options"))
     if named:
-        return str(named)
+        return named
     if network.get("Name") == "bridge":
         return DEFAULT_BRIDGE_DEVICE
     return "br-" + str(network.get("Id", ""))[:12]
@@ -112,6 +113,16 @@ def parse_hosts(text: str) -> dict[str, str]:
     return out
 
 
+def split_link(spec: str) -> tuple[str, str]:
+    """One ``--link`` as ``(target, alias)``: ``"first:foo"`` or ``"first"`` (its alias is its name).
+
+    >>> split_link("first:foo"), split_link("third")
+    (('first', 'foo'), ('third', 'third'))
+    """
+    target, _, alias = spec.partition(":")
+    return target, alias or target
+
+
 def parse_links(links: list[str] | None) -> dict[str, str]:
     """Links as target -> alias: ``HostConfig.Links`` (``['/mysql1:/tomcat1/db']``) on the default
     bridge, or an endpoint's ``Links`` (``['first:foo']``) on a user-defined network.
@@ -121,8 +132,9 @@ def parse_links(links: list[str] | None) -> dict[str, str]:
     """
     out = {}
     for spec in links or []:
-        target, _, path = spec.partition(":")
-        out[target.strip("/")] = path.rsplit("/", 1)[-1] or target.strip("/")
+        target, path = split_link(spec)
+        target = target.strip("/")
+        out[target] = path.rsplit("/", 1)[-1] or target
     return out
 
 
@@ -153,8 +165,8 @@ def _alias_map(links: list[str]) -> dict[str, str]:
     """An endpoint's ``Links`` (``['first:foo']``) as alias -> target, the last link of an alias holding."""
     out: dict[str, str] = {}
     for spec in links:
-        target, _, alias = spec.partition(":")
-        out[(alias or target).lower()] = target
+        target, alias = split_link(spec)
+        out[alias.lower()] = target
     return out
 
 
@@ -346,8 +358,8 @@ def net_from_attrs(attrs: dict[str, Any]) -> Net:
     if kind == "default" and subnet and not gateway:
         # A default dockerd (no --bip) gives docker0 the subnet's first address, and before
         # Engine 28 does not report it here.
-        gateway = str(next(ipaddress.ip_network(subnet, strict=False).hosts()))
-    icc = opts.get("com.docker.network.bridge.enable_icc", "true") != "false"
+        gateway = subnets.first_host(subnet)
+    icc = options.icc_enabled(opts)
     return Net(name, kind, subnet, gateway, bool(attrs.get("Internal")), icc, bridge_device(attrs) or "")
 
 
@@ -602,5 +614,6 @@ __all__ = [
     "net_from_attrs",
     "parse_hosts",
     "parse_links",
+    "split_link",
     "state_from_inspect",
 ]

@@ -16,10 +16,8 @@ like the lab's probe, :mod:`dockerlab.kernel.probe`). It is opt-in. An image wit
 
 from __future__ import annotations
 
-import io
 import shlex
 import subprocess
-import tarfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +29,7 @@ import networkx as nx
 import pandas as pd
 
 from dockerlab import model
-from dockerlab.engines import backend
+from dockerlab.engines import backend, reading
 from dockerlab.engines.client import DEFAULT_TIMEOUT, connect, engine_call
 from dockerlab.errors import ContainerNotFound, DockerlabError, EngineError, InvalidInput, NeedsEngine
 from dockerlab.i18n import _
@@ -54,21 +52,8 @@ NO_PROBE = "no-probe"
 _GUARD = 'command -v ping >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 || exit 127; exec timeout "$@"'
 
 
-def read_hosts(container: Any, timeout: float = DEFAULT_TIMEOUT) -> str | None:
-    """The text of a container's ``/etc/hosts`` through the archive API (``docker cp``), never exec.
-
-    None where it cannot be read (the engine refuses, or the file is not there).
-    """
-    try:
-        with engine_call(f"docker cp {container.name}:/etc/hosts -", timeout):
-            chunks, _stat = container.get_archive("/etc/hosts")
-            data = b"".join(chunks)
-    except (EngineError, docker.errors.NotFound):
-        return None
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        member = next((m for m in tar.getmembers() if m.isfile()), None)
-        handle = tar.extractfile(member) if member is not None else None
-        return handle.read().decode(errors="replace") if handle is not None else None
+#: A container's ``/etc/hosts`` through the archive API (kept here for callers of ``analyse.read_hosts``).
+read_hosts = reading.read_hosts
 
 
 @dataclass
@@ -288,21 +273,11 @@ def inspect_engine(
                     continue
             ids[other.id] = other
     containers = sorted(ids.values(), key=lambda c: c.name)
-    running = [c for c in containers if c.status == "running"]
-    with ThreadPoolExecutor(max_workers=max(1, min(16, len(running)))) as pool:
-        texts = list(pool.map(lambda c: read_hosts(c, timeout), running))
-    hosts = {c.name: t for c, t in zip(running, texts, strict=True)}
+    hosts = reading.hosts_files(containers, timeout, parallel=not backend.is_simulated(client))
     with engine_call("docker network ls", timeout):
         networks = [n.attrs for n in client.networks.list()]
-    with engine_call("docker version", timeout):
-        version = str(client.version().get("Version", ""))
-    try:
-        release = model.Release.of(version)
-    except ValueError:
-        release = model.Release.of()
-    state = model.state_from_inspect([c.attrs for c in containers], networks, hosts, release)
-    if wanted != {c.name for c in containers}:  # keep the joined stacks' owners in the rules, not in the rows
-        state = model.State([b for b in state.boxes.values() if b.name in wanted], [*state.nets.values()], release)
+    # the joined stacks' owners count in the rules, not in the rows
+    state = reading.state_of(containers, networks, hosts, reading.release_of(client, timeout), wanted)
     selection = f"project {project}" if project else f"label {label}" if label else ", ".join(names) if names else "all"
     attrs = {c.name: c.attrs for c in containers if c.name in wanted}
     return Setup(client, attrs, state, selection, timeout)

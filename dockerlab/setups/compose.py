@@ -38,6 +38,7 @@ import yaml
 from dockerlab import model
 from dockerlab.errors import ComposeFileError, ComposeUnknownNetwork
 from dockerlab.i18n import _
+from dockerlab.model import options, subnets
 
 #: Where placeholder subnets start: one /24 per network that has no subnet of its own.
 PLACEHOLDER_POOL = ipaddress.IPv4Network("10.213.0.0/16")
@@ -135,7 +136,7 @@ def check(data: dict[str, Any], lines: dict[tuple[str, ...], int], path: Path) -
         mode = str(svc.get("network_mode") or "")
         other = mode.removeprefix("service:") if mode.startswith("service:") else None
         refs = [other] if other else []
-        refs += [str(link).split(":")[0] for link in svc.get("links") or []]
+        refs += [model.split_link(str(link))[0] for link in svc.get("links") or []]
         for ref in refs:
             if ref not in services:
                 key = "network_mode" if ref == other else "links"
@@ -373,9 +374,9 @@ class _Addresses:
 
     def subnet(self, network: str, declared: str | None) -> str:
         if declared is None:
-            declared = str(list(PLACEHOLDER_POOL.subnets(new_prefix=24))[self.next_placeholder])
+            declared = subnets.carve(PLACEHOLDER_POOL, 24)[self.next_placeholder]
             self.next_placeholder += 1
-        hosts = ipaddress.ip_network(declared, strict=False).hosts()
+        hosts = subnets.network(declared).hosts()
         next(hosts, None)  # the gateway
         self.pools[network] = [str(h) for _, h in zip(range(4096), hosts, strict=False)]
         return declared
@@ -406,8 +407,8 @@ def plan(project: Project, release: model.Release | None = None) -> model.State:
             continue
         kind = "default" if name == "bridge" else "user"
         subnet = addresses.subnet(name, _subnet(spec))
-        gateway = str(next(ipaddress.ip_network(subnet, strict=False).hosts()))
-        icc = str((spec.get("driver_opts") or {}).get("com.docker.network.bridge.enable_icc", "true")) != "false"
+        gateway = subnets.first_host(subnet)
+        icc = options.icc_enabled(spec.get("driver_opts"))
         nets[name] = model.Net(name, kind, subnet, gateway, bool(spec.get("internal")), icc)
     if "bridge" not in nets:
         nets["bridge"] = model.Net("bridge", "default", "10.213.255.0/24", "10.213.255.1")
@@ -474,8 +475,8 @@ def _links(svc: dict[str, Any], project: Project, first: dict[str, str]) -> dict
     """``links:`` as target container -> alias (``db`` is ``db:db``)."""
     out: dict[str, str] = {}
     for spec in svc.get("links") or []:
-        service, _sep, alias = str(spec).partition(":")
-        out[first.get(service, service)] = alias or service
+        service, alias = model.split_link(str(spec))
+        out[first.get(service, service)] = alias
     return out
 
 

@@ -45,8 +45,9 @@ import pandas as pd
 from dockerlab import model
 from dockerlab.errors import DockerlabError, InvalidInput, NeedsEngine
 from dockerlab.i18n import N_, VERDICT, _, ngettext
-from dockerlab.kernel import topology
+from dockerlab.kernel import links, topology
 from dockerlab.kernel.probe import REASONS
+from dockerlab.model import subnets
 
 if TYPE_CHECKING:
     from dockerlab.lab import ContainerHandle, Lab
@@ -382,12 +383,10 @@ def assigned_subnet(lab: Lab, preferred: str = "10.77.0.0/24") -> str:
     once the learner has created the network.
     """
     taken = [net for net, _what in lab.taken_subnets(ignore_own=True)]
-    start = ipaddress.ip_network(preferred)
-    for cand in ipaddress.ip_network("10.0.0.0/8").subnets(new_prefix=start.prefixlen):
-        if cand.network_address < start.network_address:
-            continue
-        if not any(cand.overlaps(t) for t in taken):
-            return str(cand)
+    start = subnets.network(preferred)
+    found = subnets.first_free(taken, start.prefixlen, ["10.0.0.0/8"], start=preferred)
+    if found is not None:
+        return found
     raise InvalidInput(
         _("No free /{prefixlen} subnet from {preferred} on: remove unused Docker networks.").format(
             prefixlen=start.prefixlen, preferred=preferred
@@ -679,9 +678,6 @@ def _check_ex06(lab: Lab, answer: Any) -> list[Finding]:
 
 # -- ex07: the host side of a veth pair ----------------------------------------
 
-#: How ``ip link`` names an interface tied to another one: ``eth0@if45``, ``veth8eb364e@if44``.
-_IP_LINK_NAME = re.compile(r"([\w.-]+)@if(\d+)", re.ASCII)  # ASCII: Chinese text around a name is not part of it
-
 
 def _setup_ex07(lab: Lab) -> dict[str, str]:
     lab.network("e7-net")
@@ -714,12 +710,12 @@ class VethPair:
     @property
     def inside(self) -> str:
         """The container end as ``ip link`` prints it: ``eth0@if45``."""
-        return f"eth0@if{self.iflink}"
+        return links.label("eth0", self.iflink)
 
     @property
     def outside(self) -> str:
         """The host end as ``ip link`` prints it: ``veth8eb364e@if44``."""
-        return f"{self.veth}@if{self.ifindex}"
+        return links.label(self.veth, self.ifindex)
 
 
 def veth_pair(lab: Lab, container: str) -> VethPair:
@@ -756,7 +752,7 @@ def veth_pair(lab: Lab, container: str) -> VethPair:
     ifindex, iflink = (int(n) for n in numbers)
     host = topology.parse_snapshot(lab.host_snapshot("exercise"))
     for link in host.values():
-        if link.ifindex == iflink and link.iflink == ifindex:
+        if links.is_pair(ifindex, iflink, link.ifindex, link.iflink):
             return VethPair(ifindex, iflink, link.name, link.master)
     raise DockerlabError(
         _("No host interface is the peer of {container}'s eth0 (its iflink is {iflink}).").format(
@@ -855,10 +851,10 @@ def _evidence_findings(pair: VethPair, evidence: Any, veth_right: bool) -> list[
                 _("a name can be guessed; the two index numbers show that the two ends point at each other"),
             )
         ]
-    names = [(name, int(n)) for name, n in _IP_LINK_NAME.findall(text)]
+    names = links.labels_in(text)
     found = []
     if ("eth0", pair.iflink) not in names:
-        given = [f"{name}@if{n}" for name, n in names if name == "eth0"]
+        given = [links.label(name, n) for name, n in names if name == "eth0"]
         found.append(
             Finding(
                 _("your evidence says {given}, which is not what ip link shows for e7-box's eth0").format(
@@ -875,9 +871,9 @@ def _evidence_findings(pair: VethPair, evidence: Any, veth_right: bool) -> list[
         )
     # From Engine 28 the container's end is interface 2 inside it, and the host's busybox ip prints the
     # name of the host's own interface 2 there (veth...@eth0): that is what ip link shows, so it counts.
-    named_peer = re.search(rf"{re.escape(pair.veth)}@(?!if\d)\S+", text) is not None
+    named_peer = links.peer_named(text, pair.veth)
     if veth_right and (pair.veth, pair.ifindex) not in names and not named_peer:
-        given = [f"{name}@if{n}" for name, n in names if name == pair.veth]
+        given = [links.label(name, n) for name, n in names if name == pair.veth]
         found.append(
             Finding(
                 _("your evidence says {given}, which is not what the host's ip link shows for {veth}").format(

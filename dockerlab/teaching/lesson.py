@@ -31,8 +31,9 @@ from dockerlab.engines import backend
 from dockerlab.engines.client import engine_call, is_docker_desktop, is_rootless
 from dockerlab.errors import InvalidInput, NotReady
 from dockerlab.i18n import N_, _
-from dockerlab.kernel import services
+from dockerlab.kernel import links, services
 from dockerlab.lab import By, ExecResult, Lab
+from dockerlab.model import subnets
 from dockerlab.views import display, plot
 from dockerlab.views.graphs import reachability_graph
 from dockerlab.waits import wait_until
@@ -479,7 +480,7 @@ def pair_check(interfaces: pd.DataFrame) -> str:
                 )
             )
             continue
-        ok = r.peer_ifindex == r.host_ifindex and _peer_of_host(r) == r.ifindex
+        ok = links.is_pair(r.ifindex, r.peer_ifindex, r.host_ifindex, links.peer_index(str(r.host_label)))
         verdict = _("each points at the other, one pair ✓") if ok else _("they do NOT point at each other ✗")
         lines.append(
             _(
@@ -495,12 +496,6 @@ def pair_check(interfaces: pd.DataFrame) -> str:
             )
         )
     return "\n".join(lines)
-
-
-def _peer_of_host(row: Any) -> int | None:
-    """The ``M`` of the host end's ``veth...@ifM`` label."""
-    label = str(row.host_label)
-    return int(label.rsplit("@if", 1)[1]) if "@if" in label else None
 
 
 # -- the article's steps -----------------------------------------------------------
@@ -587,8 +582,7 @@ def choose_subnet(lab: Lab, preferred: str = ARTICLE_SUBNET, gateway: str = ARTI
         subnet = str(fallback)
     else:
         subnet = lab.free_subnet(None, prefixlen=net.prefixlen)
-    first = next(ipaddress.ip_network(subnet).hosts())
-    return SubnetChoice(preferred, subnet, str(first), clashes)
+    return SubnetChoice(preferred, subnet, subnets.first_host(subnet), clashes)
 
 
 def in_subnet(address: str | None, subnet: str) -> bool:

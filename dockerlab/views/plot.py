@@ -273,6 +273,31 @@ def _topology_text(d: dict[str, Any]) -> str:
     return str(d.get("label", ""))
 
 
+def _edge_style(kinds: set[Any], colour: str) -> dict[str, Any]:
+    """How :func:`topology` draws an edge between nodes of ``kinds``; ``colour`` is its network's."""
+    if kinds == {"interface", "veth"}:
+        return {"color": colour, "lw": 4.5, "solid_capstyle": "round"}
+    if kinds == {"veth", "bridge"}:
+        return {"color": colour, "lw": 2.0}
+    if kinds == {"container", "host"}:
+        return {"color": "#8c8c8c", "lw": 1.5, "ls": "--"}
+    return {"color": "#b0b0b0", "lw": 1.2}
+
+
+def _node_style(kind: Any, colour: str) -> tuple[dict[str, Any], str, str]:
+    """How :func:`topology` draws a node of ``kind``: its box, text colour and weight; ``colour`` is its network's."""
+    box: dict[str, Any] = {"boxstyle": "round,pad=0.35", "lw": 1.2}
+    if kind == "container":
+        return {**box, "fc": "#3a3a3a", "ec": "#3a3a3a"}, "white", "bold"
+    if kind == "interface":
+        return {**box, "fc": colour, "ec": colour}, "white", "normal"
+    if kind == "veth":
+        return {**box, "fc": "white", "ec": colour, "lw": 2}, "black", "normal"
+    if kind == "bridge":
+        return {**box, "fc": colour, "ec": colour, "boxstyle": "square,pad=0.45"}, "white", "bold"
+    return {**box, "fc": "#eeeeee", "ec": "#8c8c8c", "boxstyle": "square,pad=0.5"}, "black", "normal"
+
+
 def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Draw the lab's plumbing like the article's veth-pair figure.
 
@@ -308,14 +333,7 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
     for u, v in g.edges:
         (x1, y1), (x2, y2) = pos[u], pos[v]
         kinds = {kind[u], kind[v]}
-        if kinds == {"interface", "veth"}:
-            style: dict[str, Any] = {"color": colour(u), "lw": 4.5, "solid_capstyle": "round"}
-        elif kinds == {"veth", "bridge"}:
-            style = {"color": colour(u), "lw": 2.0}
-        elif kinds == {"container", "host"}:
-            style = {"color": "#8c8c8c", "lw": 1.5, "ls": "--"}
-        else:
-            style = {"color": "#b0b0b0", "lw": 1.2}
+        style = _edge_style(kinds, colour(u))
         if kinds == {"container", "host"}:  # down its own column, then along the bottom to the host
             (x1, y1), (x2, y2) = sorted([pos[u], pos[v]], key=lambda p: -p[1])
             ax.plot([x1, x1, x2], [y1, y2, y2], zorder=1, **style)
@@ -334,22 +352,8 @@ def topology(g: nx.Graph, ax: Axes | None = None, title: str | None = None) -> A
             )
 
     for n, d in g.nodes(data=True):
-        k, net_c = d.get("kind"), colour(n)
-        box: dict[str, Any] = {"boxstyle": "round,pad=0.35", "lw": 1.2}
-        text_colour, weight = "black", "normal"
-        if k == "container":
-            box.update(fc="#3a3a3a", ec="#3a3a3a")
-            text_colour, weight = "white", "bold"
-        elif k == "interface":
-            box.update(fc=net_c, ec=net_c)
-            text_colour = "white"
-        elif k == "veth":
-            box.update(fc="white", ec=net_c, lw=2)
-        elif k == "bridge":
-            box.update(fc=net_c, ec=net_c, boxstyle="square,pad=0.45")
-            text_colour, weight = "white", "bold"
-        else:
-            box.update(fc="#eeeeee", ec="#8c8c8c", boxstyle="square,pad=0.5")
+        k = d.get("kind")
+        box, text_colour, weight = _node_style(k, colour(n))
         x, y = pos[n]
         family = "monospace" if k in ("interface", "veth") else None
         ax.text(

@@ -11,6 +11,9 @@ that imports docker-py.
 from __future__ import annotations
 
 import functools
+import io
+import posixpath
+import tarfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +26,7 @@ from dockerlab.engines.sim.proxy import Proxy
 from dockerlab.engines.sim.shell import Shell
 from dockerlab.engines.sim.state import NoSuchImage, SimBox, SimEngine, SimError, SimNet
 from dockerlab.kernel.labbox import IMAGE
-from dockerlab.model import DEFAULT_VERSION
+from dockerlab.model import DEFAULT_VERSION, split_link
 
 
 @contextmanager
@@ -90,6 +93,22 @@ class _Container:
         return b""
 
     @_docker_errors()
+    def get_archive(self, path: str, chunk_size: int | None = None, encode_stream: bool = False) -> Any:
+        """``docker cp``'s read: a tar of the file, and its stat; running or not, as the engine does."""
+        with self.client.engine.lock:
+            box = self.client.engine.box(self.id)
+            text = self.client.shell.files(box).get(path)
+        if text is None:
+            raise SimError(f"Could not find the file {path} in container {box.name}", 404)
+        data = text.encode()
+        info = tarfile.TarInfo(posixpath.basename(path))
+        info.size, info.mode = len(data), 0o644
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            tar.addfile(info, io.BytesIO(data))
+        return iter([buf.getvalue()]), {"name": info.name, "size": info.size, "mode": info.mode}
+
+    @_docker_errors()
     def exec_run(self, cmd: list[str] | str, environment: Any = None, demux: bool = False, **kw: Any) -> Any:
         code, text = self.client.shell.exec(self.client.engine.box(self.id), cmd)
         return ExecResult(code, text.encode())
@@ -111,12 +130,6 @@ class _Network:
     @_docker_errors()
     def reload(self) -> None:
         self.attrs = self.client.engine.net(self.name).attrs()
-
-
-def _split_link(link: str) -> tuple[str, str]:
-    """``"first:foo"`` -> ``("first", "foo")``; ``"first"`` -> ``("first", "first")``."""
-    target, _, alias = link.partition(":")
-    return target, alias or target
 
 
 class _Containers:
@@ -141,7 +154,7 @@ class _Containers:
             str(net): (
                 (ep.get("IPAMConfig") or {}).get("IPv4Address"),
                 list(ep.get("Aliases") or []),
-                dict(_split_link(link) for link in ep.get("Links") or []),
+                dict(split_link(link) for link in ep.get("Links") or []),
             )
             for net, ep in (kw.get("networking_config") or {}).items()
             if ep

@@ -18,7 +18,8 @@ import uuid
 
 from dockerlab.engines.sim.state import SimBox, SimEngine, SimError, mac_address
 from dockerlab.i18n import _
-from dockerlab.kernel import probe, services
+from dockerlab.kernel import links, probe, services
+from dockerlab.kernel.links import one_line
 from dockerlab.kernel.topology import SNAPSHOT_SCRIPT
 from dockerlab.model import EMBEDDED_DNS, Box, State
 
@@ -70,15 +71,19 @@ class Shell:
             pings.append((target, text, code))
         return probe.script_output(pings)
 
+    def files(self, box: SimBox) -> dict[str, str]:
+        """The files of ``box`` the simulator knows, by path: those Docker writes into every container."""
+        return {
+            "/etc/hosts": self.engine.hosts_text(box),
+            "/etc/hostname": box.hostname + "\n",
+            "/etc/resolv.conf": self.resolv(box),
+        }
+
     def command(self, box: SimBox, argv: list[str]) -> tuple[int, str]:
         """One busybox command in ``box``: exit code and output (127 for a command it does not know)."""
         prog, args = (argv[0], argv[1:]) if argv else ("", [])
         if prog == "cat" and len(args) == 1:
-            files = {
-                "/etc/hosts": self.engine.hosts_text(box),
-                "/etc/hostname": box.hostname + "\n",
-                "/etc/resolv.conf": self.resolv(box),
-            }
+            files = self.files(box)
             if args[0] in files:
                 return 0, files[args[0]]
             return 1, f"cat: can't open '{args[0]}': No such file or directory\n"
@@ -220,7 +225,7 @@ class Shell:
             assert subnet is not None
             flags = "<BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue "
             lines += [
-                f"{index}: eth{k}@if{index + 1}: {flags}",
+                f"{index}: {links.label(f'eth{k}', index + 1)}: {flags}",
                 f"    link/ether {mac_address(ip)} brd ff:ff:ff:ff:ff:ff",
                 f"    inet {ip}/{subnet.prefixlen} brd {subnet.broadcast_address} scope global eth{k}",
                 "       valid_lft forever preferred_lft forever",
@@ -260,7 +265,7 @@ class Shell:
             ip, index, subnet = box.ips[net_name], box.ifindex[net_name], self.engine.nets[net_name].subnet
             assert subnet is not None
             link.append(
-                f"{index}: eth{k}@if{index + 1}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 "
+                f"{index}: {links.label(f'eth{k}', index + 1)}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 "
                 f"qdisc noqueue \\    link/ether {mac_address(ip)} brd ff:ff:ff:ff:ff:ff"
             )
             addr.append(
@@ -301,7 +306,7 @@ class Shell:
                 dev = self.engine.nets[net_name].device
                 veth = "veth" + uuid.uuid5(uuid.NAMESPACE_OID, b.id + net_name).hex[:7]
                 link.append(
-                    f"{index + 1}: {veth}@if{index}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc "
+                    f"{index + 1}: {links.label(veth, index)}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc "
                     f"noqueue master {dev} \\    link/ether 0a:{mac_address(b.ips[net_name])[3:]} "
                     "brd ff:ff:ff:ff:ff:ff"
                 )
@@ -331,22 +336,6 @@ def ping_output(state: State, src: Box, target: str) -> tuple[int, str]:
             + "1 packets received, 0% packet loss\nround-trip min/avg/max = 0.080/0.080/0.080 ms\n"
         )
     return 1, head + stats + "0 packets received, 100% packet loss\n"
-
-
-def one_line(text: str, inet_only: bool) -> str:
-    """``ip -o addr`` from ``ip addr``: one line per address, as busybox prints it.
-
-    >>> print(one_line("1: lo: <LOOPBACK>\\n    inet 127.0.0.1/8 scope host lo\\n", inet_only=True), end="")
-    1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever
-    """
-    lines, index, dev = [], "", ""
-    for line in text.splitlines():
-        head = re.match(r"^(\d+): ([^:@]+)", line)
-        if head:
-            index, dev = head.groups()
-        elif line.strip().startswith("inet ") or (not inet_only and line.strip().startswith("link/")):
-            lines.append(f"{index}: {dev}    {line.strip()}\\       valid_lft forever preferred_lft forever")
-    return "\n".join(lines) + "\n"
 
 
 def _sections(link: list[str], addr: list[str], sys: list[str], bridges: list[str]) -> str:

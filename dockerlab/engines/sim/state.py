@@ -49,14 +49,15 @@ from dockerlab.model import (
     bridge_device,
     has_label,
     net_from_attrs,
+    refusals,
+    subnets,
 )
+from dockerlab.model import options as bridge_options
 
-#: Docker's default address pools, in the order the engine hands them out.
-PREDEFINED_POOLS = [f"172.{i}.0.0/16" for i in range(17, 32)] + [
-    str(n) for n in ipaddress.ip_network("192.168.0.0/16").subnets(new_prefix=20)
-]
+#: Docker's default address pools, in the order the engine hands them out (:mod:`dockerlab.model.subnets`).
+PREDEFINED_POOLS = list(subnets.DEFAULT_POOLS)
 #: The default bridge's subnet and gateway.
-DEFAULT_BRIDGE = ("172.17.0.0/16", "172.17.0.1")
+DEFAULT_BRIDGE = subnets.DEFAULT_BRIDGE_POOL
 #: The simulated host's own /etc/hosts, which a container on the host network shares.
 HOST_HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n10.254.0.2\tdockerlab-sim\n"
 
@@ -175,9 +176,9 @@ class SimNet:
         if self.name == "bridge":
             options.update(
                 {
-                    "com.docker.network.bridge.default_bridge": "true",
-                    "com.docker.network.bridge.enable_icc": "true",
-                    "com.docker.network.bridge.name": "docker0",
+                    bridge_options.DEFAULT_BRIDGE: "true",
+                    bridge_options.ENABLE_ICC: "true",
+                    bridge_options.BRIDGE_NAME: "docker0",
                 }
             )
         return {
@@ -305,7 +306,7 @@ class SimEngine:
             "bridge",
             "bridge",
             *bridge,
-            options={"com.docker.network.bridge.enable_icc": "true"},
+            options={bridge_options.ENABLE_ICC: "true"},
             release=self.release,
         )
         bridge.ifindex = 3
@@ -398,13 +399,12 @@ class SimEngine:
         with self.lock:
             if name == "default":
                 raise SimError("operation is not permitted on predefined default network", 403)
-            if name in self.nets:
-                raise SimError(f"network with name {name} already exists", 409)
-            if subnet:
-                cand = ipaddress.ip_network(subnet)
-                if any(n.subnet and n.subnet.overlaps(cand) for n in self.nets.values()):
-                    raise SimError("Pool overlaps with other one on this address space", 403)
-            else:
+            refused = refusals.network_name_in_use(name, self.nets)
+            if subnet and refused is None:
+                refused = refusals.pool_overlap(subnet, [(n.subnet, n.name) for n in self.nets.values() if n.subnet])
+            if refused is not None:
+                raise SimError(refused.message, refused.status)
+            if not subnet:
                 subnet = self._next_pool()
             net = SimNet(
                 name, "bridge", subnet, gateway, internal=internal, options=options, labels=labels, release=self.release
@@ -424,13 +424,10 @@ class SimEngine:
         taken = [n.subnet for n in self.nets.values() if n.subnet]
         if self.release.pools_lowest_first:
             self._start_index = 0
-        order = self.pools[self._start_index :] + self.pools[: self._start_index]
-        for i, pool in enumerate(order):
-            cand = ipaddress.ip_network(pool)
-            if not any(t.overlaps(cand) for t in taken):
-                nxt = self._start_index + i + 1
-                self._start_index = nxt if nxt < len(self.pools) else 0
-                return pool
+        found = subnets.next_pool(self.pools, self._start_index, taken)
+        if found is not None:
+            pool, self._start_index = found
+            return pool
         raise SimError(
             "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network"
         )
@@ -527,18 +524,16 @@ class SimEngine:
                 allowed = CONTAINER_NAME.pattern.removesuffix("+")  # the characters, as Docker's message shows them
                 raise SimError(f"Invalid container name ({name}), only {allowed} are allowed", 400)
             other = self.by_name(name)
-            if other is not None:
-                raise SimError(
-                    f'Conflict. The container name "/{name}" is already in use by container "{other.id}". '
-                    "You have to remove (or rename) that container to be able to reuse that name.",
-                    409,
-                )
+            refused = refusals.container_name_in_use(name, other.id if other is not None else None)
+            if refused is not None:
+                raise SimError(refused.message, refused.status)
             self.image(image)
             net_name = "bridge" if mode == "default" else mode
             net = self.net(net_name)
             ip, aliases, *rest = (endpoints or {}).get(net_name) or (None, [])
-            if aliases and net.name in PREDEFINED_NETWORKS:
-                raise SimError("network-scoped alias is supported only for containers in user defined networks", 400)
+            refused = refusals.alias_on_predefined(net.name, aliases)
+            if refused is not None:
+                raise SimError(refused.message, refused.status)
             net_links = dict(rest[0]) if rest and rest[0] else {}
             configs: dict[str, dict[str, Any]] = {net_name: {"ip": ip, "aliases": list(aliases), "links": net_links}}
             kept: dict[str, str] = {}
@@ -572,12 +567,9 @@ class SimEngine:
             target = self.box(key)
         except SimError:
             raise SimError(f"Could not get container for {key}", 404) from None
-        if target.mode == "host":
-            raise SimError(
-                "conflicting options: host type networking can't be used with links. "
-                "This would result in undefined behavior",
-                400,
-            )
+        refused = refusals.link_refusal(target.mode)
+        if refused is not None:
+            raise SimError(refused.message, refused.status)
         return target
 
     def _timestamp(self) -> str:
@@ -695,10 +687,11 @@ class SimEngine:
                     "connected to any other network",
                     403,
                 )
-            if net.name in box.configs:
-                raise SimError(f"endpoint with name {box.name} already exists in network {net.name}", 403)
-            if list(aliases) and net.name in PREDEFINED_NETWORKS:
-                raise SimError("network-scoped alias is supported only for containers in user defined networks", 400)
+            refused = refusals.already_connected(box.name, net.name, box.configs) or refusals.alias_on_predefined(
+                net.name, list(aliases)
+            )
+            if refused is not None:
+                raise SimError(refused.message, refused.status)
             if box.running and net.subnet is not None:
                 address = net.take(ip)
                 net.joined(self)

@@ -25,12 +25,12 @@ worker lists it once a container of its uses it); no VXLAN devices, no capture.
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from dockerlab.engines.sim.client import SimClient
 from dockerlab.engines.sim.state import SimEngine, SimError, SimNet
-from dockerlab.model import DEFAULT_VERSION
+from dockerlab.model import DEFAULT_VERSION, refusals, subnets
+from dockerlab.model import options as bridge_options
 from dockerlab.model.hosts import GWBRIDGE, SWARM_POOL, ClusterState, cluster_state, host_ranges
 
 
@@ -120,17 +120,17 @@ class SimSwarm:
         self.hosts: dict[str, SimHost] = {}
         for i, h in enumerate(hosts or ["host1", "host2", "host3"], start=1):
             bridge, pool = host_ranges(i)
-            pools = [str(p) for p in ipaddress.ip_network(pool).subnets(new_prefix=24)]
+            pools = subnets.carve(pool, 24)
             client = SimClient(engine_version, bridge=bridge, pools=pools)
             client.swarm = self
             client.engine.viewer = self.state
             client.engine.create_network(
                 GWBRIDGE,
-                options={"com.docker.network.bridge.enable_icc": "false", "com.docker.network.bridge.name": GWBRIDGE},
+                options={bridge_options.ENABLE_ICC: "false", bridge_options.BRIDGE_NAME: GWBRIDGE},
             )
             self.hosts[h] = SimHost(h, i, client)
         self.engines = [h.client().engine for h in self.hosts.values()]
-        self.ingress = SwarmNet("ingress", str(next(ipaddress.ip_network(SWARM_POOL).subnets(new_prefix=24))), [])
+        self.ingress = SwarmNet("ingress", subnets.carve(SWARM_POOL, 24)[0], [])
 
     @property
     def manager(self) -> SimHost:
@@ -154,17 +154,16 @@ class SimSwarm:
     def create_overlay(self, name: str, subnet: str | None, labels: dict[str, str] | None = None) -> SwarmNet:
         """``docker network create --driver overlay --attachable`` on the manager."""
         taken = [n.subnet for n in (*self.overlays(), self.ingress) if n.subnet is not None]
-        if name in {n.name for n in self.overlays()}:
-            raise SimError(f"network with name {name} already exists", 409)
-        if subnet is None:
-            for cand in ipaddress.ip_network(SWARM_POOL).subnets(new_prefix=24):
-                if not any(cand.overlaps(t) for t in taken):
-                    subnet = str(cand)
-                    break
-            else:
+        refused = refusals.network_name_in_use(name, {n.name for n in self.overlays()})
+        if subnet is None and refused is None:
+            subnet = subnets.first_free(taken, 24, [SWARM_POOL])
+            if subnet is None:
                 raise SimError("could not find an available IP while allocating VIP")
-        elif any(ipaddress.ip_network(subnet).overlaps(t) for t in taken):
-            raise SimError("Pool overlaps with other one on this address space", 403)
+        elif refused is None:
+            refused = refusals.pool_overlap(subnet, [(t, str(t)) for t in taken])
+        if refused is not None:
+            raise SimError(refused.message, refused.status)
+        assert subnet is not None
         net = SwarmNet(name, subnet, self.engines, labels)
         for e in self.engines:
             with e.lock:
