@@ -88,7 +88,7 @@ SERVER_CONFIG = {
     "ServerApp": {"open_browser": False},
 }
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 def _needs(what: str, why: str) -> None:
