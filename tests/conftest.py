@@ -28,38 +28,64 @@ os.environ["DOCKERLAB_LANG"] = "en"
 _CLUSTER_BEFORE = pytest.StashKey[bool]()
 
 
-#: xdist groups (``-n 2 --dist loadgroup``, as scripts/test.sh runs the real engine's pass): what shares one
-#: thing that two workers must not use at once runs in one worker, one test after another.
-#: chapter 08's cluster (one fixed directory; the session's ``cluster``), the tests of clusters of other names,
-#: notebook 08 and ex09's notebooks, which run on it
+#: Groups for pytest-xdist (``-n 2 --dist loadgroup``, as scripts/test.sh runs the real engine's pass): what
+#: shares one thing that two workers must not use at once runs in one worker, one test after another. Told by
+#: the test's id, so that xdist's controller, which collects nothing, can tell it too (see
+#: pytest_xdist_make_scheduler). chapter 08's cluster: the session's ``cluster`` (one fixed directory) in
+#: test_hosts and test_differential_hosts, the clusters of other names there, notebook 08 and ex09's notebooks
 CLUSTER_GROUP = "cluster"
 #: the nbval notebooks of both editions and the browser, which runs notebook 01: the two editions make labs
 #: of the same names, so they take turns. The differential test goes first in this worker (see ALONE).
 NOTEBOOK_GROUP = "notebooks"
 #: Compose v2's projects, then v1's: together they would hold too much of the engine's default address pools
 COMPOSE_GROUP = "compose"
+#: tests/test_pull.py's tests share the loopback registry and remove every stand-in image they find
+REGISTRY_GROUP = "registry"
 #: Tests that read where the main engine's address pools stand and expect nothing but themselves to move them
 #: while they run: under xdist they have the main engine alone (the other worker waits before its next test
 #: that touches it, and meanwhile runs chapter 08's, which touch only the cluster's engines).
 ALONE = ("test_differential.py",)
+_FILE_GROUPS = {
+    "test_hosts.py": CLUSTER_GROUP,
+    "test_differential_hosts.py": CLUSTER_GROUP,
+    "test_browser.py": NOTEBOOK_GROUP,
+    **dict.fromkeys(ALONE, NOTEBOOK_GROUP),
+    "test_compose.py": COMPOSE_GROUP,
+    "test_compose_v1.py": COMPOSE_GROUP,
+    "test_pull.py": REGISTRY_GROUP,
+}
 
 
-def _group(item: pytest.Item) -> str | None:
-    """The xdist group ``item`` must run in, or None when any worker may run it."""
-    path = item.path
-    fixtures = set(getattr(item, "fixturenames", ()))
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    if path.suffix == ".ipynb":
-        return CLUSTER_GROUP if path.name.startswith("08_") else NOTEBOOK_GROUP
-    if path.name in ("test_hosts.py", "test_differential_hosts.py") or "cluster" in fixtures:
+def group_of(nodeid: str) -> str | None:
+    """The xdist group of the test ``nodeid``, or None when any worker may run it.
+
+    >>> group_of("notebooks/zh-CN/08_across_hosts.ipynb::Cell 3"), group_of("tests/test_cli.py::test_x")
+    ('cluster', None)
+    >>> group_of("tests/test_exercises.py::test_notebooks_prove_the_exercise_both_ways[ex09]")
+    'cluster'
+    """
+    file, _, test = nodeid.partition("::")
+    name = file.rsplit("/", 1)[-1]
+    if name.endswith(".ipynb"):
+        return CLUSTER_GROUP if name.startswith("08_") else NOTEBOOK_GROUP
+    if name == "test_exercises.py" and "_both_ways" in test and test.endswith("[ex09]"):
         return CLUSTER_GROUP
-    if "kernel" in fixtures and params.get("ex_id") == "ex09":
-        return CLUSTER_GROUP
-    if path.name == "test_browser.py" or path.name in ALONE:
-        return NOTEBOOK_GROUP
-    if path.name in ("test_compose.py", "test_compose_v1.py"):
-        return COMPOSE_GROUP
-    return None
+    return _FILE_GROUPS.get(name)
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: without xdist, never called
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup`` by :func:`group_of`. (xdist's own reads ``xdist_group`` marks into the test ids,
+    which pytest 9 no longer lets it do: every test went to whichever worker was free, nbval's cells too.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ByGroup(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid) or nodeid
+
+    return ByGroup(config, log)
 
 
 def _main_engine_use(item: pytest.Item) -> int | None:
@@ -72,7 +98,7 @@ def _main_engine_use(item: pytest.Item) -> int | None:
     # chapter 08's tests run on the cluster's own engines (and read the main one's image), except the
     # fallback, which makes docker_gwbridge on the main engine, and ex09's, whose kernel resets the main
     # engine's exercise labs
-    on_cluster = _group(item) == CLUSTER_GROUP and "kernel" not in fixtures and "fallback" not in item.name
+    on_cluster = group_of(item.nodeid) == CLUSTER_GROUP and "kernel" not in fixtures and "fallback" not in item.name
     return fcntl.LOCK_SH if touches and not on_cluster else None
 
 
@@ -115,16 +141,13 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups into the test ids
+@pytest.hookimpl(tryfirst=True)  # before the mark plugin deselects by -m, and before xdist reads the order
 def pytest_collection_modifyitems(config, items):
-    """Mark nbval's cells slow, put items in their xdist group (and order them, under xdist); on the simulator,
+    """Mark nbval's cells slow (and, in an xdist worker, order the tests by :func:`_order`); on the simulator,
     leave out (deselect, not skip) tests that need a real engine by nature."""
     for item in items:
         if item.path.suffix == ".ipynb":  # nbval's cells: a notebook in a kernel on the engine
             item.add_marker(pytest.mark.slow)
-        group = _group(item)
-        if group and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(group))
     if os.environ.get("PYTEST_XDIST_WORKER") and not ON_SIM:  # every worker sorts its collection the same way
         items.sort(key=_order)
     if not ON_SIM:

@@ -43,14 +43,8 @@ from dockerlab.engines import pull as registry_pull
 from dockerlab.errors import DockerlabError, ImageBuildError, ImagePullError, InvalidInput
 from dockerlab.lab import Lab
 
-#: One worker for the whole module under xdist: its tests share the loopback registry and remove every
-#: stand-in image they find on the engine.
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.engine_only,
-    pytest.mark.slow,
-    pytest.mark.xdist_group("registry"),
-]
+#: (Under xdist the whole module runs in one worker: tests/conftest.py's REGISTRY_GROUP.)
+pytestmark = [pytest.mark.integration, pytest.mark.engine_only, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "registry.sh"
