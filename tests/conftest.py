@@ -26,6 +26,8 @@ from dockerlab.lab import Lab
 os.environ["DOCKERLAB_LANG"] = "en"
 #: Whether chapter 08's cluster was up when the session started (see pytest_sessionfinish).
 _CLUSTER_BEFORE = pytest.StashKey[bool]()
+#: Whether this process's session ran a test of the cluster's group (a report hook is given no config).
+_RAN = {"on_cluster": False}
 
 
 #: Groups for pytest-xdist (``-n 2 --dist loadgroup``, as scripts/test.sh runs the real engine's pass): what
@@ -34,8 +36,9 @@ _CLUSTER_BEFORE = pytest.StashKey[bool]()
 #: pytest_xdist_make_scheduler). chapter 08's cluster: the session's ``cluster`` (one fixed directory) in
 #: test_hosts and test_differential_hosts, the clusters of other names there, notebook 08 and ex09's notebooks
 CLUSTER_GROUP = "cluster"
-#: the nbval notebooks of both editions and the browser, which runs notebook 01: the two editions make labs
-#: of the same names, so they take turns. The differential test goes first in this worker (see ALONE).
+#: the nbval notebooks of both editions, the browser and the wheel's fresh environment, which run notebook 01:
+#: the notebooks' labs have fixed names ("article"), so they take turns. The differential test goes first in
+#: this worker (see ALONE).
 NOTEBOOK_GROUP = "notebooks"
 #: Compose v2's projects, then v1's: together they would hold too much of the engine's default address pools
 COMPOSE_GROUP = "compose"
@@ -49,6 +52,7 @@ _FILE_GROUPS = {
     "test_hosts.py": CLUSTER_GROUP,
     "test_differential_hosts.py": CLUSTER_GROUP,
     "test_browser.py": NOTEBOOK_GROUP,
+    "test_wheel.py": NOTEBOOK_GROUP,
     **dict.fromkeys(ALONE, NOTEBOOK_GROUP),
     "test_compose.py": COMPOSE_GROUP,
     "test_compose_v1.py": COMPOSE_GROUP,
@@ -95,10 +99,10 @@ def _main_engine_use(item: pytest.Item) -> int | None:
     fixtures = set(getattr(item, "fixturenames", ()))
     touches = item.path.suffix == ".ipynb" or bool({"engine", "client"} & fixtures)
     touches = touches or item.get_closest_marker("integration") is not None
-    # chapter 08's tests run on the cluster's own engines (and read the main one's image), except the
-    # fallback, which makes docker_gwbridge on the main engine, and ex09's, whose kernel resets the main
-    # engine's exercise labs
-    on_cluster = group_of(item.nodeid) == CLUSTER_GROUP and "kernel" not in fixtures and "fallback" not in item.name
+    # chapter 08's tests run on the cluster's own engines (and read the main one's image), except the fallback,
+    # which makes docker_gwbridge on the main engine (in the cluster's group still: test_hosts' checks that a
+    # cluster leaves the main engine as it was must not see it)
+    on_cluster = group_of(item.nodeid) == CLUSTER_GROUP and "fallback" not in item.name
     return fcntl.LOCK_SH if touches and not on_cluster else None
 
 
@@ -250,15 +254,22 @@ def pytest_sessionstart(session):
     session.config.stash[_CLUSTER_BEFORE] = (ROOT / "dlab").exists()
 
 
-def pytest_sessionfinish(session, exitstatus):
-    """Tear down the cluster notebook 08 brought up during the tests, if it was not there before them.
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Note a test of the cluster's group (in xdist's controller too: it sees every worker's reports)."""
+    if group_of(report.nodeid) == CLUSTER_GROUP:
+        _RAN["on_cluster"] = True
 
-    Never from a run on the simulator: scripts/test.sh runs one beside the real engine's, which may be
-    using the cluster at that moment.
+
+def pytest_sessionfinish(session, exitstatus):
+    """Tear down the cluster notebook 08 (or ex09) brought up during the tests, if it was not there before them.
+
+    Only when this session ran a test of the cluster's group: a run of other tests leaves alone a cluster that
+    another run (under the flock) brought up meanwhile. Never from a run on the simulator: scripts/test.sh runs
+    one beside the real engine's, which may be using the cluster at that moment.
     """
     from dockerlab.engines.hosts import ROOT, Cluster
 
     if ON_SIM or hasattr(session.config, "workerinput"):  # an xdist worker: the controller does it, at the end
         return
-    if not session.config.stash.get(_CLUSTER_BEFORE, True) and (ROOT / "dlab").exists():
+    if _RAN["on_cluster"] and not session.config.stash.get(_CLUSTER_BEFORE, True) and (ROOT / "dlab").exists():
         Cluster(echo=False).down(quiet=True)
