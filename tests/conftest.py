@@ -44,10 +44,18 @@ NOTEBOOK_GROUP = "notebooks"
 COMPOSE_GROUP = "compose"
 #: tests/test_pull.py's tests share the loopback registry and remove every stand-in image they find
 REGISTRY_GROUP = "registry"
+#: tests/test_exercises.py's: an exercise's set-up makes networks of fixed names (e8-net), whichever lab runs it
+EXERCISE_GROUP = "exercises"
 #: Tests that read where the main engine's address pools stand and expect nothing but themselves to move them
 #: while they run: under xdist they have the main engine alone (the other worker waits before its next test
 #: that touches it, and meanwhile runs chapter 08's, which touch only the cluster's engines).
 ALONE = ("test_differential.py",)
+#: Tests that list every lab of the engine and inspect what they list: a container another worker removes
+#: between the two makes them fail (docker-py's list inspects each container). They too run alone.
+LISTS_EVERY_LAB = (
+    "tests/test_cli.py::test_status_lists_a_lab_with_its_containers_and_networks",
+    "tests/test_cli.py::test_clean_lab_removes_only_that_lab",
+)
 _FILE_GROUPS = {
     "test_hosts.py": CLUSTER_GROUP,
     "test_differential_hosts.py": CLUSTER_GROUP,
@@ -57,6 +65,7 @@ _FILE_GROUPS = {
     "test_compose.py": COMPOSE_GROUP,
     "test_compose_v1.py": COMPOSE_GROUP,
     "test_pull.py": REGISTRY_GROUP,
+    "test_exercises.py": EXERCISE_GROUP,
 }
 
 
@@ -94,7 +103,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
 def _main_engine_use(item: pytest.Item) -> int | None:
     """How ``item`` uses the main engine: fcntl.LOCK_EX (alone), LOCK_SH (shared with others), None (not)."""
-    if item.path.name in ALONE:
+    if item.path.name in ALONE or item.nodeid in LISTS_EVERY_LAB:
         return fcntl.LOCK_EX
     fixtures = set(getattr(item, "fixturenames", ()))
     touches = item.path.suffix == ".ipynb" or bool({"engine", "client"} & fixtures)
