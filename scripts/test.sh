@@ -6,6 +6,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The virtual environment is made while the engine, Compose and the browser are installed (they need apt,
+# it needs pip: neither waits for the other).
+setup_python() {
+    python3 -m venv .venv &&
+        .venv/bin/python -m pip install -q --upgrade pip &&
+        .venv/bin/python -m pip install -q -e ".[test,notebooks]" &&
+        # JupyterLab's quiet defaults, as scripts/tutorial.sh installs them (the browser test checks them).
+        install -D -m 644 scripts/jupyterlab/overrides.json .venv/share/jupyter/lab/settings/overrides.json
+}
+python_log=$(mktemp)
+setup_python >"$python_log" 2>&1 &
+python_pid=$!
+trap 'kill "$python_pid" 2>/dev/null || true; rm -f "$python_log"' EXIT
+
 if [ "$(id -u)" -eq 0 ]; then
     bash scripts/ensure-engine.sh
     # Compose v2 as a CLI plugin (Debian 13's package, unpacked; kept when one answers already),
@@ -28,11 +42,16 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && ! command -v ch
     install_browser || { apt-get update -qq && install_browser; }
 fi
 
-python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test,notebooks]"
-# JupyterLab's quiet defaults, as scripts/tutorial.sh installs them (the browser test checks them).
-install -D -m 644 scripts/jupyterlab/overrides.json .venv/share/jupyter/lab/settings/overrides.json
+if ! docker version >/dev/null 2>&1; then  # (ensure-engine.sh's engine too: CI never passes without one)
+    echo "test.sh: no Docker engine answers after scripts/ensure-engine.sh; see its messages above." >&2
+    exit 1
+fi
+if ! wait "$python_pid"; then
+    cat "$python_log" >&2
+    echo "test.sh: the virtual environment could not be set up (above: pip's messages)" >&2
+    exit 1
+fi
+rm -f "$python_log"
 # The lab image, built offline (never pulled).
 .venv/bin/python -c "
 from dockerlab.engine import connect
@@ -58,18 +77,31 @@ images_before=$(lab_images)
 #    notebooks (nbval);
 # 2. the tests again on dockerlab's simulator; tests that need a real engine by nature (kernel
 #    interfaces, subprocesses, sockets, a browser) are deselected and counted as such.
+# The whole real engine's pass runs in two pytest-xdist workers (--dist loadgroup): what shares one thing
+# two workers must not use at once (chapter 08's cluster, the notebooks, Compose's projects, the registry)
+# stays in one worker, by tests/conftest.py's groups; the rest is shared out. A selection given on the command
+# line runs in one process, as asked (the groups live in tests/conftest.py, which a selection may not load).
+# --durations shows where the time goes.
+workers=()
+[ "$#" -gt 0 ] || workers=(-n 2 --dist loadgroup)
 sim_log=$(mktemp)
 DOCKERLAB_ENGINE=sim .venv/bin/python -m pytest tests -q -p no:cacheprovider "$@" >"$sim_log" 2>&1 &
 sim_pid=$!
 real_status=0
-.venv/bin/python -m pytest "$@" || real_status=$?
+.venv/bin/python -m pytest "${workers[@]}" --durations=15 "$@" || real_status=$?
 sim_status=0
 wait "$sim_pid" || sim_status=$?
 echo "== the tests on dockerlab's simulator (run alongside) =="
 cat "$sim_log"
 rm -f "$sim_log"
+# pytest's exit 5: no test was collected. A selection given on the command line may leave one pass empty
+# (the simulator's deselects what needs a real engine, and collects only tests/); a whole run never, nor both.
+if [ "$#" -gt 0 ] && ! { [ "$real_status" -eq 5 ] && [ "$sim_status" -eq 5 ]; }; then
+    [ "$real_status" -ne 5 ] || real_status=0
+    [ "$sim_status" -ne 5 ] || sim_status=0
+fi
 if [ "$real_status" -ne 0 ] || [ "$sim_status" -ne 0 ]; then
-    echo "test.sh: pytest failed (real engine: exit $real_status, simulator: exit $sim_status)" >&2
+    echo "test.sh: pytest failed (real engine: exit $real_status, simulator: exit $sim_status; 5: no tests ran)" >&2
     exit 1
 fi
 

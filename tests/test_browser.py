@@ -88,7 +88,7 @@ SERVER_CONFIG = {
     "ServerApp": {"open_browser": False},
 }
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 def _needs(what: str, why: str) -> None:
@@ -120,9 +120,10 @@ def _free_port() -> int:
 
 
 def _labs(engine) -> set[str]:
-    found = engine.containers.list(all=True, filters={"label": LAB_LABEL})
+    # sparse: the list's own labels, no inspect of each container (one another test removes meanwhile is gone)
+    found = engine.containers.list(all=True, sparse=True, filters={"label": LAB_LABEL})
     found += engine.networks.list(filters={"label": LAB_LABEL})
-    return {(getattr(r, "labels", None) or r.attrs.get("Labels") or {}).get(LAB_LABEL, "") for r in found}
+    return {(r.attrs.get("Labels") or {}).get(LAB_LABEL, "") for r in found}
 
 
 @pytest.fixture

@@ -91,6 +91,7 @@ def test_unavailable_engine_exits_3_without_traceback(tmp_path, argv):
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # a subprocess that waits for the missing socket
 def test_doctor_reports_the_missing_socket_with_a_fix(tmp_path):
     missing = tmp_path / "no-engine-here.sock"
     # the real engine's doctor, also in the simulator's run: the socket is missing, so no engine is reached
@@ -305,6 +306,7 @@ def test_image_reports_progress_and_the_image(capsys, engine):
     assert "lab image step 1" in err and "lab image: done" in err
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_command(engine):
     done = run_module("status", f"cli-none-{uuid.uuid4().hex[:8]}")
     assert done.returncode == 0

@@ -39,7 +39,7 @@ needs_compose = pytest.mark.skipif(
     compose.compose_command() is None and os.environ.get("CI", "") != "true",
     reason="no Compose installed (scripts/compose-release.sh installs v2)",
 )
-engine_marks = [pytest.mark.integration, pytest.mark.engine_only, needs_compose]
+engine_marks = [pytest.mark.integration, pytest.mark.engine_only, pytest.mark.slow, needs_compose]
 
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> str:

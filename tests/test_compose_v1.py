@@ -20,6 +20,7 @@ V1 = ["docker-compose"] if shutil.which("docker-compose") else None
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.slow,
     pytest.mark.engine_only,
     pytest.mark.skipif(V1 is None, reason="Compose v1 (docker-compose) is not installed"),
 ]

@@ -47,7 +47,7 @@ NETWORKS = 3
 #: Candidate explicit subnets (checked free at the start; never 192.168.0.0/16).
 CANDIDATES = [f"10.{i}.0.0/24" for i in range(231, 251)]
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 # Operations name what they act on by index into what exists when they run (see Book.resolve),
 # so that nearly every generated operation does something.

@@ -39,7 +39,7 @@ CONTAINERS = 6
 OVERLAYS = 2
 BRIDGES = 2
 
-pytestmark = [pytest.mark.integration, pytest.mark.engine_only]
+pytestmark = [pytest.mark.integration, pytest.mark.engine_only, pytest.mark.slow]
 
 index = st.integers(0, 15)
 network_op = st.one_of(

@@ -154,6 +154,7 @@ def test_both_editions_have_the_same_code_cells(ex_id: str):
         assert all(re.search(r"[\u4e00-\u9fff]", text) for text in prose), prose  # every prose cell is Chinese
 
 
+@pytest.mark.slow  # a pytest of its own, in a subprocess
 def test_exercise_notebooks_are_not_collected_by_nbval(pytestconfig):
     import subprocess
 
@@ -348,16 +349,16 @@ def _reset_notebook_labs(engine, ids: Iterable[str] = exercises.EXERCISES) -> No
 
 @pytest.fixture(scope="module")
 def kernel(engine) -> Iterator[SharedKernel]:
-    _reset_notebook_labs(engine)
+    """One kernel for the exercise notebooks. It resets no lab itself: each test resets its exercise's lab
+    before and after, so that kernels in two xdist workers (ex09's runs in the cluster's) never reach into
+    a lab the other one is using."""
     runner = SharedKernel(ROOT / "notebooks" / "exercises")
-    try:
-        with runner.client.setup_kernel():
-            yield runner
-    finally:
-        _reset_notebook_labs(engine)
+    with runner.client.setup_kernel():
+        yield runner
 
 
 @pytest.mark.integration
+@pytest.mark.slow
 # ex07 reads veth pairs from the kernel, ex09 runs on chapter 08's extra engines: only a real engine has them.
 @pytest.mark.parametrize(
     "ex_id",
@@ -368,6 +369,7 @@ def kernel(engine) -> Iterator[SharedKernel]:
 )
 def test_notebooks_prove_the_exercise_both_ways(engine, kernel: SharedKernel, ex_id: str):
     student, solution = build.targets(SOURCES[ex_id]).values()
+    _reset_notebook_labs(engine, [ex_id])  # whatever an earlier run left of this exercise's lab
     try:
         untouched = kernel.run(student)
         solved = kernel.run(solution)
@@ -501,6 +503,7 @@ def test_veth_check_rejects_the_default_bridge_and_wants_the_indexes(make_lab):
 
 
 @pytest.mark.integration
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "ex_id",
     [
@@ -515,6 +518,7 @@ def test_the_chinese_notebooks_prove_the_exercise_both_ways_in_chinese(engine, k
     with i18n.language("zh-CN"):
         not_yet, passed = i18n._(exercises.NOT_YET), i18n._(exercises.PASSED)
     student, solution = build.targets(SOURCES[ex_id], "zh-CN").values()
+    _reset_notebook_labs(engine, [ex_id])  # whatever an earlier run left of this exercise's lab
     kernel.execute("from dockerlab import set_language; set_language('zh-CN')")
     try:
         untouched = kernel.run(student)

@@ -86,6 +86,7 @@ def valid_name(x) -> bool:
     return isinstance(x, str) and NAME_RULE.fullmatch(x) is not None
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(name=names, subnet=cidrs, gateway=gateways)
 def test_network_input(name, subnet, gateway):
@@ -96,6 +97,7 @@ def test_network_input(name, subnet, gateway):
         assert subnet is None or gateway is None or (ipaddress.ip_address(gateway) in ipaddress.ip_network(subnet))
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(name=names, network=st.one_of(st.none(), names), links=links, ports=ports, ip=st.one_of(st.none(), gateways))
 def test_run_input(name, network, links, ports, ip):

@@ -24,7 +24,7 @@ from dockerlab.lab import LAB_LABEL
 from dockerlab.lab.cluster import ClusterLab, parse_vxlan
 from dockerlab.model import mismatches
 
-pytestmark = [pytest.mark.integration, pytest.mark.engine_only]
+pytestmark = [pytest.mark.integration, pytest.mark.engine_only, pytest.mark.slow]
 
 
 def main_snapshot(engine) -> dict:

@@ -19,15 +19,18 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
 import shutil
 import socket
 import subprocess
+import tarfile
 import threading
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,18 +43,40 @@ from dockerlab.engines import pull as registry_pull
 from dockerlab.errors import DockerlabError, ImageBuildError, ImagePullError, InvalidInput
 from dockerlab.lab import Lab
 
-pytestmark = [pytest.mark.integration, pytest.mark.engine_only]
+#: (Under xdist the whole module runs in one worker: tests/conftest.py's REGISTRY_GROUP.)
+pytestmark = [pytest.mark.integration, pytest.mark.engine_only, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "registry.sh"
 #: The lab image the tests build: never the real one, which other tests use.
 TEST_IMAGE = f"{labimage.REPOSITORY}:pull-test"
 OFFLINE_IMAGE = f"{labimage.REPOSITORY}:offline-test"
+#: A file only the stand-in's layer holds, with a content unique to this session. Without it the stand-in's
+#: layer (built by the same ``rootfs_tar``) would be byte for byte the offline lab image's, and with
+#: ``dockerlab/labbox`` on the engine every pull would answer "Already exists": nothing to download, nothing
+#: to interrupt, no "Pull complete". Unique per session, so no layer left by an earlier run matches either.
+STAND_IN_MARKER = ("dockerlab-test-stand-in", f"pulled by tests/test_pull.py, session {uuid.uuid4().hex}\n")
 MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 INDEX = "application/vnd.docker.distribution.manifest.list.v2+json"
 
 
 # -- the registry and what is pushed to it ---------------------------------------------------------------
+
+
+def stand_in_layer(binary: str, applets: list[str]) -> bytes:
+    """The lab image's root filesystem (``rootfs_tar``) plus :data:`STAND_IN_MARKER`: a layer no engine holds."""
+    buf = io.BytesIO()
+    with (
+        tarfile.open(fileobj=buf, mode="w") as out,
+        tarfile.open(fileobj=io.BytesIO(labimage.rootfs_tar(binary, applets))) as base,
+    ):
+        for member in base.getmembers():
+            out.addfile(member, base.extractfile(member) if member.isfile() else None)
+        name, text = STAND_IN_MARKER
+        info = tarfile.TarInfo(name)
+        info.size, info.mode = len(text.encode()), 0o644
+        out.addfile(info, io.BytesIO(text.encode()))
+    return buf.getvalue()
 
 
 def _script(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -128,7 +153,7 @@ class Registry:
 
     def image(self, arch: str, binary: str, applets: list[str]) -> tuple[str, int]:
         """An image like Docker's busybox (a busybox, a link per applet): its manifest's digest and size."""
-        layer = labimage.rootfs_tar(binary, applets)
+        layer = stand_in_layer(binary, applets)
         packed = gzip.compress(layer, mtime=0)
         config = {
             "architecture": arch,

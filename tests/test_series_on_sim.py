@@ -17,6 +17,8 @@ from dockerlab import i18n
 from dockerlab.i18n import _
 from dockerlab.kernel.services import SERVICE_GREETING
 
+#: Each notebook in a kernel of its own: seconds each.
+pytestmark = pytest.mark.slow
 FOLDER = Path(__file__).resolve().parents[1] / "notebooks"
 #: Notebooks that need a real engine by nature: 09 runs Docker Compose, a program that talks to the engine's
 #: socket. (08 runs on the simulated swarm; its kernel-evidence cells say there is no kernel to show.)

@@ -102,6 +102,7 @@ def test_a_folder_that_is_a_file_is_refused(tmp_path, capsys):
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv")
+@pytest.mark.slow
 def test_a_folder_without_write_permission_is_refused():
     """A folder it may not create, one it may not write: both owned by nobody, and the learner without root's
     power to write anywhere (as a learner is)."""
@@ -143,6 +144,7 @@ def _get(url: str) -> dict:
 
 @pytest.mark.integration
 @pytest.mark.engine_only
+@pytest.mark.slow
 def test_from_a_wheel_in_a_fresh_environment_notebook_01_runs(engine, tmp_path):
     began = time.monotonic()
     src = tmp_path / "src"
