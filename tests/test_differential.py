@@ -214,6 +214,38 @@ def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     return True
 
 
+def label_example(outcomes: list[tuple], containers: int) -> None:
+    """Hypothesis's events for one example: what it did, so the statistics show what was covered."""
+    done = [op for op, r, _ in outcomes if r == "ok"]
+    event(f"operations done: {len(done)} of {len(outcomes)}")
+    event(f"containers at the end: {containers}")
+    for kind in ("run", "connect", "disconnect", "restart", "stop", "remove"):
+        if any(op[0] == kind for op in done):
+            event(f"does {kind}")
+    if any(op[0] == "run" and op[3] for op in done):
+        event("does run with --link")
+    if any(op[0] == "run" and op[3] and op[2] != "bridge" for op in done):
+        event("does run with --link on a user-defined network")
+    if any(op[0] == "run" and ALIAS in op[3].values() for op in done):
+        event("links under the shared alias")
+    if any(op[0] == "network" and op[2] is None for op in done):
+        event("creates a network without a subnet")
+
+
+def differences(real: Lab, sim: Lab, state: Any, measured: dict[str, pd.DataFrame]) -> list[str]:
+    """Where the simulator and the model part from the real engine: addresses, reachability both ways."""
+    problems = []
+    if addresses(real) != addresses(sim):
+        problems.append(f"addresses: real {sorted(addresses(real))}, sim {sorted(addresses(sim))}")
+    for by in ("name", "ip"):
+        if not same(measured[by], sim.reachability(by)):
+            problems.append(f"reachability by {by}:\nreal\n{measured[by]}\nsim\n{sim.reachability(by)}")
+        predicted = predict_state(state, by)
+        if not same(predicted, measured[by]):
+            problems.append(f"predict by {by} on the engine:\npredicted\n{predicted}\nmeasured\n{measured[by]}")
+    return problems
+
+
 @pytest.fixture(scope="module")
 def names(engine) -> Names:
     probe = Lab(f"d-{uuid.uuid4().hex[:8]}", client=engine, echo=False)
@@ -251,20 +283,7 @@ def test_sim_matches_engine(engine, make_lab, names: Names) -> None:
                 book.record(op, outcomes[-1][1], real)
                 seen.add(foreign(engine, real.name))
         note(f"operations (op, real, sim): {outcomes}")
-        done = [op for op, r, _ in outcomes if r == "ok"]
-        event(f"operations done: {len(done)} of {len(outcomes)}")
-        event(f"containers at the end: {len(real.containers)}")
-        for kind in ("run", "connect", "disconnect", "restart", "stop", "remove"):
-            if any(op[0] == kind for op in done):
-                event(f"does {kind}")
-        if any(op[0] == "run" and op[3] for op in done):
-            event("does run with --link")
-        if any(op[0] == "run" and op[3] and op[2] != "bridge" for op in done):
-            event("does run with --link on a user-defined network")
-        if any(op[0] == "run" and ALIAS in op[3].values() for op in done):
-            event("links under the shared alias")
-        if any(op[0] == "network" and op[2] is None for op in done):
-            event("creates a network without a subnet")
+        label_example(outcomes, len(real.containers))
         state = real.state()  # read once, predicted both ways
         targets = extra_targets(real, state)
         with ThreadPoolExecutor(max_workers=3) as pool:  # all the probes at once: their waits overlap
@@ -274,14 +293,7 @@ def test_sim_matches_engine(engine, make_lab, names: Names) -> None:
         problems = [f"{op}: real {r}, sim {s}" for op, r, s in outcomes if r != s]
         if real.history[start:] != sim.history:
             problems.append(f"history: real {real.history[start:]}, sim {sim.history}")
-        if addresses(real) != addresses(sim):
-            problems.append(f"addresses: real {sorted(addresses(real))}, sim {sorted(addresses(sim))}")
-        for by in ("name", "ip"):
-            if not same(measured[by], sim.reachability(by)):
-                problems.append(f"reachability by {by}:\nreal\n{measured[by]}\nsim\n{sim.reachability(by)}")
-            predicted = predict_state(state, by)
-            if not same(predicted, measured[by]):
-                problems.append(f"predict by {by} on the engine:\npredicted\n{predicted}\nmeasured\n{measured[by]}")
+        problems += differences(real, sim, state, measured)
         sim_extra = extra_pings(sim, targets)
         model_extra = {(s, t): state.ping_code(state.boxes[s], t)[0] == "ok" for s, t in real_extra}
         event(f"extra pings: {len(real_extra)}")
