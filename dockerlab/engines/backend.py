@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeGuard
 
 from dockerlab.engines import sim
 from dockerlab.engines.client import DEFAULT_TIMEOUT, connect, engine_call
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import EngineUnavailable, InvalidInput
 from dockerlab.i18n import _
 
@@ -35,7 +36,7 @@ BANNER = sim.BANNER
 class Backend:
     """A client for the chosen engine, and whether it is the simulator."""
 
-    client: Any
+    client: EngineClient
     simulated: bool
 
 
@@ -73,8 +74,11 @@ def choose(engine: str = "docker", timeout: float = DEFAULT_TIMEOUT) -> Backend:
     return Backend(client, False)
 
 
-def is_simulated(client: Any) -> bool:
-    """Whether ``client`` is dockerlab's simulator rather than a docker-py client."""
+def is_simulated(client: EngineClient | None) -> TypeGuard[sim.SimClient]:
+    """Whether ``client`` is dockerlab's simulator rather than a docker-py client.
+
+    The one test of which engine a client is: nothing else asks a client what it can do.
+    """
     return isinstance(client, sim.SimClient)
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from dockerlab.engines import backend
 from dockerlab.engines.client import engine_call, is_docker_desktop, is_rootless
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import InvalidInput, NotReady
 from dockerlab.i18n import N_, _
 from dockerlab.kernel import services
@@ -38,7 +39,6 @@ from dockerlab.views.graphs import reachability_graph
 from dockerlab.waits import wait_until
 
 if TYPE_CHECKING:
-    import docker
     from matplotlib.figure import Figure
 
 #: The article's subnet and gateway for ``myBridge`` (section 5).
@@ -73,7 +73,7 @@ class EngineReport:
         p.text(str(self))
 
 
-def check_engine(client: docker.DockerClient | None = None) -> EngineReport:
+def check_engine(client: EngineClient | None = None) -> EngineReport:
     """Ask the engine named by the environment who it is.
 
     When none answers (and CI is not set) the simulator stands in and the
@@ -91,7 +91,7 @@ def check_engine(client: docker.DockerClient | None = None) -> EngineReport:
     return EngineReport(version, str(info.get("ApiVersion", "?")), platform, simulated)
 
 
-def start(lab_name: str = "article", *, client: docker.DockerClient | None = None) -> Lab:
+def start(lab_name: str = "article", *, client: EngineClient | None = None) -> Lab:
     """Open a lesson: connect, provision the lab image (printing each step), reset the lab.
 
     Every notebook of the series calls ``start("article")`` first, so a rerun,
@@ -99,7 +99,10 @@ def start(lab_name: str = "article", *, client: docker.DockerClient | None = Non
     answers (and CI is not set) the lesson runs on dockerlab's simulator and
     says so first.
     """
-    lab = Lab(lab_name, client=client) if client is not None else Lab(lab_name, engine="auto")
+    if client is None:
+        lab = Lab(lab_name, engine="auto")
+    else:  # Lab still declares docker.DockerClient until dockerlab/lab/lab.py takes an EngineClient
+        lab = Lab(lab_name, client=client)  # type: ignore[arg-type]
     if client is None and lab.simulated:
         print(_(backend.BANNER))
     lab.provision()
@@ -154,9 +157,9 @@ class HostSideNote:
         p.text(self.text)
 
 
-def engine_kind(client: docker.DockerClient | None) -> tuple[str, dict[str, Any]]:
+def engine_kind(client: EngineClient | None) -> tuple[str, dict[str, Any]]:
     """``"usual"``, ``"desktop"``, ``"rootless"`` or ``"simulated"``, with ``docker info`` (empty if none)."""
-    if client is None or backend.is_simulated(client) or not callable(getattr(client, "info", None)):
+    if client is None or backend.is_simulated(client):
         return "simulated", {}
     with engine_call("docker info"):
         info = client.info()
@@ -169,7 +172,7 @@ def engine_kind(client: docker.DockerClient | None) -> tuple[str, dict[str, Any]
     return "usual", info
 
 
-def host_side_note(lab: Lab | docker.DockerClient) -> HostSideNote:
+def host_side_note(lab: Lab | EngineClient) -> HostSideNote:
     """The note notebook 04 shows before its host-side views: what they show on this engine.
 
     Docker Desktop runs the engine in a VM, a rootless engine in rootlesskit's
@@ -365,16 +368,18 @@ def topology(lab: Lab, title: str | None = None) -> Picture:
     columns = max(len(df), 1)
     fig = Figure(figsize=(max(6.5, 1.9 * (columns + 1.6)), 6.2))
     plot.topology(g, ax=fig.add_subplot(), title=title)
-    lines = [
-        _("{container} {interface} ⇄ {peer} on {bridge} ({network})").format(
-            container=r.container,
-            interface=r.interface,
-            peer=_("(no pair)") if pd.isna(r.host_interface) else "veth",
-            bridge=r.bridge,
-            network=r.network,
+    lines = []
+    r: Any  # a row of ``df``: its attributes are the frame's columns, which pandas' stubs cannot know
+    for r in df.itertuples(index=False):
+        lines.append(
+            _("{container} {interface} ⇄ {peer} on {bridge} ({network})").format(
+                container=r.container,
+                interface=r.interface,
+                peer=_("(no pair)") if pd.isna(r.host_interface) else "veth",
+                bridge=r.bridge,
+                network=r.network,
+            )
         )
-        for r in df.itertuples(index=False)
-    ]
     head = _("topology: {title}").format(title=title or _("veth pairs and bridges"))
     return Picture(_png(fig), "\n".join([head, *lines]))
 
@@ -437,7 +442,7 @@ class Table:
     frame: pd.DataFrame
 
     def __str__(self) -> str:
-        def cell(v: object) -> str:
+        def cell(v: Any) -> str:
             return "-" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else str(v)
 
         rows = [" | ".join(str(c) for c in self.frame.columns)]
@@ -471,6 +476,7 @@ def pair_check(interfaces: pd.DataFrame) -> str:
     tomcat1: eth0@if45 (index 44) ⇄ veth8eb364e@if44 (index 45) on docker0: each points at the other, one pair ✓
     """
     lines = []
+    r: Any  # a row of ``interfaces``: its attributes are the frame's columns, which pandas' stubs cannot know
     for r in interfaces.itertuples(index=False):
         if pd.isna(r.host_interface):
             lines.append(
@@ -578,11 +584,11 @@ def choose_subnet(lab: Lab, preferred: str = ARTICLE_SUBNET, gateway: str = ARTI
     (see :meth:`Lab.free_subnet`). The fallback tries :data:`FALLBACK_SUBNET`
     first, then the first free subnet of the same size.
     """
-    net = ipaddress.ip_network(preferred)
+    net = ipaddress.IPv4Network(preferred)
     clashes = tuple(lab.clashes(net))
     if not clashes:
         return SubnetChoice(preferred, str(net), gateway, ())
-    fallback = ipaddress.ip_network(FALLBACK_SUBNET)
+    fallback = ipaddress.IPv4Network(FALLBACK_SUBNET)
     if fallback.prefixlen == net.prefixlen and not lab.clashes(fallback):
         subnet = str(fallback)
     else:
