@@ -382,8 +382,8 @@ def assigned_subnet(lab: Lab, preferred: str = "10.77.0.0/24") -> str:
     once the learner has created the network.
     """
     taken = [net for net, _what in lab.taken_subnets(ignore_own=True)]
-    start = ipaddress.ip_network(preferred)
-    for cand in ipaddress.ip_network("10.0.0.0/8").subnets(new_prefix=start.prefixlen):
+    start = ipaddress.IPv4Network(preferred)
+    for cand in ipaddress.IPv4Network("10.0.0.0/8").subnets(new_prefix=start.prefixlen):
         if cand.network_address < start.network_address:
             continue
         if not any(cand.overlaps(t) for t in taken):
@@ -1351,8 +1351,8 @@ def reset_feedback(exercise_id: str | None = None) -> None:
         _get(exercise_id)
     for key in [k for k in _HINTS_ASKED if exercise_id in (None, k)]:
         del _HINTS_ASKED[key]
-    for key in [k for k in _LAST_FAILED if exercise_id in (None, k[0])]:
-        del _LAST_FAILED[key]
+    for failed in [k for k in _LAST_FAILED if exercise_id in (None, k[0])]:
+        del _LAST_FAILED[failed]
 
 
 def setup(exercise_id: str, lab: Lab) -> Task:
