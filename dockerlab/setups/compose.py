@@ -43,8 +43,6 @@ from dockerlab.i18n import _
 PLACEHOLDER_POOL = ipaddress.IPv4Network("10.213.0.0/16")
 #: Seconds ``docker compose config`` may take.
 CONFIG_TIMEOUT = 60
-#: Compose's own network modes besides ``service:`` and ``container:``.
-PLAIN_MODES = ("host", "none", "bridge", "default")
 #: What is not allowed in a project name (Compose v2: lower-case letters, digits, ``-`` and ``_``).
 _NOT_PROJECT = re.compile(r"[^a-z0-9_-]")
 
