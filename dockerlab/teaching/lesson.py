@@ -33,7 +33,7 @@ from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import InvalidInput, NotReady
 from dockerlab.i18n import N_, _
 from dockerlab.kernel import services
-from dockerlab.lab import By, ExecResult, Lab
+from dockerlab.lab import By, ClusterLab, ExecResult, Lab
 from dockerlab.views import display, plot
 from dockerlab.views.graphs import reachability_graph
 from dockerlab.waits import wait_until
@@ -384,14 +384,14 @@ def topology(lab: Lab, title: str | None = None) -> Picture:
     return Picture(_png(fig), "\n".join([head, *lines]))
 
 
-def hosts(lab: Any, title: str | None = None) -> Picture | None:
+def hosts(lab: ClusterLab, title: str | None = None) -> Picture | None:
     """A :class:`~dockerlab.lab.cluster.ClusterLab` across its hosts: each host a box with its containers'
     interfaces (the overlay's eth0 at MTU 1450, docker_gwbridge's eth1), and each overlay's VXLAN tunnel.
 
     Its text lists, per host, each interface and each VXLAN device. On the simulated swarm, which has no
     kernel to read, it says so and draws nothing (so that the chapter still runs to its end there).
     """
-    if getattr(lab.cluster, "simulated", False):
+    if lab.cluster.simulated:  # a Cluster of real engines, or the simulated swarm: both say which
         from dockerlab.lab.cluster import NO_KERNEL
 
         print(_(NO_KERNEL))
@@ -401,17 +401,17 @@ def hosts(lab: Any, title: str | None = None) -> Picture | None:
 
     fig = Figure(figsize=(4.7 * max(df["host"].nunique(), 1), 2.2 + 0.45 * len(df)))
     plot.hosts(df, ax=fig.add_subplot(), title=title)
-    lines = [
-        (
-            f"{r.host}: {r.inside} {r.interface} mtu {r.mtu} vxlan udp {int(r.udp_port)}"  # no words: as ip prints it
-            if r.kind == "vxlan"
-            else _("{host}: {inside} {interface} mtu {mtu} on {network}").format(
-                host=r.host, inside=r.inside, interface=r.interface, mtu=r.mtu, network=r.network
+    lines = []
+    r: Any  # a row of ``df``: its attributes are the frame's columns, which pandas' stubs cannot know
+    for r in df.itertuples(index=False):
+        if r.kind == "vxlan":  # no words: as ip prints it
+            lines.append(f"{r.host}: {r.inside} {r.interface} mtu {r.mtu} vxlan udp {int(r.udp_port)}")
+        elif not str(r.inside).startswith("overlay "):
+            lines.append(
+                _("{host}: {inside} {interface} mtu {mtu} on {network}").format(
+                    host=r.host, inside=r.inside, interface=r.interface, mtu=r.mtu, network=r.network
+                )
             )
-        )
-        for r in df.itertuples(index=False)
-        if r.kind == "vxlan" or not str(r.inside).startswith("overlay ")
-    ]
     vxlan = df[df["kind"] == "vxlan"]
     for net, rows in vxlan.groupby("network"):
         same = rows["vxlan_id"].nunique() == 1
