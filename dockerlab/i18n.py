@@ -135,8 +135,3 @@ use_translation(_)
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for ``n``, in the learner's language."""
     return _catalogue(get_language()).ngettext(singular, plural, n)
-
-
-def zh(language: str | None = None) -> bool:
-    """Whether the language in force (or ``language``) is Chinese: for the few choices beyond words."""
-    return (language or get_language()) == "zh-CN"

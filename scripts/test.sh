@@ -60,6 +60,7 @@ provision(connect(), progress=print)"
 
 .venv/bin/python -m ruff check dockerlab tests benchmarks tools
 .venv/bin/python -m ruff format --check dockerlab tests benchmarks tools
+.venv/bin/python -m mypy  # as pyproject.toml's [tool.mypy] says: all of dockerlab/, dockerlab/model/ strictly
 labs() {  # the labs (by label) on the engine, to prove the tests leave none behind
     .venv/bin/python -c "from dockerlab.cli import inventory; from dockerlab.engine import connect
 print(' '.join(inventory(connect())))"

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeGuard
 
 from dockerlab.engines import hosts, sim
 from dockerlab.engines.client import DEFAULT_TIMEOUT, connect, engine_call, in_ci
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.engines.sim.swarm import SimSwarm
 from dockerlab.errors import ClusterUnavailable, EngineUnavailable, InvalidInput
 from dockerlab.i18n import N_, _
@@ -52,7 +53,7 @@ SIM_CHOSEN_BANNER = N_(
 class Backend:
     """A client for the chosen engine, and whether it is the simulator."""
 
-    client: Any
+    client: EngineClient
     simulated: bool
 
 
@@ -105,8 +106,11 @@ def choose_cluster(echo: bool = True) -> hosts.Cluster | SimSwarm:
     return SimSwarm()
 
 
-def is_simulated(client: Any) -> bool:
-    """Whether ``client`` is dockerlab's simulator rather than a docker-py client."""
+def is_simulated(client: EngineClient | None) -> TypeGuard[sim.SimClient]:
+    """Whether ``client`` is dockerlab's simulator rather than a docker-py client.
+
+    The one test of which engine a client is: nothing else asks a client what it can do.
+    """
     return isinstance(client, sim.SimClient)
 
 

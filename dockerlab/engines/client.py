@@ -16,11 +16,13 @@ import docker
 import docker.errors
 import requests.exceptions
 
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import (
     DockerlabError,
     EngineError,
     EngineTimeout,
     EngineUnavailable,
+    NeedsEngine,
 )
 from dockerlab.i18n import _
 from dockerlab.model import has_label
@@ -45,10 +47,22 @@ def connect(timeout: float = DEFAULT_TIMEOUT) -> docker.DockerClient:
     return client
 
 
-def engine_version(client: docker.DockerClient) -> str:
+def engine_version(client: EngineClient) -> str:
     """Return the engine's version string, for instance ``'20.10.24+dfsg1'``."""
     with engine_call("docker version", DEFAULT_TIMEOUT):
         return str(client.version().get("Version", "unknown"))
+
+
+def real_engine(client: EngineClient, what: str) -> docker.DockerClient:
+    """``client`` as docker-py's, for what only a real engine does (``what``: ``docker pull``, ``docker build``).
+
+    Raises :class:`~dockerlab.errors.NeedsEngine` for dockerlab's simulator.
+    """
+    if isinstance(client, docker.DockerClient):
+        return client
+    raise NeedsEngine(
+        _("{what} needs a real Docker engine, not dockerlab's simulator: unset DOCKERLAB_ENGINE.").format(what=what)
+    )
 
 
 @contextmanager
@@ -80,7 +94,7 @@ def engine_call(operation: str, timeout: float = DEFAULT_TIMEOUT) -> Iterator[No
         raise EngineUnavailable(_short(e)) from e
 
 
-def image_present(client: docker.DockerClient, reference: str) -> bool:
+def image_present(client: EngineClient, reference: str) -> bool:
     """Whether ``reference`` names an image on the engine (exact reference; nothing is pulled)."""
     with engine_call(f"docker image inspect {reference}"):
         try:
@@ -91,7 +105,7 @@ def image_present(client: docker.DockerClient, reference: str) -> bool:
 
 
 def remove_labelled(
-    client: docker.DockerClient,
+    client: EngineClient,
     label: str,
     *,
     dry_run: bool = False,
@@ -108,7 +122,7 @@ def remove_labelled(
     failures = []
     with engine_call(f"docker ps -a --filter label={label}", timeout):
         containers = client.containers.list(all=True, filters={"label": label})
-    for c in sorted(containers, key=lambda c: c.name):
+    for c in sorted(containers, key=lambda c: c.name or ""):
         if not has_label(c.labels, label):
             continue
         try:
@@ -125,7 +139,7 @@ def remove_labelled(
             removed("container", c)
     with engine_call(f"docker network ls --filter label={label}", timeout):
         networks = client.networks.list(filters={"label": label})
-    for n in sorted(networks, key=lambda n: n.name):
+    for n in sorted(networks, key=lambda n: n.name or ""):
         if not has_label(n.attrs.get("Labels"), label):
             continue
         try:

@@ -39,6 +39,7 @@ import docker.errors
 from dockerlab.engines import client as engine
 from dockerlab.engines import pull as registry_pull
 from dockerlab.engines.client import engine_call
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import DockerlabError, ImageBuildError, ImageMissing
 from dockerlab.i18n import _
 from dockerlab.kernel.labbox import IMAGE, IMAGE_LABEL, REPOSITORY
@@ -87,13 +88,13 @@ def labels() -> dict[str, str]:
     return {IMAGE_LABEL: "labbox", "dockerlab.version": __version__}
 
 
-def image_present(client: docker.DockerClient, image: str = IMAGE) -> bool:
+def image_present(client: EngineClient, image: str = IMAGE) -> bool:
     """Return whether ``image`` exists on the engine (exact reference, no pull); the lab image by default."""
     return engine.image_present(client, image)
 
 
 def provision(
-    client: docker.DockerClient,
+    client: EngineClient,
     *,
     busybox: str | None = None,
     progress: Progress | None = None,
@@ -122,10 +123,11 @@ def provision(
         say(_("{image} is present on the engine: reusing it").format(image=image))
         return image
     if pull:
-        arch = engine_arch(client)
-        had = image_present(client, reference)
-        registry_pull.pull(client, reference, arch=arch, progress=say, percent=percent, timeout=timeout)
-        return build_on(client, reference, image, say, drop_base=not had)
+        real = engine.real_engine(client, f"docker pull {reference}")
+        arch = engine_arch(real)
+        had = image_present(real, reference)
+        registry_pull.pull(real, reference, arch=arch, progress=say, percent=percent, timeout=timeout)
+        return build_on(real, reference, image, say, drop_base=not had)
     binary = busybox or shutil.which("busybox") or "/bin/busybox"
     if os.path.exists(binary):
         return _import_rootfs(client, binary, image, say)
@@ -188,7 +190,7 @@ class Plan:
 
 
 def plan(
-    client: docker.DockerClient,
+    client: EngineClient,
     *,
     busybox: str | None = None,
     image: str = IMAGE,
@@ -325,7 +327,7 @@ def _forget(client: docker.DockerClient, references: list[str]) -> None:
             ) from e
 
 
-def require(client: docker.DockerClient, image: str = IMAGE) -> None:
+def require(client: EngineClient, image: str = IMAGE) -> None:
     """Raise :class:`ImageMissing` unless ``image`` is on the engine (we never pull)."""
     if not image_present(client, image):
         raise ImageMissing(
@@ -371,7 +373,7 @@ def rootfs_tar(binary: str, applets: list[str]) -> bytes:
     return buf.getvalue()
 
 
-def _import_rootfs(client: docker.DockerClient, binary: str, image: str, say: Progress) -> str:
+def _import_rootfs(client: EngineClient, binary: str, image: str, say: Progress) -> str:
     check_binary(client, binary, image)
     applets = _applets(binary)
     missing = [a for a in REQUIRED_APPLETS if a not in applets]
@@ -546,7 +548,7 @@ def read_elf(path: str) -> ElfBinary:
     return ElfBinary(path, machine, bits, head[5] == 1, dynamic)
 
 
-def engine_arch(client: docker.DockerClient) -> str:
+def engine_arch(client: EngineClient) -> str:
     """The engine's architecture in Go's names.
 
     ``docker version``'s ``Arch`` (``amd64``), else ``docker info``'s
@@ -554,13 +556,13 @@ def engine_arch(client: docker.DockerClient) -> str:
     """
     with engine_call("docker version"):
         arch = str(client.version().get("Arch") or "")
-    if not arch and callable(getattr(client, "info", None)):
+    if not arch:
         with engine_call("docker info"):
             arch = str(client.info().get("Architecture") or "")
     return go_arch(arch) if arch else ""
 
 
-def check_binary(client: docker.DockerClient, binary: str, image: str = IMAGE) -> ElfBinary:
+def check_binary(client: EngineClient, binary: str, image: str = IMAGE) -> ElfBinary:
     """Refuse a busybox for another architecture than the engine's, or a dynamically linked one.
 
     Only reads the file and asks the engine its version (and, if that lacks

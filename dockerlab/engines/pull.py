@@ -49,7 +49,6 @@ BUSYBOX_REPOSITORY = "library/busybox"
 #: public projects pin it (for instance ``docker.io/library/busybox:1.36.1@sha256:73aaf090...``,
 #: "as Docker Hub's registry answered on 2026-10-03").
 BUSYBOX_DIGEST = "sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662"
-BUSYBOX_TAG = "1.36.1"
 #: Seconds without a word from the engine about the pull before it is given up.
 PULL_TIMEOUT = float(os.environ.get("DOCKERLAB_PULL_TIMEOUT", "60"))
 

@@ -209,9 +209,7 @@ def name_matrix(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     >>> bool(name_matrix(f, ["a", "b"]).loc["a", "b"])
     True
     """
-    m = pd.DataFrame(
-        pd.NA, index=pd.Index(names, name="source"), columns=pd.Index(names, name="target"), dtype="boolean"
-    )
+    m = pd.DataFrame(index=pd.Index(names, name="source"), columns=pd.Index(names, name="target"), dtype="boolean")
     for row in frame.itertuples(index=False):
         m.loc[row.source, row.target] = bool(row.ok)
     return m
@@ -220,7 +218,7 @@ def name_matrix(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
 def ip_matrix(frame: pd.DataFrame, names: list[str], addresses: list[tuple[str, str]]) -> pd.DataFrame:
     """Rows = source, columns = MultiIndex (container, network), one per address."""
     columns = pd.MultiIndex.from_tuples(addresses, names=["container", "network"])
-    m = pd.DataFrame(pd.NA, index=pd.Index(names, name="source"), columns=columns, dtype="boolean")
+    m = pd.DataFrame(index=pd.Index(names, name="source"), columns=columns, dtype="boolean")  # all NA
     for row in frame.itertuples(index=False):
         m.loc[row.source, (row.target, row.network)] = bool(row.ok)
     return m

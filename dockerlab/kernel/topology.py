@@ -199,7 +199,7 @@ def build_graph(
     >>> sorted(d["kind"] for _, d in g.nodes(data=True))
     ['bridge', 'container', 'host', 'interface', 'veth']
     """
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     g.add_node("host", kind="host", label="host", interfaces=tuple(host_interfaces))
     for b in bridges:
         g.add_node(
@@ -217,6 +217,7 @@ def build_graph(
         g.add_node(node_id("container", name), kind="container", label=name, name=name, **attrs)
         if attrs.get("network_mode") == "host":
             g.add_edge(node_id("container", name), "host", relation="shares the host's network namespace")
+    row: Any  # a row of ``interfaces``: its attributes are the frame's columns, which pandas' stubs cannot know
     for row in interfaces.itertuples(index=False):
         c = node_id("container", row.container)
         if c not in g:
@@ -249,10 +250,10 @@ def build_graph(
         )
         g.add_edge(i, v, relation="veth pair", network=row.network)
         if row.bridge:
-            b = node_id("bridge", row.bridge)
-            if b not in g:
+            bridge = node_id("bridge", row.bridge)
+            if bridge not in g:
                 g.add_node(
-                    b,
+                    bridge,
                     kind="bridge",
                     label=row.bridge,
                     device=row.bridge,
@@ -261,8 +262,8 @@ def build_graph(
                     subnet=None,
                     gateway=None,
                 )
-                g.add_edge(b, "host", relation="bridge on the host", network=row.network)
-            g.add_edge(v, b, relation="plugged into (master)", network=row.network)
+                g.add_edge(bridge, "host", relation="bridge on the host", network=row.network)
+            g.add_edge(v, bridge, relation="plugged into (master)", network=row.network)
     return g
 
 

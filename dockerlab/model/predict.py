@@ -8,6 +8,7 @@ names the rule. Both ask :class:`~dockerlab.model.state.State` and restate no ru
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -94,7 +95,7 @@ class Explanation:
     def __bool__(self) -> bool:
         return bool(self.reachable)
 
-    def _repr_pretty_(self, p, cycle: bool) -> None:  # IPython display
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython display
         p.text(self.text)
 
 
@@ -170,14 +171,14 @@ def _why_route(state: State, b: Box, ip: str, code: str) -> str:
             "default route, so {ip}, outside its subnets: Network is unreachable"
         ).format(source=b.name, networks=_nets_text(state, b), ip=ip)
     if ip in state.gateways and owner is None:
-        net = state.net(state.gateways[ip])
+        gateway_of = state.net(state.gateways[ip])
         if code == "ok":
             return _(
                 "{ip} is the gateway of {network}: an address of the host itself, and every container with a "
                 "network reaches the host (Docker isolates bridges from each other, not from the host)"
-            ).format(ip=ip, network=net.label)
+            ).format(ip=ip, network=gateway_of.label)
         return _("{ip} is the gateway of {network}, an address of the host, but no packet leaves {source}").format(
-            ip=ip, network=net.label, source=b.name
+            ip=ip, network=gateway_of.label, source=b.name
         )
     if owner is None:
         return _("no running container has {ip} any more (a stale /etc/hosts entry): no reply").format(ip=ip)
@@ -379,10 +380,10 @@ def _explain_unresolved(state: State, b: Box, target: str, by: str, private: tup
 def _note_old_address(state: State, b: Box, target: str, ip: str, how: str, private: tuple[str, str] | None) -> str:
     """``how``, noting when ``ip`` now belongs to a container that ``target`` does not name (an old address)."""
     owner = state.owner.get(ip)
-    linked = {a.lower() for t, a in b.links.items() if owner and t == owner[0]}  # --link aliases of the owner
+    link_aliases = {a.lower() for t, a in b.links.items() if owner and t == owner[0]}  # --link aliases of the owner
     if (
         owner
-        and target.lower() not in {owner[0].lower(), *linked}
+        and target.lower() not in {owner[0].lower(), *link_aliases}
         and private is None
         and not _names_owner(state, owner, target)
     ):

@@ -31,6 +31,7 @@ import pandas as pd
 from dockerlab import model
 from dockerlab.engines import backend, reading
 from dockerlab.engines.client import DEFAULT_TIMEOUT, connect, engine_call
+from dockerlab.engines.protocol import Container, EngineClient
 from dockerlab.errors import ContainerNotFound, DockerlabError, EngineError, InvalidInput, NeedsEngine
 from dockerlab.i18n import _
 from dockerlab.kernel import probe
@@ -65,7 +66,7 @@ class Setup:
     selected containers only).
     """
 
-    client: Any
+    client: EngineClient
     containers: dict[str, dict[str, Any]]
     state: model.State
     selection: str = ""
@@ -133,7 +134,7 @@ class Setup:
             if "executable file not found" in text or "no such file" in text.lower():
                 return probe.failed(source, targets, NO_PROBE, text)
             return probe.failed(source, targets, "error", text)
-        text = (out or b"").decode(errors="replace")
+        text = out.decode(errors="replace") if isinstance(out, bytes) else ""
         if code in NO_PROBE_CODES and "@@" not in text:
             return probe.failed(source, targets, NO_PROBE, text)
         return probe.parse_script(source, targets, text)
@@ -184,8 +185,9 @@ class Setup:
         frame = self.probe(by, targets)
         self.probed = frame
         shape = self.predict(by, targets)
-        out = pd.DataFrame(pd.NA, index=shape.index, columns=shape.columns, dtype="boolean")
+        out = pd.DataFrame(index=shape.index, columns=shape.columns, dtype="boolean")  # all NA
         self.measured_notes = {}
+        row: Any  # a row of the probe's table: its attributes are the columns, which pandas' stubs cannot know
         for row in frame.itertuples(index=False):
             if row.reason == NO_PROBE:
                 self.measured_notes[row.source] = _(
@@ -214,13 +216,13 @@ def _no_container(name: str, known: list[str]) -> str:
 
 
 def select(
-    client: Any,
+    client: EngineClient,
     *,
     names: list[str] | None = None,
     label: str | None = None,
     project: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-) -> list[Any]:
+) -> list[Container]:
     """The containers chosen: every one (``docker ps -a``), or by name, by ``label``, or by Compose ``project``.
 
     Raises :class:`~dockerlab.errors.ContainerNotFound` for a name that is not
@@ -236,16 +238,16 @@ def select(
     with engine_call("docker ps -a", timeout):  # a container removed meanwhile is left out, not an error
         found = client.containers.list(all=True, filters=filters, ignore_removed=True)
     if names:
-        by_name = {c.name: c for c in found}
+        by_name = {c.name: c for c in found if c.name}
         missing = [n for n in names if n not in by_name]
         if missing:
             raise ContainerNotFound(_no_container(missing[0], sorted(by_name)))
         found = [by_name[n] for n in dict.fromkeys(names)]
-    return sorted(found, key=lambda c: c.name)
+    return sorted(found, key=lambda c: c.name or "")
 
 
 def inspect_engine(
-    client: Any = None,
+    client: EngineClient | None = None,
     *,
     names: list[str] | None = None,
     label: str | None = None,
@@ -262,7 +264,7 @@ def inspect_engine(
     client = client or connect(timeout)
     chosen = select(client, names=names, label=label, project=project, timeout=timeout)
     wanted = {c.name for c in chosen}
-    ids = {c.id: c for c in chosen}
+    ids = {c.id: c for c in chosen if c.id}
     for c in list(chosen):  # the stack a selected container joins, if it was not selected
         mode = str((c.attrs.get("HostConfig") or {}).get("NetworkMode") or "")
         if mode.startswith("container:") and not any(i.startswith(mode[10:]) for i in ids):
@@ -271,15 +273,16 @@ def inspect_engine(
                     other = client.containers.get(mode[10:])
                 except docker.errors.NotFound:
                     continue
-            ids[other.id] = other
-    containers = sorted(ids.values(), key=lambda c: c.name)
+            if other.id:
+                ids[other.id] = other
+    containers = sorted(ids.values(), key=lambda c: c.name or "")
     hosts = reading.hosts_files(containers, timeout, parallel=not backend.is_simulated(client))
     with engine_call("docker network ls", timeout):
         networks = [n.attrs for n in client.networks.list()]
     # the joined stacks' owners count in the rules, not in the rows
     state = reading.state_of(containers, networks, hosts, reading.release_of(client, timeout), wanted)
     selection = f"project {project}" if project else f"label {label}" if label else ", ".join(names) if names else "all"
-    attrs = {c.name: c.attrs for c in containers if c.name in wanted}
+    attrs = {c.name: c.attrs for c in containers if c.name and c.name in wanted}
     return Setup(client, attrs, state, selection, timeout)
 
 
@@ -337,7 +340,9 @@ class ComposeApp:
     command line; the project name is the only thing ``down`` touches.
     """
 
-    def __init__(self, path: str | Path, project: str, *, client: Any = None, echo: bool = True) -> None:
+    def __init__(
+        self, path: str | Path, project: str, *, client: EngineClient | None = None, echo: bool = True
+    ) -> None:
         self.path = Path(path)
         self.name = compose.project_name(self.path, project)
         self.echo = echo
@@ -346,7 +351,7 @@ class ComposeApp:
         self.project = compose.load(self.path, self.name, command=self.command or False)
 
     @property
-    def client(self) -> Any:
+    def client(self) -> EngineClient:
         """The engine's client, connected on first use: a real engine, as Compose needs one."""
         if self._client is None:
             self._client = backend.choose().client
@@ -406,7 +411,7 @@ class ComposeApp:
         label = f"{COMPOSE_PROJECT}={self.name}"
         with engine_call(f"docker network ls --filter label={label}"):
             left = self.client.networks.list(filters={"label": label})
-        for net in sorted(left, key=lambda n: n.name):
+        for net in sorted(left, key=lambda n: n.name or ""):
             if (net.attrs.get("Labels") or {}).get(COMPOSE_PROJECT) != self.name:
                 continue
             if self.echo:

@@ -44,8 +44,6 @@ from dockerlab.model import options, subnets
 PLACEHOLDER_POOL = ipaddress.IPv4Network("10.213.0.0/16")
 #: Seconds ``docker compose config`` may take.
 CONFIG_TIMEOUT = 60
-#: Compose's own network modes besides ``service:`` and ``container:``.
-PLAIN_MODES = ("host", "none", "bridge", "default")
 #: What is not allowed in a project name (Compose v2: lower-case letters, digits, ``-`` and ``_``).
 _NOT_PROJECT = re.compile(r"[^a-z0-9_-]")
 
@@ -339,6 +337,7 @@ def _ordered_networks(svc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """A service's networks with their settings, the primary first: highest ``priority``, then by name (as
     Compose orders them)."""
     nets = svc.get("networks")
+    pairs: list[tuple[str, dict[str, Any]]]
     if isinstance(nets, list):
         pairs = [(str(n), {}) for n in nets]
     elif isinstance(nets, dict):
@@ -456,17 +455,17 @@ def plan(project: Project, release: model.Release | None = None) -> model.State:
             aliases = (service, *(str(a) for a in settings.get("aliases") or ()))
             endpoints[name] = (ip, tuple(dict.fromkeys(aliases)))
         primary = next(iter(endpoints))
-        aliases = {alias.lower(): target for target, alias in _link_aliases(links, project)}
-        net_links = {net: dict(aliases) for net in endpoints} if links else {}  # Compose links every endpoint
+        link_to = {alias.lower(): target for target, alias in _link_aliases(links, project)}
+        net_links = {net: dict(link_to) for net in endpoints} if links else {}  # Compose links every endpoint
         boxes.append(model.Box(cname, True, primary, endpoints, hosts=hosts, net_links=net_links))
     # a legacy link (network_mode: bridge) writes the linked container's address into /etc/hosts
     by_name = {b.name: b for b in boxes}
     for i, links in legacy:
         hosts = dict(boxes[i].hosts)
         for target, alias in _link_aliases(links, project):
-            ip = by_name[target].ips.get("bridge") if target in by_name else None
-            if ip:
-                hosts.setdefault(alias, ip)
+            linked_ip = by_name[target].ips.get("bridge") if target in by_name else None
+            if linked_ip:
+                hosts.setdefault(alias, linked_ip)
         boxes[i] = model.Box(boxes[i].name, True, "default", boxes[i].endpoints, links, hosts)
     return model.State(boxes, list(nets.values()), release)
 

@@ -1347,8 +1347,8 @@ def reset_feedback(exercise_id: str | None = None) -> None:
         _get(exercise_id)
     for key in [k for k in _HINTS_ASKED if exercise_id in (None, k)]:
         del _HINTS_ASKED[key]
-    for key in [k for k in _LAST_FAILED if exercise_id in (None, k[0])]:
-        del _LAST_FAILED[key]
+    for failed in [k for k in _LAST_FAILED if exercise_id in (None, k[0])]:
+        del _LAST_FAILED[failed]
 
 
 def setup(exercise_id: str, lab: Lab) -> Task:

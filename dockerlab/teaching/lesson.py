@@ -29,17 +29,17 @@ import pandas as pd
 
 from dockerlab.engines import backend
 from dockerlab.engines.client import engine_call, is_docker_desktop, is_rootless
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import InvalidInput, NotReady
 from dockerlab.i18n import N_, _
 from dockerlab.kernel import links, services
-from dockerlab.lab import By, ExecResult, Lab
+from dockerlab.lab import By, ClusterLab, ExecResult, Lab
 from dockerlab.model import subnets
 from dockerlab.views import display, plot
 from dockerlab.views.graphs import reachability_graph
 from dockerlab.waits import wait_until
 
 if TYPE_CHECKING:
-    import docker
     from matplotlib.figure import Figure
 
 #: The article's subnet and gateway for ``myBridge`` (section 5).
@@ -74,7 +74,7 @@ class EngineReport:
         p.text(str(self))
 
 
-def check_engine(client: docker.DockerClient | None = None) -> EngineReport:
+def check_engine(client: EngineClient | None = None) -> EngineReport:
     """Ask the engine named by the environment who it is.
 
     When none answers (and CI is not set) the simulator stands in and the
@@ -92,7 +92,7 @@ def check_engine(client: docker.DockerClient | None = None) -> EngineReport:
     return EngineReport(version, str(info.get("ApiVersion", "?")), platform, simulated)
 
 
-def start(lab_name: str = "article", *, client: docker.DockerClient | None = None) -> Lab:
+def start(lab_name: str = "article", *, client: EngineClient | None = None) -> Lab:
     """Open a lesson: connect, provision the lab image (printing each step), reset the lab.
 
     Every notebook of the series calls ``start("article")`` first, so a rerun,
@@ -100,7 +100,10 @@ def start(lab_name: str = "article", *, client: docker.DockerClient | None = Non
     answers (and CI is not set) the lesson runs on dockerlab's simulator and
     says so first.
     """
-    lab = Lab(lab_name, client=client) if client is not None else Lab(lab_name, engine="auto")
+    if client is None:
+        lab = Lab(lab_name, engine="auto")
+    else:  # Lab still declares docker.DockerClient until dockerlab/lab/lab.py takes an EngineClient
+        lab = Lab(lab_name, client=client)  # type: ignore[arg-type]
     if client is None and lab.simulated:
         print(_(backend.BANNER))
     lab.provision()
@@ -155,9 +158,9 @@ class HostSideNote:
         p.text(self.text)
 
 
-def engine_kind(client: docker.DockerClient | None) -> tuple[str, dict[str, Any]]:
+def engine_kind(client: EngineClient | None) -> tuple[str, dict[str, Any]]:
     """``"usual"``, ``"desktop"``, ``"rootless"`` or ``"simulated"``, with ``docker info`` (empty if none)."""
-    if client is None or backend.is_simulated(client) or not callable(getattr(client, "info", None)):
+    if client is None or backend.is_simulated(client):
         return "simulated", {}
     with engine_call("docker info"):
         info = client.info()
@@ -170,7 +173,7 @@ def engine_kind(client: docker.DockerClient | None) -> tuple[str, dict[str, Any]
     return "usual", info
 
 
-def host_side_note(lab: Lab | docker.DockerClient) -> HostSideNote:
+def host_side_note(lab: Lab | EngineClient) -> HostSideNote:
     """The note notebook 04 shows before its host-side views: what they show on this engine.
 
     Docker Desktop runs the engine in a VM, a rootless engine in rootlesskit's
@@ -366,28 +369,30 @@ def topology(lab: Lab, title: str | None = None) -> Picture:
     columns = max(len(df), 1)
     fig = Figure(figsize=(max(6.5, 1.9 * (columns + 1.6)), 6.2))
     plot.topology(g, ax=fig.add_subplot(), title=title)
-    lines = [
-        _("{container} {interface} ⇄ {peer} on {bridge} ({network})").format(
-            container=r.container,
-            interface=r.interface,
-            peer=_("(no pair)") if pd.isna(r.host_interface) else "veth",
-            bridge=r.bridge,
-            network=r.network,
+    lines = []
+    r: Any  # a row of ``df``: its attributes are the frame's columns, which pandas' stubs cannot know
+    for r in df.itertuples(index=False):
+        lines.append(
+            _("{container} {interface} ⇄ {peer} on {bridge} ({network})").format(
+                container=r.container,
+                interface=r.interface,
+                peer=_("(no pair)") if pd.isna(r.host_interface) else "veth",
+                bridge=r.bridge,
+                network=r.network,
+            )
         )
-        for r in df.itertuples(index=False)
-    ]
     head = _("topology: {title}").format(title=title or _("veth pairs and bridges"))
     return Picture(_png(fig), "\n".join([head, *lines]))
 
 
-def hosts(lab: Any, title: str | None = None) -> Picture | None:
+def hosts(lab: ClusterLab, title: str | None = None) -> Picture | None:
     """A :class:`~dockerlab.lab.cluster.ClusterLab` across its hosts: each host a box with its containers'
     interfaces (the overlay's eth0 at MTU 1450, docker_gwbridge's eth1), and each overlay's VXLAN tunnel.
 
     Its text lists, per host, each interface and each VXLAN device. On the simulated swarm, which has no
     kernel to read, it says so and draws nothing (so that the chapter still runs to its end there).
     """
-    if getattr(lab.cluster, "simulated", False):
+    if lab.cluster.simulated:  # a Cluster of real engines, or the simulated swarm: both say which
         from dockerlab.lab.cluster import NO_KERNEL
 
         print(_(NO_KERNEL))
@@ -397,17 +402,17 @@ def hosts(lab: Any, title: str | None = None) -> Picture | None:
 
     fig = Figure(figsize=(4.7 * max(df["host"].nunique(), 1), 2.2 + 0.45 * len(df)))
     plot.hosts(df, ax=fig.add_subplot(), title=title)
-    lines = [
-        (
-            f"{r.host}: {r.inside} {r.interface} mtu {r.mtu} vxlan udp {int(r.udp_port)}"  # no words: as ip prints it
-            if r.kind == "vxlan"
-            else _("{host}: {inside} {interface} mtu {mtu} on {network}").format(
-                host=r.host, inside=r.inside, interface=r.interface, mtu=r.mtu, network=r.network
+    lines = []
+    r: Any  # a row of ``df``: its attributes are the frame's columns, which pandas' stubs cannot know
+    for r in df.itertuples(index=False):
+        if r.kind == "vxlan":  # no words: as ip prints it
+            lines.append(f"{r.host}: {r.inside} {r.interface} mtu {r.mtu} vxlan udp {int(r.udp_port)}")
+        elif not str(r.inside).startswith("overlay "):
+            lines.append(
+                _("{host}: {inside} {interface} mtu {mtu} on {network}").format(
+                    host=r.host, inside=r.inside, interface=r.interface, mtu=r.mtu, network=r.network
+                )
             )
-        )
-        for r in df.itertuples(index=False)
-        if r.kind == "vxlan" or not str(r.inside).startswith("overlay ")
-    ]
     vxlan = df[df["kind"] == "vxlan"]
     for net, rows in vxlan.groupby("network"):
         same = rows["vxlan_id"].nunique() == 1
@@ -438,7 +443,7 @@ class Table:
     frame: pd.DataFrame
 
     def __str__(self) -> str:
-        def cell(v: object) -> str:
+        def cell(v: Any) -> str:
             return "-" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else str(v)
 
         rows = [" | ".join(str(c) for c in self.frame.columns)]
@@ -472,6 +477,7 @@ def pair_check(interfaces: pd.DataFrame) -> str:
     tomcat1: eth0@if45 (index 44) ⇄ veth8eb364e@if44 (index 45) on docker0: each points at the other, one pair ✓
     """
     lines = []
+    r: Any  # a row of ``interfaces``: its attributes are the frame's columns, which pandas' stubs cannot know
     for r in interfaces.itertuples(index=False):
         if pd.isna(r.host_interface):
             lines.append(
@@ -573,11 +579,11 @@ def choose_subnet(lab: Lab, preferred: str = ARTICLE_SUBNET, gateway: str = ARTI
     (see :meth:`Lab.free_subnet`). The fallback tries :data:`FALLBACK_SUBNET`
     first, then the first free subnet of the same size.
     """
-    net = ipaddress.ip_network(preferred)
+    net = ipaddress.IPv4Network(preferred)
     clashes = tuple(lab.clashes(net))
     if not clashes:
         return SubnetChoice(preferred, str(net), gateway, ())
-    fallback = ipaddress.ip_network(FALLBACK_SUBNET)
+    fallback = ipaddress.IPv4Network(FALLBACK_SUBNET)
     if fallback.prefixlen == net.prefixlen and not lab.clashes(fallback):
         subnet = str(fallback)
     else:

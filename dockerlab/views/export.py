@@ -8,6 +8,7 @@ file; none asks an engine.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def _cell(value: object) -> bool | None:
     return None if value is pd.NA or value is None else bool(value)
 
 
-def matrix_json(matrix: pd.DataFrame, explanations: list[Any] = (), **meta: Any) -> str:
+def matrix_json(matrix: pd.DataFrame, explanations: Sequence[Any] = (), **meta: Any) -> str:
     """A matrix (and its explanations) as JSON: ``{"rows", "columns", "reaches": {source: {target: bool|null}}}``.
 
     >>> m = pd.DataFrame({"a": [pd.NA, True], "b": [False, pd.NA]}, index=["a", "b"], dtype="boolean")
@@ -91,7 +92,7 @@ def to_dot(g: nx.DiGraph) -> str:
     strict digraph {
     """
     colours = network_colours(sorted({x for n in g.nodes for x in g.nodes[n].get("networks", [])}))
-    clean = nx.DiGraph()
+    clean: nx.DiGraph[str] = nx.DiGraph()
     for n, attrs in g.nodes(data=True):
         nets = list(attrs.get("networks") or [])
         clean.add_node(

@@ -18,7 +18,7 @@ def reachability_graph(matrix: pd.DataFrame, nodes: dict[str, dict[str, Any]], b
     >>> sorted(reachability_graph(m, {"a": {}, "b": {}}).edges)
     [('b', 'a')]
     """
-    g = nx.DiGraph(by=by)
+    g: nx.DiGraph[str] = nx.DiGraph(by=by)
     for name in matrix.index:
         g.add_node(name, **nodes.get(name, {}))
     for name, attrs in nodes.items():

@@ -90,7 +90,11 @@ def _width(text: str) -> int:
 def layout(names: list[str]) -> dict[str, tuple[float, float]]:
     """Positions on a circle in sorted name order (stable across steps)."""
     ordered = sorted(names)
-    return nx.circular_layout(ordered) if len(ordered) > 1 else {n: (0.0, 0.0) for n in ordered}
+    if len(ordered) < 2:
+        return {n: (0.0, 0.0) for n in ordered}
+    circle: nx.Graph[str] = nx.Graph()
+    circle.add_nodes_from(ordered)
+    return {n: (float(x), float(y)) for n, (x, y) in nx.circular_layout(circle).items()}
 
 
 def reachability(g: nx.DiGraph, ax: Axes | None = None, title: str | None = None) -> Axes:

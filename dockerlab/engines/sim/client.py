@@ -10,6 +10,7 @@ that imports docker-py.
 
 from __future__ import annotations
 
+import builtins
 import functools
 import io
 import posixpath
@@ -17,16 +18,24 @@ import tarfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import docker.errors
 from docker.models.containers import ExecResult
 
 from dockerlab.engines.sim.proxy import Proxy
 from dockerlab.engines.sim.shell import Shell
-from dockerlab.engines.sim.state import NoSuchImage, SimBox, SimEngine, SimError, SimNet
+from dockerlab.engines.sim.state import Endpoint, NoSuchImage, SimBox, SimEngine, SimError, SimNet
 from dockerlab.kernel.labbox import IMAGE
 from dockerlab.model import DEFAULT_VERSION, split_link
+
+
+class Swarm(Protocol):
+    """What an engine asks of the simulated swarm it is a host of (:class:`~dockerlab.engines.sim.swarm.SimSwarm`)."""
+
+    def create_overlay(self, name: str, subnet: str | None, labels: dict[str, str] | None = None) -> SimNet:
+        """``docker network create --driver overlay`` on the swarm's manager."""
+        ...
 
 
 @contextmanager
@@ -76,11 +85,11 @@ class _Container:
         self.client.engine.start(self.client.engine.box(self.id))
 
     @_docker_errors()
-    def stop(self, timeout: int = 10) -> None:
+    def stop(self, timeout: float | None = 10) -> None:
         self.client.engine.stop(self.client.engine.box(self.id))
 
     @_docker_errors()
-    def restart(self, timeout: int = 10) -> None:
+    def restart(self, timeout: float | None = 10) -> None:
         box = self.client.engine.box(self.id)
         self.client.engine.stop(box)
         self.client.engine.start(box)
@@ -93,7 +102,9 @@ class _Container:
         return b""
 
     @_docker_errors()
-    def get_archive(self, path: str, chunk_size: int | None = None, encode_stream: bool = False) -> Any:
+    def get_archive(
+        self, path: str, chunk_size: int | None = None, encode_stream: bool = False
+    ) -> tuple[Iterator[bytes], dict[str, Any]]:
         """``docker cp``'s read: a tar of the file, and its stat; running or not, as the engine does."""
         with self.client.engine.lock:
             box = self.client.engine.box(self.id)
@@ -109,7 +120,7 @@ class _Container:
         return iter([buf.getvalue()]), {"name": info.name, "size": info.size, "mode": info.mode}
 
     @_docker_errors()
-    def exec_run(self, cmd: list[str] | str, environment: Any = None, demux: bool = False, **kw: Any) -> Any:
+    def exec_run(self, cmd: list[str] | str, environment: Any = None, demux: bool = False, **kw: Any) -> ExecResult:
         code, text = self.client.shell.exec(self.client.engine.box(self.id), cmd)
         return ExecResult(code, text.encode())
 
@@ -148,9 +159,9 @@ class _Containers:
             return _Container(self.client, self.client.engine.box(container_id))
 
     @_docker_errors()
-    def create(self, image: str, command: list[str] | str | None = None, **kw: Any) -> _Container:
+    def create(self, image: str, command: builtins.list[str] | str | None = None, **kw: Any) -> _Container:
         argv = command.split() if isinstance(command, str) else (list(command) if command else None)
-        endpoints = {
+        endpoints: dict[str, Endpoint] = {
             str(net): (
                 (ep.get("IPAMConfig") or {}).get("IPv4Address"),
                 list(ep.get("Aliases") or []),
@@ -180,7 +191,7 @@ class _Containers:
             return _Container(self.client, box)
 
     @_docker_errors()
-    def run(self, image: str, command: list[str] | str | None = None, **kw: Any) -> bytes:
+    def run(self, image: str, command: builtins.list[str] | str | None = None, **kw: Any) -> bytes:
         """Only what the Lab runs on the host network: ``ip -4 route show`` and the topology snapshot."""
         argv = command.split() if isinstance(command, str) else list(command or [])
         output = self.client.shell.on_host(argv) if kw.get("network_mode") == "host" else None
@@ -236,9 +247,15 @@ class _Networks:
 class _Image:
     """What ``client.images.get`` returns."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, engine: SimEngine, name: str) -> None:
+        self._engine = engine
         self.id = "sha256:" + "0" * 64
         self.tags = [name]
+
+    def tag(self, repository: str, tag: str | None = None, *, force: bool = False) -> bool:
+        """``docker tag``: the engine knows the image under one more name."""
+        self._engine.add_image(f"{repository}:{tag or 'latest'}")
+        return True
 
 
 class _Images:
@@ -254,11 +271,11 @@ class _Images:
 
     @_docker_errors()
     def get(self, name: str) -> _Image:
-        return _Image(self.client.engine.image(name))
+        return _Image(self.client.engine, self.client.engine.image(name))
 
     @_docker_errors()
-    def remove(self, name: str, force: bool = False) -> None:
-        self.client.engine.remove_image(name)
+    def remove(self, image: str, force: bool = False, noprune: bool = False) -> None:
+        self.client.engine.remove_image(image)
 
 
 class _Api:
@@ -291,8 +308,10 @@ class _Api:
         engine = self.client.engine
         engine.disconnect(engine.box(container), net_id)
 
-    def import_image_from_data(self, data: bytes, repository: str = "", tag: str = "", **kw: Any) -> dict[str, str]:
-        self.client.engine.add_image(f"{repository}:{tag or 'latest'}")
+    def import_image_from_data(
+        self, data: bytes, repository: str | None = None, tag: str | None = None, **kw: Any
+    ) -> dict[str, str]:
+        self.client.engine.add_image(f"{repository or ''}:{tag or 'latest'}")
         return {"status": "imported into the dockerlab simulator"}
 
 
@@ -338,7 +357,7 @@ class SimClient:
         extra: dict[str, Any] = {"bridge": bridge} if bridge else {}
         self.engine = SimEngine(engine_version, images=[IMAGE], pools=pools, **extra)
         #: the simulated swarm this engine is a host of (:mod:`dockerlab.engines.sim.swarm`), if any
-        self.swarm: Any = None
+        self.swarm: Swarm | None = None
         self.shell = Shell(self.engine)
         self.engine.publish = functools.partial(Proxy, self.shell)
         self.containers = _Containers(self)
@@ -353,6 +372,18 @@ class SimClient:
             "ApiVersion": "1.41",
             "Arch": "amd64",
             "Os": "linux",
+        }
+
+    def info(self) -> dict[str, Any]:
+        """``docker info``'s fields that dockerlab reads: a plain engine on Linux, no rootless, no Desktop."""
+        return {
+            "Name": "dockerlab-simulator",
+            "ServerVersion": f"{self.engine_version} (dockerlab simulator)",
+            "OperatingSystem": "dockerlab simulator",
+            "OSType": "linux",
+            "Architecture": "x86_64",
+            "SecurityOptions": [],
+            "Swarm": {"LocalNodeState": "inactive" if self.swarm is None else "active"},
         }
 
     def ping(self) -> bool:

@@ -209,13 +209,13 @@ class Shell:
         ]
         if box.mode == "host":
             nets = enumerate(self.engine.nets.values(), start=3)
-            items = [(n.device, n.gateway, n.subnet, i) for i, n in nets if n.subnet and not n.hidden]
+            items = [(n.device, n.gateway, n.subnet, i) for i, n in nets if n.subnet and n.gateway and not n.hidden]
             items.insert(0, ("eth0", "10.254.0.2", ipaddress.ip_network("10.254.0.0/24"), 2))
-            for dev, ip, subnet, index in items:
+            for dev, ip, pool, index in items:
                 lines += [
                     f"{index}: {dev}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue ",
                     f"    link/ether {mac_address(ip)} brd ff:ff:ff:ff:ff:ff",
-                    f"    inet {ip}/{subnet.prefixlen} brd {subnet.broadcast_address} scope global {dev}",
+                    f"    inet {ip}/{pool.prefixlen} brd {pool.broadcast_address} scope global {dev}",
                     "       valid_lft forever preferred_lft forever",
                 ]
             return "\n".join(lines) + "\n"

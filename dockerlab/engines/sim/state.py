@@ -14,11 +14,11 @@ which the facade (:mod:`dockerlab.engines.sim.client`) turns into docker-py's er
 
 >>> engine = SimEngine(images=["busybox"])
 >>> net = engine.create_network("myBridge", "10.10.0.0/24", "10.10.0.1")
->>> c1 = engine.create("c1", "busybox", None, mode="myBridge", endpoints={"myBridge": ("10.10.0.5", [])})
+>>> c1 = engine.create("c1", "busybox", None, mode="myBridge", endpoints={"myBridge": ("10.10.0.5", [], {})})
 >>> engine.start(c1)
 >>> c1.ips, engine.state().net("myBridge").has_dns
 ({'myBridge': '10.10.0.5'}, True)
->>> engine.start(engine.create("c2", "busybox", None, mode="myBridge", endpoints={"myBridge": ("10.10.0.5", [])}))
+>>> engine.start(engine.create("c2", "busybox", None, mode="myBridge", endpoints={"myBridge": ("10.10.0.5", [], {})}))
 Traceback (most recent call last):
 ...
 dockerlab.engines.sim.state.SimError: Address already in use
@@ -258,6 +258,10 @@ class SimBox:
 #: raises :class:`OSError` when the host port cannot be bound.
 Publisher = Callable[[SimBox, int, int], PublishedPort]
 
+#: One network's endpoint settings given at ``docker create``: ``--ip`` (or None), ``--network-alias``es, and
+#: ``--link``s (target -> alias, in effect on a user-defined network).
+Endpoint = tuple[str | None, list[str], dict[str, str]]
+
 
 class SimEngine:
     """The state of one simulated Docker engine, changed as the engine's API calls change it.
@@ -302,15 +306,15 @@ class SimEngine:
         self._created = itertools.count(int(time.time() * 1e6))
         self._version = 0
         self._state: tuple[int, State] | None = None
-        bridge = SimNet(
+        default = SimNet(
             "bridge",
             "bridge",
             *bridge,
             options={bridge_options.ENABLE_ICC: "true"},
             release=self.release,
         )
-        bridge.ifindex = 3
-        for net in (bridge, SimNet("host", "host", None, None), SimNet("none", "null", None, None)):
+        default.ifindex = 3
+        for net in (default, SimNet("host", "host", None, None), SimNet("none", "null", None, None)):
             self.nets[net.name] = net
 
     # -- lookups ---------------------------------------------------------------
@@ -485,7 +489,7 @@ class SimEngine:
         labels: dict[str, str] | None = None,
         dns: list[str] | None = None,
         mode: str = "default",
-        endpoints: dict[str, tuple[str | None, list[str]]] | None = None,
+        endpoints: dict[str, Endpoint] | None = None,
         links: dict[str, str] | None = None,
         ports: dict[int, int] | None = None,
         hostname: str | None = None,
@@ -505,7 +509,7 @@ class SimEngine:
             ``HostConfig.NetworkMode``: ``"default"`` (the default bridge), a
             network's name, ``"host"`` or ``"none"``.
         endpoints : dict
-            Network -> (fixed IPv4 address or None, aliases[, links]); only the
+            Network -> (fixed IPv4 address or None, aliases, links); only the
             entry of the network ``mode`` names is used, as by the engine.
             ``links`` (target -> alias) are the endpoint's: ``--link`` on a
             user-defined network.
@@ -530,12 +534,13 @@ class SimEngine:
             self.image(image)
             net_name = "bridge" if mode == "default" else mode
             net = self.net(net_name)
-            ip, aliases, *rest = (endpoints or {}).get(net_name) or (None, [])
+            ip, aliases, net_links = (endpoints or {}).get(net_name) or (None, [], {})
             refused = refusals.alias_on_predefined(net.name, aliases)
             if refused is not None:
                 raise SimError(refused.message, refused.status)
-            net_links = dict(rest[0]) if rest and rest[0] else {}
-            configs: dict[str, dict[str, Any]] = {net_name: {"ip": ip, "aliases": list(aliases), "links": net_links}}
+            configs: dict[str, dict[str, Any]] = {
+                net_name: {"ip": ip, "aliases": list(aliases), "links": dict(net_links or {})}
+            }
             kept: dict[str, str] = {}
             link_ids: dict[str, str] = {}
             for key, alias in (links or {}).items():
@@ -817,6 +822,7 @@ class SimEngine:
 __all__ = [
     "DEFAULT_BRIDGE",
     "PREDEFINED_POOLS",
+    "Endpoint",
     "NoSuchImage",
     "PublishedPort",
     "Publisher",
