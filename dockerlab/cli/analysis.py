@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import argparse
 
-import docker
-
 from dockerlab.cli.common import OK, PROBLEMS, Out
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import DockerlabError
 from dockerlab.i18n import _
 from dockerlab.setups import analyse
 from dockerlab.views import display, export
 
 
-def _setup(client: docker.DockerClient, args: argparse.Namespace) -> analyse.Setup:
+def _setup(client: EngineClient, args: argparse.Namespace) -> analyse.Setup:
     """The containers ``args`` selects (``names``, ``label`` or ``project``); refused when there are none."""
     setup = analyse.inspect_engine(client, names=args.names or None, label=args.label, project=args.project)
     if not setup.names and setup.selection == "all":
@@ -35,7 +34,7 @@ def _targets(setup: analyse.Setup, args: argparse.Namespace) -> list[str] | None
     return [*setup.names, *args.also] if args.by == "name" and args.also else None
 
 
-def cmd_predict(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+def cmd_predict(client: EngineClient, args: argparse.Namespace, out: Out) -> int:
     """Predict who reaches whom among any containers, from the engine's state; with --measure, ping and compare.
 
     Parameters
@@ -103,7 +102,7 @@ def _print_predicted(setup: analyse.Setup, targets: list[str] | None, args: argp
             out(f"- {e}")
 
 
-def cmd_explain(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+def cmd_explain(client: EngineClient, args: argparse.Namespace, out: Out) -> int:
     """Explain why one container can or cannot reach another (a name, or by IP an address).
 
     Parameters
@@ -126,7 +125,7 @@ def cmd_explain(client: docker.DockerClient, args: argparse.Namespace, out: Out)
     return OK
 
 
-def cmd_graph(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+def cmd_graph(client: EngineClient, args: argparse.Namespace, out: Out) -> int:
     """Draw who reaches whom (predicted, or measured with --measure) as PNG, SVG, DOT, Mermaid or JSON.
 
     Parameters

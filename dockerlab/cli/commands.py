@@ -6,14 +6,13 @@ import argparse
 import sys
 from typing import Any
 
-import docker
-
 from dockerlab import model
 from dockerlab.cli.common import OK, PROBLEMS, Out, text_table
 from dockerlab.cli.labs import LabResources, inventory
 from dockerlab.engines import image as labimage
 from dockerlab.engines import pull as registry_pull
 from dockerlab.engines.client import remove_labelled
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import DockerlabError, EngineError
 from dockerlab.i18n import _, ngettext
 from dockerlab.lab import LAB_LABEL, Lab
@@ -22,7 +21,7 @@ from dockerlab.views import display
 from dockerlab.views.progress import ProgressBar
 
 
-def cmd_status(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+def cmd_status(client: EngineClient, args: argparse.Namespace, out: Out) -> int:
     """Print this engine's labs, their containers and networks, as tables.
 
     Parameters
@@ -95,7 +94,7 @@ def _network_rows(labs: dict[str, LabResources]) -> list[list[str]]:
     return rows
 
 
-def clean_all(client: docker.DockerClient, *, dry_run: bool = False, out: Out = print) -> list[str]:
+def clean_all(client: EngineClient, *, dry_run: bool = False, out: Out = print) -> list[str]:
     """Remove every container, then every network, labelled ``dockerlab.lab``; nothing else.
 
     Parameters
@@ -126,7 +125,7 @@ def clean_all(client: docker.DockerClient, *, dry_run: bool = False, out: Out = 
     return remove_labelled(client, LAB_LABEL, dry_run=dry_run, removed=removed)
 
 
-def cmd_clean(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+def cmd_clean(client: EngineClient, args: argparse.Namespace, out: Out) -> int:
     """Remove one lab's resources, or every lab's with --all.
 
     Parameters
@@ -187,7 +186,7 @@ def cmd_clean(client: docker.DockerClient, args: argparse.Namespace, out: Out) -
     return OK
 
 
-def cmd_matrix(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+def cmd_matrix(client: EngineClient, args: argparse.Namespace, out: Out) -> int:
     """Probe who reaches whom in a lab and print the grid.
 
     Parameters
@@ -221,7 +220,7 @@ def cmd_matrix(client: docker.DockerClient, args: argparse.Namespace, out: Out) 
     return OK
 
 
-def cmd_image(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+def cmd_image(client: EngineClient, args: argparse.Namespace, out: Out) -> int:
     """Provision the lab image: built offline, or with --pull on busybox pulled by digest; with progress.
 
     Parameters

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-import docker
-
 from dockerlab import model
 from dockerlab.cli.common import OK, PROBLEMS, Out
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import DockerlabError
 from dockerlab.i18n import _
 from dockerlab.setups import analyse, compose
@@ -25,7 +24,7 @@ def _project(args: argparse.Namespace) -> compose.Project:
     return project
 
 
-def cmd_compose_predict(client: docker.DockerClient | None, args: argparse.Namespace, out: Out) -> int:
+def cmd_compose_predict(client: EngineClient | None, args: argparse.Namespace, out: Out) -> int:
     """Predict a Compose file before it runs: by container name and by service name, with explanations.
 
     Parameters
@@ -100,7 +99,7 @@ def export_graph(matrix: pd.DataFrame, state: model.State) -> nx.DiGraph:
     return reachability_graph(own, nodes, by="name")
 
 
-def cmd_compose_compare(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+def cmd_compose_compare(client: EngineClient, args: argparse.Namespace, out: Out) -> int:
     """After `docker compose up`: the file's prediction and the measurement side by side.
 
     Parameters

@@ -14,10 +14,9 @@ import argparse
 import ipaddress
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import docker
 
 from dockerlab import model
 from dockerlab.cli.common import NO_ENGINE, OK, PROBLEMS, Out
@@ -25,6 +24,7 @@ from dockerlab.cli.labs import LabResources, inventory
 from dockerlab.engines import backend
 from dockerlab.engines import image as labimage
 from dockerlab.engines.client import engine_call, engine_version, is_docker_desktop, is_rootless
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import DockerlabError, EngineTimeout, EngineUnavailable
 from dockerlab.i18n import _, ngettext
 from dockerlab.lab import LAB_LABEL, Lab
@@ -157,7 +157,7 @@ def check_engine_kind(info: dict[str, Any], version: dict[str, Any] | None = Non
     return findings
 
 
-def check_image_path(client: docker.DockerClient) -> Finding:
+def check_image_path(client: EngineClient) -> Finding:
     """The missing lab image, with the way to provision it that applies here (:func:`dockerlab.engines.image.plan`).
 
     Parameters
@@ -221,7 +221,7 @@ def check_leftovers(labs: dict[str, LabResources], now: float | None = None) -> 
     return findings
 
 
-def subnet_clashes(networks: list[Any], routes: list[tuple[str, str]]) -> list[tuple[Any, str, str, str]]:
+def subnet_clashes(networks: Sequence[Any], routes: list[tuple[str, str]]) -> list[tuple[Any, str, str, str]]:
     """(network, its subnet, host route, device) for each Docker network overlapping a host route.
 
     A route to a Docker network's own subnet (its bridge) is no clash.
@@ -259,7 +259,7 @@ def subnet_clashes(networks: list[Any], routes: list[tuple[str, str]]) -> list[t
     return clashes
 
 
-def check_subnets(client: docker.DockerClient) -> list[Finding]:
+def check_subnets(client: EngineClient) -> list[Finding]:
     """Docker networks (the labs' and others) whose subnet overlaps a route of the engine's host.
 
     Parameters
@@ -352,7 +352,7 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
     return PROBLEMS if any(f.level == "problem" for f in findings) else OK
 
 
-def check_engine(client: docker.DockerClient, version: str) -> list[Finding]:
+def check_engine(client: EngineClient, version: str) -> list[Finding]:
     """A real engine: where it answers, its kind, the lab image, labs left over and subnet clashes.
 
     Parameters

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-import docker
-
 from dockerlab.cli.common import OK, PROBLEMS, Out
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.i18n import _
 
 
-def cmd_hosts(client: docker.DockerClient, args: argparse.Namespace, out: Out) -> int:
+def cmd_hosts(client: EngineClient, args: argparse.Namespace, out: Out) -> int:
     """``dockerlab hosts up|down|status``: chapter 08's cluster of extra engines (see dockerlab.engines.hosts).
 
     Parameters

@@ -10,6 +10,7 @@ import docker
 import docker.errors
 
 from dockerlab.engines.client import engine_call
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.i18n import _, ngettext
 from dockerlab.lab import LAB_LABEL
 
@@ -83,7 +84,7 @@ def _still_there(network: Any) -> bool:
     return True
 
 
-def inventory(client: docker.DockerClient) -> dict[str, LabResources]:
+def inventory(client: EngineClient) -> dict[str, LabResources]:
     """Every lab on the engine: lab name -> its labelled containers and networks.
 
     Parameters
@@ -103,11 +104,11 @@ def inventory(client: docker.DockerClient) -> dict[str, LabResources]:
     with engine_call("docker network ls --filter label=" + LAB_LABEL):
         networks = [n for n in client.networks.list(filters={"label": LAB_LABEL}) if _still_there(n)]
     labs: dict[str, LabResources] = {}
-    for c in sorted(containers, key=lambda c: c.name):
+    for c in sorted(containers, key=lambda c: c.name or ""):
         name = (c.labels or {}).get(LAB_LABEL)
         if name is not None:
             labs.setdefault(name, LabResources(name)).containers.append(c)
-    for n in sorted(networks, key=lambda n: n.name):
+    for n in sorted(networks, key=lambda n: n.name or ""):
         name = (n.attrs.get("Labels") or {}).get(LAB_LABEL)
         if name is not None:
             labs.setdefault(name, LabResources(name)).networks.append(n)

@@ -14,12 +14,11 @@ error that quotes Docker's words; the simulator raises it as the engine would.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from dockerlab.model.state import PREDEFINED_NETWORKS
-from dockerlab.model.subnets import overlapping
+from dockerlab.model.subnets import AnyNetwork, overlapping
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def network_name_in_use(name: str, existing: Collection[str]) -> Refusal | None:
     return Refusal(f"network with name {name} already exists", 409)
 
 
-def pool_overlap(subnet: str, taken: Iterable[tuple[ipaddress.IPv4Network, str]]) -> Refusal | None:
+def pool_overlap(subnet: str, taken: Iterable[tuple[AnyNetwork, str]]) -> Refusal | None:
     """``docker network create --subnet SUBNET`` when it overlaps a range in use (``(range, what)`` pairs)."""
     clashes = overlapping(subnet, taken)
     if not clashes:

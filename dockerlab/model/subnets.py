@@ -34,7 +34,11 @@ DEFAULT_BRIDGE_POOL: tuple[str, str] = (DEFAULT_POOLS[0], "172.17.0.1")
 PRIVATE_BLOCKS: tuple[str, ...] = ("10.0.0.0/8", "192.168.0.0/16", "172.16.0.0/12")
 
 
-def network(subnet: str | ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+#: A network as ``ipaddress.ip_network`` gives it: what is taken may be IPv6 too (it then overlaps no IPv4 subnet).
+AnyNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def network(subnet: str | AnyNetwork) -> ipaddress.IPv4Network:
     """``subnet`` as an IPv4 network (host bits allowed, as Docker's inspect data may have them)."""
     net = ipaddress.ip_network(subnet, strict=False)
     if not isinstance(net, ipaddress.IPv4Network):
@@ -42,18 +46,16 @@ def network(subnet: str | ipaddress.IPv4Network) -> ipaddress.IPv4Network:
     return net
 
 
-def overlaps(subnet: str | ipaddress.IPv4Network, taken: Iterable[ipaddress.IPv4Network]) -> bool:
+def overlaps(subnet: str | AnyNetwork, taken: Iterable[AnyNetwork]) -> bool:
     """Whether ``subnet`` overlaps any of ``taken``."""
     net = network(subnet)
-    return any(net.overlaps(t) for t in taken)
+    return any(net.overlaps(t) for t in taken if isinstance(t, ipaddress.IPv4Network))
 
 
-def overlapping(
-    subnet: str | ipaddress.IPv4Network, taken: Iterable[tuple[ipaddress.IPv4Network, Taken]]
-) -> list[Taken]:
+def overlapping(subnet: str | AnyNetwork, taken: Iterable[tuple[AnyNetwork, Taken]]) -> list[Taken]:
     """What of ``taken`` (``(range, what)`` pairs) ``subnet`` overlaps: the ``what`` of each, in order."""
     net = network(subnet)
-    return [what for t, what in taken if t.overlaps(net)]
+    return [what for t, what in taken if isinstance(t, ipaddress.IPv4Network) and t.overlaps(net)]
 
 
 def carve(parent: str | ipaddress.IPv4Network, prefixlen: int) -> list[str]:
@@ -63,7 +65,7 @@ def carve(parent: str | ipaddress.IPv4Network, prefixlen: int) -> list[str]:
 
 
 def first_free(
-    taken: Sequence[ipaddress.IPv4Network],
+    taken: Sequence[AnyNetwork],
     prefixlen: int,
     blocks: Iterable[str] = PRIVATE_BLOCKS,
     start: str | None = None,
@@ -83,12 +85,12 @@ def first_free(
         for cand in parent.subnets(new_prefix=prefixlen):
             if low is not None and cand.network_address < low:
                 continue
-            if not any(cand.overlaps(t) for t in taken):
+            if not overlaps(cand, taken):
                 return str(cand)
     return None
 
 
-def next_pool(pools: Sequence[str], start: int, taken: Sequence[ipaddress.IPv4Network]) -> tuple[str, int] | None:
+def next_pool(pools: Sequence[str], start: int, taken: Sequence[AnyNetwork]) -> tuple[str, int] | None:
     """The first of ``pools`` from index ``start`` on (wrapping) that overlaps nothing ``taken``.
 
     Returns the pool and the index to start from next time (libnetwork's

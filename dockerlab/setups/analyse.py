@@ -263,7 +263,7 @@ def inspect_engine(
     """
     client = client or connect(timeout)
     chosen = select(client, names=names, label=label, project=project, timeout=timeout)
-    wanted = {c.name for c in chosen}
+    wanted = {c.name for c in chosen if c.name}
     ids = {c.id: c for c in chosen if c.id}
     for c in list(chosen):  # the stack a selected container joins, if it was not selected
         mode = str((c.attrs.get("HostConfig") or {}).get("NetworkMode") or "")

@@ -159,7 +159,7 @@ class SimSwarm:
             subnet = subnets.first_free(taken, 24, [SWARM_POOL])
             if subnet is None:
                 raise SimError("could not find an available IP while allocating VIP")
-        elif refused is None:
+        elif refused is None and subnet is not None:
             refused = refusals.pool_overlap(subnet, [(t, str(t)) for t in taken])
         if refused is not None:
             raise SimError(refused.message, refused.status)
