@@ -48,6 +48,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ from dockerlab.waits import poll, wait_until
 #: The lab-owned directory under which every cluster keeps its daemons' files.
 ROOT = Path(os.environ.get("DOCKERLAB_HOSTS_ROOT", "/run/dockerlab/hosts"))
 #: The wire between the hosts: a private /24 no lab network and no Docker default pool uses.
-WIRE_SUBNET = ipaddress.ip_network("10.199.0.0/24")
+WIRE_SUBNET = ipaddress.IPv4Network("10.199.0.0/24")
 #: VXLAN's UDP port (``--data-path-port`` keeps it).
 VXLAN_PORT = 4789
 #: Seconds a daemon gets to answer, a swarm to form, a daemon to stop.
@@ -338,19 +339,7 @@ class Cluster(LogsCommands):
                     start_new_session=True,
                 )  # fmt: skip
         for host in self.hosts.values():
-            wait_until(
-                lambda host=host: self._answers(host),
-                DAEMON_SECONDS,
-                lambda host=host: ClusterError(
-                    _("the engine of {host} did not answer within {seconds:g} s; its log: {log}").format(
-                        host=host.name, seconds=DAEMON_SECONDS, log=host.dir / "dockerd.log"
-                    )
-                    + "\n"
-                    + _tail(host.dir / "dockerd.log")
-                ),
-                delay=0.05,
-                max_delay=0.25,
-            )
+            wait_until(partial(self._answers, host), DAEMON_SECONDS, partial(_silent, host), delay=0.05, max_delay=0.25)
 
     def _load_image(self, main: docker.DockerClient | None) -> None:
         own = main is None
@@ -639,6 +628,17 @@ def _is_dockerd(pid: int, host: Host) -> bool:
     except OSError:
         return False
     return "dockerd" in cmd and str(host.dir) in cmd
+
+
+def _silent(host: Host) -> ClusterError:
+    """What to say of a host whose engine did not answer in time: where its log is, and its last lines."""
+    return ClusterError(
+        _("the engine of {host} did not answer within {seconds:g} s; its log: {log}").format(
+            host=host.name, seconds=DAEMON_SECONDS, log=host.dir / "dockerd.log"
+        )
+        + "\n"
+        + _tail(host.dir / "dockerd.log")
+    )
 
 
 def _tail(path: Path, lines: int = 5) -> str:

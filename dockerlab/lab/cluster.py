@@ -42,8 +42,8 @@ from dockerlab.i18n import N_, _
 from dockerlab.kernel import probe
 from dockerlab.lab import validate
 from dockerlab.lab.handle import ContainerHandle
-from dockerlab.lab.lab import Lab, adopt_or_replace
-from dockerlab.lab.spec import LAB_LABEL, NetworkSpec
+from dockerlab.lab.lab import Lab
+from dockerlab.lab.spec import LAB_LABEL, NetworkSpec, adopt_or_replace
 from dockerlab.model.hosts import GWBRIDGE, ClusterState, cluster_state
 from dockerlab.views.commands import CommandLog, LogsCommands
 from dockerlab.views.display import Comparison, Guess
@@ -212,7 +212,7 @@ class ClusterLab(LogsCommands):
         for h, lab in self._up_hosts().items():
             for attrs in lab.network_inspect():
                 for subnet, _gw in model.ipv4_pools(attrs):
-                    net = ipaddress.ip_network(subnet, strict=False)
+                    net = ipaddress.IPv4Network(subnet, strict=False)
                     key = (str(net), attrs.get("Name"))
                     if key not in seen:
                         seen.add(key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import shlex
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
@@ -30,7 +30,6 @@ from dockerlab.errors import (
     EngineTimeout,
     InvalidInput,
     LinkUnsupported,
-    NameConflict,
     ProbeError,
     SubnetOverlap,
     UnknownContainer,
@@ -46,7 +45,7 @@ from dockerlab.lab.spec import (
     NetworkSpec,
     ProbePlan,
     RunSpec,
-    adoption,
+    adopt_or_replace,
     connect_command,
     spec_of,
 )
@@ -65,33 +64,6 @@ LOCAL_DNS = "127.0.0.1"
 READY_SECONDS = 15.0
 
 By = Literal["name", "ip"]
-
-
-def owner_text(labels: Mapping[str, str] | None) -> str:
-    """Who owns a resource with these labels, in words (for :class:`~dockerlab.errors.NameConflict`)."""
-    lab = (labels or {}).get(LAB_LABEL)
-    if lab:
-        return _("the dockerlab lab {lab}").format(lab=repr(lab))
-    return _("someone else (it has no dockerlab label)")
-
-
-def adopt_or_replace(spec: RunSpec | NetworkSpec, labels: Mapping[str, str] | None, remove: Callable[[], None]) -> bool:
-    """Whether the resource ``spec`` describes exists already, as described: then it is reused.
-
-    ``labels`` are those of the resource that has the spec's name (None when
-    there is none). Another owner's resource is refused
-    (:class:`~dockerlab.errors.NameConflict`) and never touched; this lab's,
-    made from another description, is removed (``remove``) to make room.
-    """
-    if labels is None:
-        return False
-    verdict = adoption(spec, labels)
-    if verdict == "foreign":
-        raise NameConflict(spec.kind, spec.name, owner_text(labels), spec.remove_command)
-    if verdict == "same":
-        return True
-    remove()
-    return False
 
 
 class Lab(LogsCommands):
@@ -473,7 +445,7 @@ class Lab(LogsCommands):
         for attrs in self.network_inspect():
             own = (attrs.get("Labels") or {}).get(LAB_LABEL) == self.name
             for subnet, _gateway in model.ipv4_pools(attrs):
-                net = ipaddress.ip_network(subnet, strict=False)
+                net = ipaddress.IPv4Network(subnet, strict=False)
                 what = (
                     "own" if own else _("Docker network {name} ({net})").format(name=repr(attrs.get("Name")), net=net)
                 )
@@ -481,7 +453,7 @@ class Lab(LogsCommands):
         docker = {net for net, _what in taken}
         taken = [(net, what) for net, what in taken if not (ignore_own and what == "own")]
         for dest, dev in self.host_routes():
-            net = ipaddress.ip_network(dest, strict=False)
+            net = ipaddress.IPv4Network(dest, strict=False)
             if net not in docker:
                 taken.append((net, _("the engine host's route {net} on {device}").format(net=net, device=dev)))
         return [
@@ -494,7 +466,7 @@ class Lab(LogsCommands):
         return [what for net, what in self.taken_subnets() if net.overlaps(subnet)]
 
     def _check_overlap(self, subnet: str) -> None:
-        net = ipaddress.ip_network(subnet)
+        net = ipaddress.IPv4Network(subnet)
         clashes = self.clashes(net)
         if clashes:
             raise SubnetOverlap(subnet, clashes, self._first_free(net.prefixlen))
@@ -1058,6 +1030,4 @@ __all__ = [
     "ContainerHandle",
     "ExecResult",
     "Lab",
-    "adopt_or_replace",
-    "owner_text",
 ]

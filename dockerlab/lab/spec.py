@@ -34,7 +34,8 @@ from typing import Any, Literal
 
 import docker.types
 
-from dockerlab.i18n import N_
+from dockerlab.errors import NameConflict
+from dockerlab.i18n import N_, _
 from dockerlab.model import ContainerInfo
 
 #: The label every resource of a lab carries: ``dockerlab.lab=<lab name>``.
@@ -72,6 +73,33 @@ def adoption(spec: RunSpec | NetworkSpec, labels: Mapping[str, str] | None) -> A
     if (labels or {}).get(LAB_LABEL) != spec.lab:
         return "foreign"
     return "same" if spec_of(labels) == spec.description() else "changed"
+
+
+def owner_text(labels: Mapping[str, str] | None) -> str:
+    """Who owns a resource with these labels, in words (for :class:`~dockerlab.errors.NameConflict`)."""
+    lab = (labels or {}).get(LAB_LABEL)
+    if lab:
+        return _("the dockerlab lab {lab}").format(lab=repr(lab))
+    return _("someone else (it has no dockerlab label)")
+
+
+def adopt_or_replace(spec: RunSpec | NetworkSpec, labels: Mapping[str, str] | None, remove: Callable[[], None]) -> bool:
+    """Whether the resource ``spec`` describes exists already, as described: then it is reused.
+
+    ``labels`` are those of the resource that has the spec's name (None when
+    there is none). Another owner's resource is refused
+    (:class:`~dockerlab.errors.NameConflict`) and never touched; this lab's,
+    made from another description, is removed (``remove``) to make room.
+    """
+    if labels is None:
+        return False
+    verdict = adoption(spec, labels)
+    if verdict == "foreign":
+        raise NameConflict(spec.kind, spec.name, owner_text(labels), spec.remove_command)
+    if verdict == "same":
+        return True
+    remove()
+    return False
 
 
 def _labels(lab: str, description: dict[str, Any]) -> dict[str, str]:
@@ -456,7 +484,9 @@ __all__ = [
     "NetworkSpec",
     "ProbePlan",
     "RunSpec",
+    "adopt_or_replace",
     "adoption",
     "connect_command",
+    "owner_text",
     "spec_of",
 ]
