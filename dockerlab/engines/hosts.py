@@ -45,8 +45,10 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +60,13 @@ from dockerlab.engines.client import engine_call, in_ci
 from dockerlab.errors import ClusterError, ClusterUnavailable, InvalidInput
 from dockerlab.i18n import _
 from dockerlab.model.hosts import SWARM_POOL, host_ranges
+from dockerlab.views.commands import CommandLog, LogsCommands
 from dockerlab.waits import poll, wait_until
 
 #: The lab-owned directory under which every cluster keeps its daemons' files.
 ROOT = Path(os.environ.get("DOCKERLAB_HOSTS_ROOT", "/run/dockerlab/hosts"))
 #: The wire between the hosts: a private /24 no lab network and no Docker default pool uses.
-WIRE_SUBNET = ipaddress.ip_network("10.199.0.0/24")
+WIRE_SUBNET = ipaddress.IPv4Network("10.199.0.0/24")
 #: VXLAN's UDP port (``--data-path-port`` keeps it).
 VXLAN_PORT = 4789
 #: Seconds a daemon gets to answer, a swarm to form, a daemon to stop.
@@ -191,7 +194,7 @@ class Status:
         return "\n".join(lines)
 
 
-class Cluster:
+class Cluster(LogsCommands):
     """A swarm of extra Docker engines on this machine (see the module's text).
 
     >>> c = Cluster(hosts=["host1", "host2"])
@@ -216,16 +219,10 @@ class Cluster:
         self.name = name
         self.root = ROOT / name
         self.hosts = {h: Host(h, i + 1, name, self.root) for i, h in enumerate(names)}
-        self.echo = echo
-        self.history: list[str] = []
+        self.log = CommandLog(echo=echo)
         self.timings: dict[str, float] = {}
 
     # -- what it shows ---------------------------------------------------------
-
-    def _do(self, command: str) -> None:
-        self.history.append(command)
-        if self.echo:
-            print(f"$ {command}")
 
     @property
     def wire(self) -> str:
@@ -289,8 +286,7 @@ class Cluster:
         if missing:
             raise ClusterUnavailable(unavailable_message(missing), missing)
         if self.status().up:
-            if self.echo:
-                print(_("(cluster {name} is up: reusing it)").format(name=self.name))
+            self.log.say(_("(cluster {name} is up: reusing it)").format(name=self.name))
             return self
         self.down(quiet=True)
         t0 = time.monotonic()
@@ -312,14 +308,16 @@ class Cluster:
     def _wire(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "cluster.json").write_text(json.dumps({"hosts": list(self.hosts)}))
-        self._do(f"ip netns add {self.wire}")
+        self.log.record(f"ip netns add {self.wire}")
         _run(["ip", "netns", "add", self.wire])
-        self._do(f"ip -n {self.wire} link add {self.bridge} type bridge && ip -n {self.wire} link set {self.bridge} up")
+        self.log.record(
+            f"ip -n {self.wire} link add {self.bridge} type bridge && ip -n {self.wire} link set {self.bridge} up"
+        )
         _run(["ip", "-n", self.wire, "link", "add", self.bridge, "type", "bridge"])
         _run(["ip", "-n", self.wire, "link", "set", self.bridge, "up"])
         for host in self.hosts.values():
             host.dir.mkdir(parents=True, exist_ok=True)
-            self._do(
+            self.log.record(
                 f"ip netns add {host.netns} && ip -n {self.wire} link add {host.veth} type veth peer name eth0 "
                 f"netns {host.netns} && ip -n {host.netns} addr add {host.address}/{WIRE_SUBNET.prefixlen} dev eth0"
             )
@@ -333,33 +331,21 @@ class Cluster:
 
     def _daemons(self) -> None:
         for host in self.hosts.values():
-            self._do(" ".join(host.dockerd_argv()) + " &")
+            self.log.record(" ".join(host.dockerd_argv()) + " &")
             with open(host.dir / "dockerd.log", "ab") as log:
                 subprocess.Popen(
                     host.dockerd_argv(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                     start_new_session=True,
                 )  # fmt: skip
         for host in self.hosts.values():
-            wait_until(
-                lambda host=host: self._answers(host),
-                DAEMON_SECONDS,
-                lambda host=host: ClusterError(
-                    _("the engine of {host} did not answer within {seconds:g} s; its log: {log}").format(
-                        host=host.name, seconds=DAEMON_SECONDS, log=host.dir / "dockerd.log"
-                    )
-                    + "\n"
-                    + _tail(host.dir / "dockerd.log")
-                ),
-                delay=0.05,
-                max_delay=0.25,
-            )
+            wait_until(partial(self._answers, host), DAEMON_SECONDS, partial(_silent, host), delay=0.05, max_delay=0.25)
 
     def _load_image(self, main: docker.DockerClient | None) -> None:
         own = main is None
         main = main or docker.from_env(version="auto", timeout=60)
         try:
             labimage.provision(main)
-            self._do(f"docker save {labimage.IMAGE} | DOCKER_HOST=<each host> docker load")
+            self.log.record(f"docker save {labimage.IMAGE} | DOCKER_HOST=<each host> docker load")
             with engine_call(f"docker save {labimage.IMAGE}", 60):
                 data = b"".join(main.images.get(labimage.IMAGE).save(named=True))
         finally:
@@ -379,9 +365,10 @@ class Cluster:
 
     def _swarm(self) -> None:
         manager = self.manager
-        self._do(
-            f"DOCKER_HOST={manager.socket} docker swarm init --advertise-addr {manager.address} "
-            f"--listen-addr {manager.address}:2377 --default-addr-pool {SWARM_POOL} --default-addr-pool-mask-length 24"
+        self.log.record(
+            f"docker swarm init --advertise-addr {manager.address} --listen-addr {manager.address}:2377 "
+            f"--default-addr-pool {SWARM_POOL} --default-addr-pool-mask-length 24",
+            docker_host=manager.socket,
         )
         m = manager.client(timeout=SWARM_SECONDS)
         try:
@@ -396,9 +383,9 @@ class Cluster:
                 token = m.swarm.attrs["JoinTokens"]["Worker"]
 
             def join(host: Host) -> None:
-                self._do(
-                    f"DOCKER_HOST={host.socket} docker swarm join --token <worker token> "
-                    f"--advertise-addr {host.address} {manager.address}:2377"
+                self.log.record(
+                    f"docker swarm join --token <worker token> --advertise-addr {host.address} {manager.address}:2377",
+                    docker_host=host.socket,
                 )
                 c = host.client(timeout=SWARM_SECONDS)
                 try:
@@ -447,12 +434,12 @@ class Cluster:
         after the cluster.
         """
         t0 = time.monotonic()
-        say = (lambda _c: None) if quiet else self._do
+        say: Callable[..., None] = (lambda *_a, **_kw: None) if quiet else self.log.record
 
         def leave(host: Host) -> None:
             if self._answers(host) is None:
                 return
-            say(f"DOCKER_HOST={host.socket} docker swarm leave --force")
+            say("docker swarm leave --force", docker_host=host.socket)
             try:
                 c = host.client(timeout=10)
                 try:
@@ -550,7 +537,7 @@ class Cluster:
             _run(["umount", "-l", p], check=False)
 
 
-class SingleNodeSwarm:
+class SingleNodeSwarm(LogsCommands):
     """The first fallback where extra engines cannot be started: a one-node swarm on the main engine.
 
     It shows an attachable overlay, ``docker_gwbridge`` and the VXLAN device
@@ -562,14 +549,8 @@ class SingleNodeSwarm:
 
     def __init__(self, client: docker.DockerClient, *, echo: bool = True) -> None:
         self.client = client
-        self.echo = echo
-        self.history: list[str] = []
+        self.log = CommandLog(echo=echo)
         self._networks_before: set[str] = set()
-
-    def _do(self, command: str) -> None:
-        self.history.append(command)
-        if self.echo:
-            print(f"$ {command}")
 
     def __enter__(self) -> SingleNodeSwarm:
         with engine_call("docker info"):
@@ -582,11 +563,12 @@ class SingleNodeSwarm:
                     "if it is yours (docker swarm leave)."
                 ).format(state=state)
             )
-        if self.echo:
-            print(_("FALLBACK: extra engines cannot be started here, so this is a one-node swarm on your main engine."))
+        self.log.say(
+            _("FALLBACK: extra engines cannot be started here, so this is a one-node swarm on your main engine.")
+        )
         with engine_call("docker network ls"):
             self._networks_before = {n.name for n in self.client.networks.list()}
-        self._do(f"docker swarm init --advertise-addr 127.0.0.1 --default-addr-pool {SWARM_POOL}")
+        self.log.record(f"docker swarm init --advertise-addr 127.0.0.1 --default-addr-pool {SWARM_POOL}")
         try:
             with engine_call("docker swarm init", SWARM_SECONDS):
                 self.client.swarm.init(advertise_addr="127.0.0.1", default_addr_pool=[SWARM_POOL], subnet_size=24)
@@ -600,14 +582,14 @@ class SingleNodeSwarm:
 
     def leave(self) -> None:
         """Leave the swarm and remove what it left (``docker_gwbridge``, if it was not there before)."""
-        self._do("docker swarm leave --force")
+        self.log.record("docker swarm leave --force")
         with engine_call("docker swarm leave", SWARM_SECONDS):
             try:
                 self.client.swarm.leave(force=True)
             except docker.errors.APIError:
                 pass
         if "docker_gwbridge" not in self._networks_before:
-            self._do("docker network rm docker_gwbridge")
+            self.log.record("docker network rm docker_gwbridge")
             with engine_call("docker network rm docker_gwbridge"):
                 for n in self.client.networks.list(names=["docker_gwbridge"]):
                     if n.name == "docker_gwbridge":
@@ -645,6 +627,17 @@ def _is_dockerd(pid: int, host: Host) -> bool:
     except OSError:
         return False
     return "dockerd" in cmd and str(host.dir) in cmd
+
+
+def _silent(host: Host) -> ClusterError:
+    """What to say of a host whose engine did not answer in time: where its log is, and its last lines."""
+    return ClusterError(
+        _("the engine of {host} did not answer within {seconds:g} s; its log: {log}").format(
+            host=host.name, seconds=DAEMON_SECONDS, log=host.dir / "dockerd.log"
+        )
+        + "\n"
+        + _tail(host.dir / "dockerd.log")
+    )
 
 
 def _tail(path: Path, lines: int = 5) -> str:

@@ -15,9 +15,7 @@ a name taken on one host is refused on another.
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
-import shlex
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -36,7 +34,6 @@ from dockerlab.errors import (
     ClusterError,
     EngineUnavailable,
     InvalidInput,
-    NameConflict,
     NeedsEngine,
     SubnetOverlap,
 )
@@ -44,10 +41,14 @@ from dockerlab.i18n import N_, _
 from dockerlab.kernel import probe
 from dockerlab.kernel.links import address_of, device_rows
 from dockerlab.lab import validate
-from dockerlab.lab.lab import LAB_LABEL, SPEC_LABEL, ContainerHandle, Lab
+from dockerlab.lab.handle import ContainerHandle
+from dockerlab.lab.lab import Lab
+from dockerlab.lab.spec import LAB_LABEL, NetworkSpec, adopt_or_replace
 from dockerlab.model import refusals, subnets
 from dockerlab.model.hosts import GWBRIDGE, ClusterState, cluster_state
+from dockerlab.views.commands import CommandLog, LogsCommands
 from dockerlab.views.display import Comparison, Guess
+from dockerlab.views.tables import ADDRESS_COLUMNS
 from dockerlab.waits import poll
 
 #: Packets :meth:`ClusterLab.capture` keeps at most.
@@ -64,21 +65,13 @@ class HostLab(Lab):
     host uses them (a worker lists an overlay only once it has one attached).
     """
 
-    def __init__(self, name: str, host: Host, overlays: Any, **kwargs: Any) -> None:
-        super().__init__(name, client=host.client(), **kwargs)
+    def __init__(self, name: str, host: Host, overlays: Any, *, echo: bool = True, **kwargs: Any) -> None:
+        log = CommandLog(echo=echo, docker_host=host.socket)
+        super().__init__(name, client=host.client(), log=log, shared_networks=overlays, **kwargs)
         self.host = host
-        self._overlays = overlays
-
-    def _do(self, command: str) -> None:
-        super()._do(f"DOCKER_HOST={self.host.socket} {command}")
-
-    def _require_network(self, name: str) -> str:
-        if name in self._overlays():
-            return name
-        return super()._require_network(name)
 
 
-class ClusterLab:
+class ClusterLab(LogsCommands):
     """The containers and networks of one lesson across the hosts of ``cluster``.
 
     Parameters
@@ -95,8 +88,7 @@ class ClusterLab:
     def __init__(self, name: str, cluster: Cluster | Any, *, echo: bool = True) -> None:
         self.name = validate.lab_name(name)
         self.cluster = cluster
-        self._echo = echo
-        self.history: list[str] = []
+        self.log = CommandLog(echo=echo)
         #: the last known host of each container, so that a host that went down still has its rows
         self._seen: dict[str, str] = {}
         self.labs: dict[str, HostLab] = {
@@ -108,11 +100,11 @@ class ClusterLab:
     @property
     def echo(self) -> bool:
         """Whether engine-changing command lines are printed (on every host)."""
-        return self._echo
+        return self.log.echo
 
     @echo.setter
     def echo(self, value: bool) -> None:
-        self._echo = bool(value)
+        self.log.echo = bool(value)
         for lab in self.labs.values():
             lab.echo = bool(value)
 
@@ -129,11 +121,6 @@ class ClusterLab:
         """The part of this lab on ``host``; a clear error for a host the cluster does not have."""
         self.cluster.host(host)
         return self.labs[host]
-
-    def _do(self, command: str) -> None:
-        self.history.append(command)
-        if self.echo:
-            print(f"$ {command}")
 
     def _up_hosts(self) -> dict[str, HostLab]:
         """The hosts whose engine answers (a killed host is left out, never waited for)."""
@@ -255,43 +242,26 @@ class ClusterLab:
             raise InvalidInput(_("driver must be 'bridge' or 'overlay', not {driver!r}").format(driver=driver))
         validate.network_name(name, creating=True)
         subnet, _gw = validate.subnet_and_gateway(subnet, None)
-        spec = {"driver": "overlay", "subnet": subnet, "attachable": bool(attachable)}
+        spec = NetworkSpec(name, self.name, driver="overlay", subnet=subnet, attachable=bool(attachable))
         m = self.manager
-        existing = [n for n in m.client.networks.list(names=[name]) if n.name == name]
-        if existing:
-            labels = existing[0].attrs.get("Labels") or {}
-            if labels.get(LAB_LABEL) != self.name:
-                raise NameConflict("network", name, "someone else", f"docker network rm {name}")
-            if json.loads(labels.get(SPEC_LABEL, "{}")) == spec:
-                return name
-            self.remove_network(name)
+        with engine_call(f"docker network ls --filter name={name}"):
+            found = next((n for n in m.client.networks.list(names=[name]) if n.name == name), None)
+        labels = None if found is None else found.attrs.get("Labels") or {}
+        if adopt_or_replace(spec, labels, lambda: self.remove_network(name)):
+            return name
         if subnet is not None:
             refused = refusals.pool_overlap(subnet, self.taken_subnets())
             if refused is not None:
                 raise SubnetOverlap(subnet, list(refused.clashes), None)
-        cli = ["docker", "network", "create", "--driver", "overlay"]
-        if attachable:
-            cli += ["--attachable"]
-        if subnet:
-            cli += ["--subnet", subnet]
-        cli += ["--label", self.label, name]
-        self._do(f"DOCKER_HOST={m.host.socket} " + shlex.join(cli))
-        ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet)]) if subnet else None
+        self.log.record(spec.command_line, docker_host=m.host.socket)
         with engine_call(f"docker network create --driver overlay {name}"):
-            m.client.networks.create(
-                name,
-                driver="overlay",
-                attachable=attachable,
-                ipam=ipam,
-                scope="swarm",
-                labels={LAB_LABEL: self.name, SPEC_LABEL: json.dumps(spec, sort_keys=True)},
-            )
+            m.client.networks.create(name, **spec.create_kwargs())
         return name
 
     def remove_network(self, name: str) -> None:
         """Remove one of the lab's overlays (on the manager) or bridges (on their host)."""
         if name in self.overlays():
-            self._do(f"DOCKER_HOST={self.manager.host.socket} docker network rm {name}")
+            self.log.record(f"docker network rm {name}", docker_host=self.manager.host.socket)
             with engine_call(f"docker network rm {name}"):
                 self.manager.client.networks.get(name).remove()
             # The swarm removes an overlay asynchronously: wait (bounded) until its name is free again.
@@ -402,7 +372,7 @@ class ClusterLab:
             f.insert(0, "host", h)
             frames.append(f)
         if not frames:
-            return pd.DataFrame(columns=["host", "container", "network", "ip", "gateway", "mac"])
+            return pd.DataFrame(columns=["host", *ADDRESS_COLUMNS])
         return pd.concat(frames, ignore_index=True).sort_values(["container", "network"], ignore_index=True)
 
     def probe(self, by: str = "name", state: ClusterState | None = None) -> pd.DataFrame:
@@ -589,7 +559,7 @@ class ClusterLab:
             "ip", "netns", "exec", self.cluster.wire, "timeout", "10", "tcpdump", "-l", "-nn", "-c", str(count),
             "-i", self.cluster.bridge, "udp", "port", str(VXLAN_PORT),
         ]  # fmt: skip
-        self._do(" ".join(argv))
+        self.log.record(" ".join(argv))
         err = tempfile.TemporaryFile()
         dump = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, text=True)
         try:

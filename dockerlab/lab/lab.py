@@ -9,12 +9,10 @@ and keeps it in :attr:`Lab.history`.
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import docker
@@ -32,7 +30,6 @@ from dockerlab.errors import (
     EngineTimeout,
     InvalidInput,
     LinkUnsupported,
-    NameConflict,
     ProbeError,
     SubnetOverlap,
     UnknownContainer,
@@ -41,16 +38,26 @@ from dockerlab.errors import (
 from dockerlab.i18n import N_, _
 from dockerlab.kernel import probe, topology
 from dockerlab.lab import validate
-from dockerlab.model import Endpoint, refusals, subnets
-from dockerlab.model import options as bridge_options
+from dockerlab.lab.handle import ContainerHandle, ExecResult
+from dockerlab.lab.spec import (
+    LAB_LABEL,
+    SPEC_LABEL,
+    NetworkSpec,
+    ProbePlan,
+    RunSpec,
+    adopt_or_replace,
+    connect_command,
+    spec_of,
+)
+from dockerlab.model import refusals, subnets
 from dockerlab.views import html as views
+from dockerlab.views.commands import CommandLog, LogsCommands
 from dockerlab.views.display import Comparison, Guess
 from dockerlab.views.graphs import reachability_graph
 from dockerlab.views.progress import ProgressBar, run_many
+from dockerlab.views.tables import addresses_table, networks_table
 from dockerlab.waits import poll, wait_until
 
-LAB_LABEL = "dockerlab.lab"
-SPEC_LABEL = "dockerlab.spec"
 #: The resolver every lab container is given: the container's own loopback,
 #: where nothing listens. Names the lab does not know then fail at once,
 #: inside the lab, instead of being asked of your network's DNS server.
@@ -60,104 +67,7 @@ READY_SECONDS = 15.0
 By = Literal["name", "ip"]
 
 
-@dataclass(frozen=True)
-class ExecResult:
-    """What a command run in a container returned (like docker-py's ExecResult)."""
-
-    container: str
-    argv: tuple[str, ...]
-    exit_code: int
-    output: str
-
-    @property
-    def command(self) -> str:
-        """The equivalent command line."""
-        return f"docker exec {self.container} {shlex.join(self.argv)}"
-
-    @property
-    def ok(self) -> bool:
-        """Whether the command exited 0."""
-        return self.exit_code == 0
-
-    def __str__(self) -> str:
-        return self.output
-
-    def _repr_pretty_(self, p, cycle: bool) -> None:  # IPython display
-        p.text(f"$ {self.command}\n{self.output.rstrip()}")
-        if self.exit_code:
-            p.text("\n" + _("(exit code {code})").format(code=self.exit_code))
-
-
-@dataclass
-class ContainerHandle:
-    """A thin handle on one lab container; :meth:`reload` refreshes its state."""
-
-    lab: Lab
-    name: str
-    attrs: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    def reload(self) -> ContainerHandle:
-        """Read the container's state from the engine again."""
-        self.attrs = self.lab._inspect(self.name)
-        return self
-
-    @property
-    def info(self) -> model.ContainerInfo:
-        """What ``docker inspect`` says of it, as plain data (what the views take)."""
-        return model.ContainerInfo.from_attrs(self.attrs)
-
-    @property
-    def running(self) -> bool:
-        """Whether the container is running."""
-        return bool(self.attrs.get("State", {}).get("Running"))
-
-    @property
-    def status(self) -> str:
-        """Docker's status word: created, running, exited..."""
-        return self.info.status
-
-    @property
-    def id(self) -> str:
-        """The full container id."""
-        return str(self.attrs.get("Id", ""))
-
-    @property
-    def endpoints(self) -> dict[str, Endpoint]:
-        """Network name -> :class:`~dockerlab.model.Endpoint`, as the engine reports them."""
-        return self.info.endpoints
-
-    @property
-    def networks(self) -> list[str]:
-        """The networks this container is attached to."""
-        return list(self.endpoints)
-
-    @property
-    def ips(self) -> dict[str, str]:
-        """Network name -> IPv4 address, for the networks that give one."""
-        return self.info.ips
-
-    @property
-    def ip(self) -> str | None:
-        """The first address (the only one, unless connected to several networks)."""
-        return next(iter(self.ips.values()), None)
-
-    def exec(self, cmd: str | list[str], timeout: float = 10) -> ExecResult:
-        """Run ``cmd`` in the container; see :meth:`Lab.exec`."""
-        return self.lab.exec(self.name, cmd, timeout=timeout)
-
-    def __repr__(self) -> str:
-        ips = ", ".join(f"{n}={ip}" for n, ip in self.ips.items()) or _("no address")
-        return _("<container {name} ({status}; {ips})>").format(name=self.name, status=self.status, ips=ips)
-
-    def _repr_html_(self) -> str:
-        try:
-            self.reload()
-        except DockerlabError as e:
-            return views.error_html(_("container {name}").format(name=self.name), e)
-        return views.container_html(self.info, self.lab.name)
-
-
-class Lab:
+class Lab(LogsCommands):
     """The containers and networks of one lesson, on one engine.
 
     Parameters
@@ -179,6 +89,13 @@ class Lab:
         simulator, one per process, shared by its labs) or ``"auto"`` (the
         real engine when one answers, else the simulator; never under CI).
         :mod:`dockerlab.engines.backend` makes the choice.
+    log:
+        Where the command lines go (:class:`~dockerlab.views.commands.CommandLog`);
+        by default a log of its own that prints them when ``echo``. A log
+        given here keeps its own ``echo`` and its ``DOCKER_HOST``.
+    shared_networks:
+        Names of networks made elsewhere that this lab may use as its own,
+        asked when needed (a cluster's overlays, made on the swarm's manager).
     """
 
     def __init__(
@@ -191,6 +108,8 @@ class Lab:
         echo: bool = True,
         timeout: float = DEFAULT_TIMEOUT,
         engine: str = "docker",
+        log: CommandLog | None = None,
+        shared_networks: Callable[[], Iterable[str]] | None = None,
     ) -> None:
         if engine not in backend.ENGINES:
             raise InvalidInput(
@@ -202,9 +121,9 @@ class Lab:
         self.name = validate.lab_name(name)
         self.image = image
         self.dns = None if dns is None else str(validate.ipv4_address(dns, N_("dns server")))
-        self.echo = echo
+        self.log = log if log is not None else CommandLog(echo=echo)
         self.timeout = timeout
-        self.history: list[str] = []
+        self._shared_networks = shared_networks or (lambda: ())
         self._client = client
         self._simulated = None if client is None else backend.is_simulated(client)
         self._release: model.Release | None = None
@@ -236,16 +155,6 @@ class Lab:
     def _call(self, operation: str) -> Any:
         return engine_call(operation, self.timeout)
 
-    def _do(self, command: str) -> None:
-        """Record and show an engine-changing command line."""
-        self.history.append(command)
-        if self.echo:
-            print(f"$ {command}")
-
-    def _say(self, text: str) -> None:
-        if self.echo:
-            print(text)
-
     @property
     def label(self) -> str:
         """The label filter selecting this lab's resources."""
@@ -261,7 +170,7 @@ class Lab:
         """
         from dockerlab.i18n import _  # here: this module still uses `_` as a throwaway name elsewhere
 
-        say = progress or self._say
+        say = progress or self.log.say
         if not pull:
             return labimage.provision(self.client, progress=say, image=self.image)
         bar = ProgressBar(_("busybox download"), total=100) if self.echo else None
@@ -360,13 +269,8 @@ class Lab:
         exact = [n for n in found if n.name == name]
         return exact[0] if exact else None
 
-    def _owner(self, labels: dict[str, str] | None) -> str:
-        lab = (labels or {}).get(LAB_LABEL)
-        if lab:
-            return _("the dockerlab lab {lab}").format(lab=repr(lab))
-        return _("someone else (it has no dockerlab label)")
-
-    def _inspect(self, name: str) -> dict[str, Any]:
+    def inspect(self, name: str) -> dict[str, Any]:
+        """One of the lab's containers as ``docker inspect`` reports it (read only)."""
         c = self._require_container(name)
         with self._call(f"docker inspect {name}"):
             c.reload()
@@ -381,7 +285,7 @@ class Lab:
 
     def _require_network(self, name: str) -> str:
         validate.network_name(name)
-        if name in model.PREDEFINED_NETWORKS:
+        if name in model.PREDEFINED_NETWORKS or name in self._shared_networks():
             return name
         n = self._find_network(name)
         if n is None or (n.attrs.get("Labels") or {}).get(LAB_LABEL) != self.name:
@@ -395,8 +299,8 @@ class Lab:
 
         Safe to call twice; selects by label only (:func:`dockerlab.engines.client.remove_labelled`).
         """
-        self._do(f"docker ps -aq --filter label={self.label} | xargs -r docker rm -f")
-        self._do(f"docker network ls -q --filter label={self.label} | xargs -r docker network rm")
+        self.log.record(f"docker ps -aq --filter label={self.label} | xargs -r docker rm -f")
+        self.log.record(f"docker network ls -q --filter label={self.label} | xargs -r docker network rm")
         failures = remove_labelled(self.client, self.label, timeout=self.timeout)
         if failures:
             raise EngineError(
@@ -439,51 +343,24 @@ class Lab:
         """
         validate.network_name(name, creating=True)
         subnet, gateway = validate.subnet_and_gateway(subnet, gateway)
-        spec = {"subnet": subnet, "gateway": gateway, "internal": bool(internal), "icc": bool(icc)}
-        existing = self._find_network(name)
-        if existing is not None:
-            labels = existing.attrs.get("Labels") or {}
-            if labels.get(LAB_LABEL) != self.name:
-                raise NameConflict(N_("network"), name, self._owner(labels), f"docker network rm {name}")
-            if json.loads(labels.get(SPEC_LABEL, "{}")) == spec:
-                self._say(_("(network {name} exists with this spec: reusing it)").format(name=name))
-                return name
-            self.remove_network(name)
+        spec = NetworkSpec(name, self.name, subnet=subnet, gateway=gateway, internal=bool(internal), icc=bool(icc))
+        found = self._find_network(name)
+        labels = None if found is None else found.attrs.get("Labels") or {}
+        if adopt_or_replace(spec, labels, lambda: self.remove_network(name)):
+            self.log.say(_("(network {name} exists with this spec: reusing it)").format(name=name))
+            return name
         if subnet is not None:
             self._check_overlap(subnet)
-        cli = ["docker", "network", "create", "--driver", "bridge"]
-        if subnet:
-            cli += ["--subnet", subnet]
-        if gateway:
-            cli += ["--gateway", gateway]
-        if internal:
-            cli += ["--internal"]
-        options = {}
-        if not icc:
-            options[bridge_options.ENABLE_ICC] = "false"
-            cli += ["-o", bridge_options.flag(bridge_options.ENABLE_ICC, "false")]
-        cli += ["--label", self.label, name]
-        ipam = None
-        if subnet:
-            pool = docker.types.IPAMPool(subnet=subnet, gateway=gateway)
-            ipam = docker.types.IPAMConfig(pool_configs=[pool])
-        self._do(shlex.join(cli))
+        self.log.record(spec.command_line)
         with self._call(f"docker network create {name}"):
-            self.client.networks.create(
-                name,
-                driver="bridge",
-                ipam=ipam,
-                internal=internal,
-                options=options or None,
-                labels={LAB_LABEL: self.name, SPEC_LABEL: json.dumps(spec, sort_keys=True)},
-            )
+            self.client.networks.create(name, **spec.create_kwargs())
         return name
 
     def remove_network(self, name: str) -> None:
         """Remove one of the lab's networks (``docker network rm``)."""
         validate.network_name(name, creating=True)
         self._require_network(name)
-        self._do(f"docker network rm {name}")
+        self.log.record(f"docker network rm {name}")
         with self._call(f"docker network rm {name}"):
             n = self._find_network(name)
             if n is not None:
@@ -491,25 +368,7 @@ class Lab:
 
     def networks(self) -> pd.DataFrame:
         """``docker network ls`` for this lesson: Docker's own networks and the lab's."""
-        rows = []
-        for attrs in self.network_inspect():
-            ours = (attrs.get("Labels") or {}).get(LAB_LABEL) == self.name
-            if not ours and attrs.get("Name") not in model.PREDEFINED_NETWORKS:
-                continue
-            subnet, gateway = model.ipam(attrs)
-            rows.append(
-                {
-                    "name": attrs.get("Name"),
-                    "driver": attrs.get("Driver"),
-                    "subnet": subnet,
-                    "gateway": gateway,
-                    "internal": bool(attrs.get("Internal")),
-                    "lab": ours,
-                }
-            )
-        order = {"bridge": 0, "host": 1, "none": 2}
-        rows.sort(key=lambda r: (order.get(r["name"], 3), r["name"]))
-        return pd.DataFrame(rows, columns=["name", "driver", "subnet", "gateway", "internal", "lab"])
+        return networks_table(self.network_inspect(), self.name, LAB_LABEL)
 
     def _host_run(self, argv: list[str], helper: str) -> str:
         """Run ``argv`` in the engine host's network namespace and return its output.
@@ -575,7 +434,7 @@ class Lab:
         docker = {net for net, _what in taken}
         taken = [(net, what) for net, what in taken if not (ignore_own and what == "own")]
         for dest, dev in self.host_routes():
-            net = ipaddress.ip_network(dest, strict=False)
+            net = ipaddress.IPv4Network(dest, strict=False)
             if net not in docker:
                 taken.append((net, _("the engine host's route {net} on {device}").format(net=net, device=dev)))
         return [
@@ -639,6 +498,36 @@ class Lab:
         address) are ``--add-host`` lines in /etc/hosts. Running the same call
         again reuses the container; a different spec recreates it.
         """
+        spec = self._run_spec(
+            name, network=network, links=links, ip=ip, aliases=aliases, ports=ports, command=command,
+            hostname=hostname, add_hosts=add_hosts,
+        )  # fmt: skip
+        found = self._find_container(name)
+        if adopt_or_replace(spec, None if found is None else found.labels or {}, lambda: self.remove(name)):
+            handle = ContainerHandle(self, name).reload()
+            if not handle.running:
+                return self.start(name)
+            self.log.say(_("(container {name} exists with this spec and is running: reusing it)").format(name=name))
+            return handle
+        labimage.require(self.client, self.image)
+        self.log.record(spec.command_line)
+        self._start_new(self._create(spec), spec)
+        return self._wait_ready(name)
+
+    def _run_spec(
+        self,
+        name: str,
+        *,
+        network: str | None,
+        links: list[str] | dict[str, str] | None,
+        ip: str | None,
+        aliases: list[str] | None,
+        ports: dict[int, int] | None,
+        command: str | list[str] | None,
+        hostname: str | None,
+        add_hosts: dict[str, str] | None,
+    ) -> RunSpec:
+        """The learner's arguments to :meth:`run`, checked (Docker's refusals, before the engine) and described."""
         validate.container_name(name)
         link_map = validate.links(links)
         alias_list = validate.aliases(aliases)
@@ -665,113 +554,45 @@ class Lab:
                 ).format(name=name, network=net)
             )
         self._require_network(net)
-        # docker-py sends links sorted by target, and of two with one alias the engine keeps the first sent.
-        link_map = dict(sorted((self._link_target(target), alias) for target, alias in link_map.items()))
+        link_map = {self._link_target(target): alias for target, alias in link_map.items()}
         if name in link_map:
             raise InvalidInput(_("{name} cannot link to itself.").format(name=name))
         if ip is not None:
             self._check_ip_in_network(net, ip)
-        spec = {
-            "network": net,
-            "links": link_map,
-            "ip": ip,
-            "aliases": alias_list,
-            "ports": {str(k): v for k, v in port_map.items()},
-            "command": argv,
-            "hostname": host_name,
-            "add_hosts": extra_hosts,
-        }
+        return RunSpec.of(
+            name, lab=self.name, image=self.image, network=net, links=link_map, ip=ip, aliases=alias_list,
+            ports=port_map, command=argv, hostname=host_name, add_hosts=extra_hosts, dns=self.dns,
+        )  # fmt: skip
 
-        existing = self._find_container(name)
-        if existing is not None:
-            labels = existing.labels or {}
-            if labels.get(LAB_LABEL) != self.name:
-                raise NameConflict(N_("container"), name, self._owner(labels), f"docker rm -f {name}")
-            if json.loads(labels.get(SPEC_LABEL, "{}")) == spec:
-                handle = ContainerHandle(self, name).reload()
-                if handle.running:
-                    self._say(
-                        _("(container {name} exists with this spec and is running: reusing it)").format(name=name)
-                    )
-                    return handle
-                return self.start(name)
-            self.remove(name)
-        labimage.require(self.client, self.image)
-
-        cli = ["docker", "run", "-d", "--name", name]
-        if net != "bridge":
-            cli += ["--network", net]
-        if ip:
-            cli += ["--ip", ip]
-        for a in alias_list:
-            cli += ["--network-alias", a]
-        for target, alias in link_map.items():
-            cli += ["--link", target if alias == target else f"{target}:{alias}"]
-        if host_name:
-            cli += ["--hostname", host_name]
-        for host, address in extra_hosts.items():
-            cli += ["--add-host", f"{host}:{address}"]
-        for inner, outer in port_map.items():
-            cli += ["-p", f"127.0.0.1:{outer}:{inner}"]
-        use_dns = self.dns is not None and net != "host"
-        if use_dns:
-            cli += ["--dns", self.dns]
-        cli += ["--label", self.label, self.image, *(argv or [])]
-
-        kwargs: dict[str, Any] = {
-            "name": name,
-            "detach": True,
-            "command": argv,
-            "labels": {LAB_LABEL: self.name, SPEC_LABEL: json.dumps(spec, sort_keys=True)},
-        }
-        if use_dns:
-            kwargs["dns"] = [self.dns]
-        if host_name:
-            kwargs["hostname"] = host_name
-        if extra_hosts:
-            kwargs["extra_hosts"] = dict(extra_hosts)
-        # The CLI puts --link into HostConfig.Links on the default bridge and into the endpoint's
-        # Links on a user-defined network (the engine ignores HostConfig.Links there).
-        user_links = link_map if net != "bridge" else {}
-        if net in ("host", "none"):
-            kwargs["network_mode"] = net
-        else:
-            kwargs["network"] = net
-            if ip or alias_list or user_links:
-                endpoint = self.client.api.create_endpoint_config(
-                    ipv4_address=ip, aliases=alias_list or None, links=user_links or None
-                )
-                kwargs["networking_config"] = {net: endpoint}
-        if link_map and net == "bridge":
-            kwargs["links"] = dict(link_map)
-        if port_map:
-            kwargs["ports"] = {f"{inner}/tcp": ("127.0.0.1", outer) for inner, outer in port_map.items()}
-
-        self._do(shlex.join(cli))
-        with self._call(f"docker create {name}"):
+    def _create(self, spec: RunSpec) -> Any:
+        """``docker create``; a refused ``--link`` says why (:class:`~dockerlab.errors.LinkUnsupported`)."""
+        with self._call(f"docker create {spec.name}"):
             try:
-                container = self.client.containers.create(self.image, **kwargs)
+                return self.client.containers.create(
+                    self.image, **spec.create_kwargs(self.client.api.create_endpoint_config)
+                )
             except docker.errors.APIError as e:
-                if link_map and "link" in str(e.explanation or e).lower():
+                if spec.links and "link" in str(e.explanation or e).lower():
                     raise LinkUnsupported(str(e.explanation or e)) from e
                 raise
+
+    def _start_new(self, container: Any, spec: RunSpec) -> None:
+        """``docker start`` a container just made; one that cannot start is removed (for instance a port is taken)."""
         try:
-            with self._call(f"docker start {name}"):
+            with self._call(f"docker start {spec.name}"):
                 container.start()
         except EngineError as e:
-            # Nothing half-made is left behind (for instance when a port is taken).
-            with self._call(f"docker rm -f {name}"):
+            with self._call(f"docker rm -f {spec.name}"):
                 container.remove(force=True)
             if "port is already allocated" in str(e) or "address already in use" in str(e):
-                taken = ", ".join(str(p) for p in port_map.values())
+                taken = ", ".join(str(outer) for _inner, outer in spec.ports)
                 raise EngineError(
                     _(
                         "Cannot start {name}: host port {taken} is already in use. Pick another host port in "
                         "{ports}; the container was removed."
-                    ).format(name=name, taken=taken, ports="ports={container_port: host_port}")
+                    ).format(name=spec.name, taken=taken, ports="ports={container_port: host_port}")
                 ) from e
             raise
-        return self._wait_ready(name)
 
     def run_many(self, names: list[str], *, progress: Any = None, **kwargs: Any) -> list[ContainerHandle]:
         """:meth:`run` each name with the same ``kwargs``, with a progress bar (see views.progress.run_many)."""
@@ -815,7 +636,7 @@ class Lab:
                 )
             )
         n = self._find_network(net)
-        spec = json.loads((n.attrs.get("Labels") or {}).get(SPEC_LABEL, "{}")) if n else {}
+        spec = spec_of(n.attrs.get("Labels")) if n else {}
         if not spec.get("subnet"):
             raise InvalidInput(
                 _("A fixed ip= needs a network created with an explicit subnet (Docker's rule): {command}.").format(
@@ -857,7 +678,7 @@ class Lab:
     def start(self, name: str) -> ContainerHandle:
         """Start a stopped container (``docker start``)."""
         c = self._require_container(name)
-        self._do(f"docker start {name}")
+        self.log.record(f"docker start {name}")
         with self._call(f"docker start {name}"):
             c.start()
         return self._wait_ready(name)
@@ -865,14 +686,14 @@ class Lab:
     def stop(self, name: str) -> None:
         """Stop a container (``docker stop``); it keeps its name, loses its addresses."""
         c = self._require_container(name)
-        self._do(f"docker stop {name}")
+        self.log.record(f"docker stop {name}")
         with self._call(f"docker stop {name}"):
             c.stop(timeout=5)
 
     def restart(self, name: str) -> ContainerHandle:
         """Restart a container (``docker restart``)."""
         c = self._require_container(name)
-        self._do(f"docker restart {name}")
+        self.log.record(f"docker restart {name}")
         with self._call(f"docker restart {name}"):
             c.restart(timeout=5)
         return self._wait_ready(name)
@@ -880,7 +701,7 @@ class Lab:
     def remove(self, name: str) -> None:
         """Remove a container, running or not (``docker rm -f``)."""
         c = self._require_container(name)
-        self._do(f"docker rm -f {name}")
+        self.log.record(f"docker rm -f {name}")
         with self._call(f"docker rm -f {name}"):
             try:
                 c.remove(force=True)
@@ -916,7 +737,7 @@ class Lab:
         handle = ContainerHandle(self, container).reload()
         refused = refusals.already_connected(container, net, handle.networks)
         if refused is not None:
-            self._say(
+            self.log.say(
                 _(
                     "({container} is already on {network}: nothing to do. `docker network connect` itself would "
                     "refuse: {docker_says})"
@@ -929,12 +750,7 @@ class Lab:
                     container=container, network=handle.networks[0]
                 )
             )
-        cli = ["docker", "network", "connect"]
-        if ip:
-            cli += ["--ip", ip]
-        for a in alias_list:
-            cli += ["--alias", a]
-        self._do(shlex.join([*cli, net, container]))
+        self.log.record(connect_command(net, container, ip=ip, aliases=alias_list))
         with self._call(f"docker network connect {net} {container}"):
             self.client.api.connect_container_to_network(c.id, net, ipv4_address=ip, aliases=alias_list or None)
         return self._wait_ready(container) if handle.running else handle.reload()
@@ -945,9 +761,9 @@ class Lab:
         c = self._require_container(container)
         handle = ContainerHandle(self, container).reload()
         if net not in handle.networks:
-            self._say(_("({container} is not on {network})").format(container=container, network=net))
+            self.log.say(_("({container} is not on {network})").format(container=container, network=net))
             return handle
-        self._do(f"docker network disconnect {net} {container}")
+        self.log.record(f"docker network disconnect {net} {container}")
         with self._call(f"docker network disconnect {net} {container}"):
             self.client.api.disconnect_container_from_network(c.id, net)
         return handle.reload()
@@ -982,16 +798,7 @@ class Lab:
 
     def addresses(self) -> pd.DataFrame:
         """One row per (container, network): ip, gateway, mac; like ``docker inspect``."""
-        rows = []
-        for c in self._own_containers():
-            handle = ContainerHandle(self, c.name, c.attrs)
-            if not handle.endpoints:
-                rows.append({"container": c.name, "network": None, "ip": None, "gateway": None, "mac": None})
-            for ep in handle.endpoints.values():
-                rows.append(
-                    {"container": c.name, "network": ep.network, "ip": ep.ip, "gateway": ep.gateway, "mac": ep.mac}
-                )
-        return pd.DataFrame(rows, columns=["container", "network", "ip", "gateway", "mac"])
+        return addresses_table(h.info for h in self.handles())
 
     # -- probes ----------------------------------------------------------------
 
@@ -1045,29 +852,19 @@ class Lab:
 
         return poll(stopped, settle, delay=0.05, max_delay=0.05) is None
 
-    def _targets(self, by: By) -> tuple[list[str], dict[str, list[str]], dict[str, tuple[str, str | None]]]:
-        """The lab's containers, each source's targets, and what each target stands for."""
+    def _plan(self, by: By) -> ProbePlan:
+        """Who pings whom among the lab's containers now (see :class:`~dockerlab.lab.spec.ProbePlan`)."""
         if by not in ("name", "ip"):
             raise InvalidInput(_("by must be 'name' or 'ip', not {by}.").format(by=repr(by)))
-        handles = self.handles()
-        names = [h.name for h in handles]
-        per_source: dict[str, list[str]] = {}
-        meaning: dict[str, tuple[str, str | None]] = {}
-        for src in handles:
-            if by == "name":
-                # A container on the host network would ask the host's resolver: never probed by name.
-                per_source[src.name] = [] if "host" in src.networks else [n for n in names if n != src.name]
-                meaning.update({n: (n, None) for n in names})
-            else:
-                targets = []
-                for dst in handles:
-                    if dst.name == src.name:
-                        continue
-                    for net, ip in dst.ips.items():
-                        targets.append(ip)
-                        meaning[ip] = (dst.name, net)
-                per_source[src.name] = targets
-        return names, per_source, meaning
+        return ProbePlan.of([h.info for h in self.handles()], by)
+
+    def _measure(self, plan: ProbePlan) -> pd.DataFrame:
+        results: list[probe.PingResult] = []
+        if plan.names:
+            with ThreadPoolExecutor(max_workers=min(16, len(plan.names))) as pool:
+                for batch in pool.map(lambda s: self._probe_from(s, plan.targets[s]), plan.names):
+                    results.extend(batch)
+        return probe.results_frame(results, plan.meaning)
 
     def probe(self, by: By = "name") -> pd.DataFrame:
         """Ping every other container from every container, in parallel.
@@ -1075,25 +872,18 @@ class Lab:
         Returns the long table: one row per (source, target[, network]) with
         ``ok``, the resolved ``address`` and the ``reason``.
         """
-        names, per_source, meaning = self._targets(by)
-        results: list[probe.PingResult] = []
-        if names:
-            with ThreadPoolExecutor(max_workers=min(16, len(names))) as pool:
-                for batch in pool.map(lambda s: self._probe_from(s, per_source[s]), names):
-                    results.extend(batch)
-        return probe.results_frame(results, meaning)
+        return self._measure(self._plan(by))
 
     def reachability(self, by: By = "name") -> pd.DataFrame:
         """Who reaches whom: rows = source, columns = target; the diagonal is NA.
 
         ``by="ip"`` has a column per address: a MultiIndex (container, network).
         """
-        names, _per_source, meaning = self._targets(by)
-        frame = self.probe(by)
+        plan = self._plan(by)
+        frame = self._measure(plan)
         if by == "name":
-            return probe.name_matrix(frame, names)
-        addresses = sorted(set(meaning.values()), key=lambda cn: (names.index(cn[0]), str(cn[1])))
-        return probe.ip_matrix(frame, names, addresses)
+            return probe.name_matrix(frame, plan.names)
+        return probe.ip_matrix(frame, plan.names, plan.addresses)
 
     def graph(self, by: By = "name") -> nx.DiGraph:
         """A directed graph: nodes are containers, an edge ``src -> dst`` where reachable."""
@@ -1197,3 +987,14 @@ class Lab:
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.containers)
+
+
+__all__ = [
+    "LAB_LABEL",
+    "LOCAL_DNS",
+    "SPEC_LABEL",
+    "By",
+    "ContainerHandle",
+    "ExecResult",
+    "Lab",
+]

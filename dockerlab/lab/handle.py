@@ -1,0 +1,128 @@
+"""Thin handles on what a lab made: a container (:class:`ContainerHandle`) and a command's result (:class:`ExecResult`).
+
+As docker-py's ``models/containers.py`` over its client: a handle keeps the
+engine's ``inspect`` data (``attrs``) and reads it again on :meth:`ContainerHandle.reload`;
+everything else it says is derived from that data (:class:`dockerlab.model.ContainerInfo`).
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from dockerlab import model
+from dockerlab.errors import DockerlabError
+from dockerlab.i18n import _
+from dockerlab.model import Endpoint
+from dockerlab.views import html as views
+
+
+class Owner(Protocol):
+    """What a handle asks of the lab that made it (:class:`dockerlab.lab.Lab` is one)."""
+
+    name: str
+
+    def inspect(self, name: str) -> dict[str, Any]: ...
+
+    def exec(self, name: str, cmd: str | list[str], timeout: float = 10) -> ExecResult: ...
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    """What a command run in a container returned (like docker-py's ExecResult)."""
+
+    container: str
+    argv: tuple[str, ...]
+    exit_code: int
+    output: str
+
+    @property
+    def command(self) -> str:
+        """The equivalent command line."""
+        return f"docker exec {self.container} {shlex.join(self.argv)}"
+
+    @property
+    def ok(self) -> bool:
+        """Whether the command exited 0."""
+        return self.exit_code == 0
+
+    def __str__(self) -> str:
+        return self.output
+
+    def _repr_pretty_(self, p, cycle: bool) -> None:  # IPython display
+        p.text(f"$ {self.command}\n{self.output.rstrip()}")
+        if self.exit_code:
+            p.text("\n" + _("(exit code {code})").format(code=self.exit_code))
+
+
+@dataclass
+class ContainerHandle:
+    """A thin handle on one lab container; :meth:`reload` refreshes its state."""
+
+    lab: Owner
+    name: str
+    attrs: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def reload(self) -> ContainerHandle:
+        """Read the container's state from the engine again."""
+        self.attrs = self.lab.inspect(self.name)
+        return self
+
+    @property
+    def info(self) -> model.ContainerInfo:
+        """What ``docker inspect`` says of it, as plain data (what the views take)."""
+        return model.ContainerInfo.from_attrs(self.attrs)
+
+    @property
+    def running(self) -> bool:
+        """Whether the container is running."""
+        return bool(self.attrs.get("State", {}).get("Running"))
+
+    @property
+    def status(self) -> str:
+        """Docker's status word: created, running, exited..."""
+        return self.info.status
+
+    @property
+    def id(self) -> str:
+        """The full container id."""
+        return str(self.attrs.get("Id", ""))
+
+    @property
+    def endpoints(self) -> dict[str, Endpoint]:
+        """Network name -> :class:`~dockerlab.model.Endpoint`, as the engine reports them."""
+        return self.info.endpoints
+
+    @property
+    def networks(self) -> list[str]:
+        """The networks this container is attached to."""
+        return list(self.endpoints)
+
+    @property
+    def ips(self) -> dict[str, str]:
+        """Network name -> IPv4 address, for the networks that give one."""
+        return self.info.ips
+
+    @property
+    def ip(self) -> str | None:
+        """The first address (the only one, unless connected to several networks)."""
+        return next(iter(self.ips.values()), None)
+
+    def exec(self, cmd: str | list[str], timeout: float = 10) -> ExecResult:
+        """Run ``cmd`` in the container; see :meth:`Lab.exec`."""
+        return self.lab.exec(self.name, cmd, timeout=timeout)
+
+    def __repr__(self) -> str:
+        ips = ", ".join(f"{n}={ip}" for n, ip in self.ips.items()) or _("no address")
+        return _("<container {name} ({status}; {ips})>").format(name=self.name, status=self.status, ips=ips)
+
+    def _repr_html_(self) -> str:
+        try:
+            self.reload()
+        except DockerlabError as e:
+            return views.error_html(_("container {name}").format(name=self.name), e)
+        return views.container_html(self.info, self.lab.name)
+
+
+__all__ = ["ContainerHandle", "ExecResult", "Owner"]
