@@ -369,14 +369,11 @@ def check_engine(client: EngineClient, version: str) -> list[Finding]:
     """
     where = os.environ.get("DOCKER_HOST") or f"unix://{DEFAULT_SOCKET}"
     findings = [Finding("ok", _("engine {version} answers at {where}").format(version=version, where=where))]
-    if callable(getattr(client, "info", None)):  # a stand-in client may have no `docker info`
-        with engine_call("docker info"):
-            info = client.info()
-        with engine_call("docker version"):
-            server = client.version()
-        findings += check_engine_kind(
-            info if isinstance(info, dict) else {}, server if isinstance(server, dict) else {}
-        )
+    with engine_call("docker info"):
+        info = client.info()
+    with engine_call("docker version"):
+        server = client.version()
+    findings += check_engine_kind(info if isinstance(info, dict) else {}, server if isinstance(server, dict) else {})
     present = labimage.image_present(client)
     if present:
         findings.append(Finding("ok", _("lab image {image} is present").format(image=labimage.IMAGE)))

@@ -56,7 +56,8 @@ import docker
 import docker.errors
 
 from dockerlab.engines import image as labimage
-from dockerlab.engines.client import engine_call, in_ci
+from dockerlab.engines.client import engine_call, in_ci, real_engine
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import ClusterError, ClusterUnavailable, InvalidInput
 from dockerlab.i18n import _
 from dockerlab.model.hosts import SWARM_POOL, host_ranges
@@ -248,9 +249,6 @@ class Cluster(LogsCommands):
             )
         return self.hosts[name]
 
-    def clients(self) -> dict[str, docker.DockerClient]:
-        return {h: host.client() for h, host in self.hosts.items()}
-
     # -- status ----------------------------------------------------------------
 
     def _answers(self, host: Host) -> dict[str, Any] | None:
@@ -276,7 +274,7 @@ class Cluster(LogsCommands):
 
     # -- up --------------------------------------------------------------------
 
-    def up(self, main: docker.DockerClient | None = None) -> Cluster:
+    def up(self, main: EngineClient | None = None) -> Cluster:
         """Bring the cluster up: namespaces, the wire, a daemon per host, the lab image, the swarm.
 
         Idempotent: a cluster that is up is reused; leftovers of an interrupted
@@ -340,14 +338,14 @@ class Cluster(LogsCommands):
         for host in self.hosts.values():
             wait_until(partial(self._answers, host), DAEMON_SECONDS, partial(_silent, host), delay=0.05, max_delay=0.25)
 
-    def _load_image(self, main: docker.DockerClient | None) -> None:
+    def _load_image(self, main: EngineClient | None) -> None:
         own = main is None
         main = main or docker.from_env(version="auto", timeout=60)
         try:
             labimage.provision(main)
             self.log.record(f"docker save {labimage.IMAGE} | DOCKER_HOST=<each host> docker load")
             with engine_call(f"docker save {labimage.IMAGE}", 60):
-                data = b"".join(main.images.get(labimage.IMAGE).save(named=True))
+                data = b"".join(real_engine(main, "docker save").images.get(labimage.IMAGE).save(named=True))
         finally:
             if own:
                 main.close()
@@ -567,7 +565,7 @@ class SingleNodeSwarm(LogsCommands):
             _("FALLBACK: extra engines cannot be started here, so this is a one-node swarm on your main engine.")
         )
         with engine_call("docker network ls"):
-            self._networks_before = {n.name for n in self.client.networks.list()}
+            self._networks_before = {n.name for n in self.client.networks.list() if n.name}
         self.log.record(f"docker swarm init --advertise-addr 127.0.0.1 --default-addr-pool {SWARM_POOL}")
         try:
             with engine_call("docker swarm init", SWARM_SECONDS):

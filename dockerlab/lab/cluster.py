@@ -28,8 +28,9 @@ import pandas as pd
 
 from dockerlab import model
 from dockerlab.engines.backend import SIM_BANNER, choose_cluster
-from dockerlab.engines.client import engine_call
+from dockerlab.engines.client import engine_call, real_engine
 from dockerlab.engines.hosts import VXLAN_PORT, WIRE_SUBNET, Cluster, Host
+from dockerlab.engines.sim.swarm import SimHost, SimSwarm
 from dockerlab.errors import (
     ClusterError,
     EngineUnavailable,
@@ -65,7 +66,7 @@ class HostLab(Lab):
     host uses them (a worker lists an overlay only once it has one attached).
     """
 
-    def __init__(self, name: str, host: Host, overlays: Any, *, echo: bool = True, **kwargs: Any) -> None:
+    def __init__(self, name: str, host: Host | SimHost, overlays: Any, *, echo: bool = True, **kwargs: Any) -> None:
         log = CommandLog(echo=echo, docker_host=host.socket)
         super().__init__(name, client=host.client(), log=log, shared_networks=overlays, **kwargs)
         self.host = host
@@ -85,7 +86,7 @@ class ClusterLab(LogsCommands):
         Print each engine-changing command line (with its ``DOCKER_HOST``) as it runs.
     """
 
-    def __init__(self, name: str, cluster: Cluster | Any, *, echo: bool = True) -> None:
+    def __init__(self, name: str, cluster: Cluster | SimSwarm, *, echo: bool = True) -> None:
         self.name = validate.lab_name(name)
         self.cluster = cluster
         self.log = CommandLog(echo=echo)
@@ -149,13 +150,13 @@ class ClusterLab(LogsCommands):
         """``docker node ls`` on the manager: each host's address in the swarm, its role and state."""
         by_address = {h.address: name for name, h in self.cluster.hosts.items()}
         rows = []
-        if getattr(self.cluster, "simulated", False):
+        if isinstance(self.cluster, SimSwarm):
             for i, (name, h) in enumerate(self.cluster.hosts.items()):
                 role = "worker" if i else "manager"
                 rows.append({"host": name, "address": h.address, "role": role, "state": "ready"})
             return pd.DataFrame(rows, columns=["host", "address", "role", "state"])
         with engine_call("docker node ls"):
-            for n in self.manager.client.nodes.list():
+            for n in real_engine(self.manager.client, "docker node ls").nodes.list():
                 address = n.attrs.get("Status", {}).get("Addr", "")
                 rows.append(
                     {
@@ -171,7 +172,7 @@ class ClusterLab(LogsCommands):
         """The lab's overlay networks (asked of the manager)."""
         with engine_call("docker network ls --filter driver=overlay"):
             found = self.manager.client.networks.list(filters={"label": self.label, "driver": "overlay"})
-        return sorted(n.name for n in found)
+        return sorted(n.name for n in found if n.name)
 
     def hosts_of(self) -> dict[str, str]:
         """Each of the lab's containers -> its host: from every host that answers, and for a host that is down,
@@ -447,7 +448,7 @@ class ClusterLab(LogsCommands):
     # -- under the hood --------------------------------------------------------
 
     def _needs_kernel(self, what: str) -> None:
-        if getattr(self.cluster, "simulated", False):
+        if isinstance(self.cluster, SimSwarm):
             raise NeedsEngine(
                 _(
                     "{what} reads the kernel of real hosts; the simulated swarm has none: run it on a real cluster "
@@ -495,7 +496,8 @@ class ClusterLab(LogsCommands):
         """
         df = self.interfaces()
         overlays = set(self.overlays())
-        g = nx.Graph()
+        g: nx.Graph = nx.Graph()
+        r: Any  # a row of the interfaces table
         for r in df.itertuples(index=False):
             host = f"host:{r.host}"
             g.add_node(host, kind="host", label=r.host)
@@ -527,12 +529,14 @@ class ClusterLab(LogsCommands):
     def _overlay_devices(self, host: str, overlays: list[str]) -> list[dict[str, Any]]:
         """The VXLAN devices in the overlay namespaces (``<exec-root>/netns/1-<network id>``) of ``host``."""
         h = self.cluster.hosts[host]
+        if not isinstance(h, Host):  # a simulated host has no kernel
+            return []
         rows = []
         lab = self.labs[host]
         for net in lab.client.networks.list(filters={"driver": "overlay"}):
             if net.name not in overlays:
                 continue
-            ns = h.dir / "exec" / "netns" / f"1-{net.id[:10]}"
+            ns = h.dir / "exec" / "netns" / f"1-{(net.id or '')[:10]}"
             if not ns.exists():
                 continue
             argv = ["nsenter", f"--net={ns}", "ip", "-d", "-o", "link", "show"]
@@ -551,7 +555,7 @@ class ClusterLab(LogsCommands):
         One row per packet: the outer addresses (host to host, UDP 4789), the
         VXLAN id, and the inner addresses (container to container).
         """
-        if getattr(self.cluster, "simulated", False):  # no kernel, no packets: say so, and the chapter goes on
+        if isinstance(self.cluster, SimSwarm):  # no kernel, no packets: say so, and the chapter goes on
             print(_(NO_KERNEL))
             return pd.DataFrame(columns=CAPTURE_COLUMNS)
         count = max(1, min(int(count), CAPTURE_PACKETS))

@@ -24,6 +24,7 @@ from dockerlab import model
 from dockerlab.engines import backend, reading
 from dockerlab.engines import image as labimage
 from dockerlab.engines.client import DEFAULT_TIMEOUT, engine_call, remove_labelled
+from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import (
     DockerlabError,
     EngineError,
@@ -102,7 +103,7 @@ class Lab(LogsCommands):
         self,
         name: str,
         *,
-        client: docker.DockerClient | None = None,
+        client: EngineClient | None = None,
         image: str = labimage.IMAGE,
         dns: str | None = LOCAL_DNS,
         echo: bool = True,
@@ -131,7 +132,7 @@ class Lab(LogsCommands):
     # -- the engine ------------------------------------------------------------
 
     @property
-    def client(self) -> docker.DockerClient:
+    def client(self) -> EngineClient:
         """The Docker client (or the simulator's stand-in), connected on first use."""
         if self._client is None:
             chosen = backend.choose(self.engine, self.timeout)

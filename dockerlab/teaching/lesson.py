@@ -102,8 +102,8 @@ def start(lab_name: str = "article", *, client: EngineClient | None = None) -> L
     """
     if client is None:
         lab = Lab(lab_name, engine="auto")
-    else:  # Lab still declares docker.DockerClient until dockerlab/lab/lab.py takes an EngineClient
-        lab = Lab(lab_name, client=client)  # type: ignore[arg-type]
+    else:
+        lab = Lab(lab_name, client=client)
     if client is None and lab.simulated:
         print(_(backend.BANNER))
     lab.provision()
