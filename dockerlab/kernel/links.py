@@ -268,3 +268,21 @@ __all__ = [
     "peer_named",
     "peer_of",
 ]
+
+
+def parse_routes(text: str) -> list[tuple[str, str]]:
+    """``ip -4 route show`` as ``(destination CIDR, device)`` pairs; the default route is left out.
+
+    >>> parse_routes("default via 10.0.2.2 dev eth0\\n172.17.0.0/16 dev docker0 scope link\\n10.0.2.2 dev eth0")
+    [('172.17.0.0/16', 'docker0'), ('10.0.2.2/32', 'eth0')]
+    """
+    routes = []
+    for line in text.splitlines():
+        parts = line.split()
+        if not parts or parts[0] == "default":
+            continue
+        dev = parts[parts.index("dev") + 1] if "dev" in parts and parts.index("dev") + 1 < len(parts) else ""
+        dest = parts[0] if "/" in parts[0] else parts[0] + "/32"
+        if re.fullmatch(r"\d+\.\d+\.\d+\.\d+/\d+", dest):
+            routes.append((dest, dev))
+    return routes

@@ -21,7 +21,7 @@ import networkx as nx
 import pandas as pd
 
 from dockerlab import model
-from dockerlab.engines import backend, reading
+from dockerlab.engines import backend, hostside, reading
 from dockerlab.engines import image as labimage
 from dockerlab.engines.client import DEFAULT_TIMEOUT, engine_call, remove_labelled
 from dockerlab.engines.protocol import EngineClient
@@ -37,8 +37,8 @@ from dockerlab.errors import (
     UnknownNetwork,
 )
 from dockerlab.i18n import N_, _
-from dockerlab.kernel import probe, topology
-from dockerlab.lab import validate
+from dockerlab.kernel import links, probe, topology
+from dockerlab.lab import probing, validate
 from dockerlab.lab.handle import ContainerHandle, ExecResult
 from dockerlab.lab.spec import (
     LAB_LABEL,
@@ -57,7 +57,7 @@ from dockerlab.views.display import Comparison, Guess
 from dockerlab.views.graphs import reachability_graph
 from dockerlab.views.progress import ProgressBar, run_many
 from dockerlab.views.tables import addresses_table, networks_table
-from dockerlab.waits import poll, wait_until
+from dockerlab.waits import wait_until
 
 #: The resolver every lab container is given: the container's own loopback,
 #: where nothing listens. Names the lab does not know then fail at once,
@@ -372,75 +372,36 @@ class Lab(LogsCommands):
         return networks_table(self.network_inspect(), self.name, LAB_LABEL)
 
     def _host_run(self, argv: list[str], helper: str) -> str:
-        """Run ``argv`` in the engine host's network namespace and return its output.
-
-        A short-lived lab container (read-only, no capabilities, no new
-        privileges, labelled as the lab's, removed after), so it reads the
-        engine's side even when the engine runs in a VM or behind DOCKER_HOST.
-        """
-        labimage.require(self.client, self.image)
-        with self._call(f"docker run --rm --network host ... {shlex.join(argv)[:40]}"):
-            out = self.client.containers.run(
-                self.image,
-                argv,
-                network_mode="host",
-                remove=True,
-                read_only=True,
-                cap_drop=["ALL"],
-                security_opt=["no-new-privileges"],
-                labels={LAB_LABEL: self.name, "dockerlab.helper": helper},
-            )
-        return out.decode(errors="replace")
+        labels = {LAB_LABEL: self.name, "dockerlab.helper": helper}
+        return hostside.host_run(self.client, self.image, labels, argv, self.timeout)
 
     def host_snapshot(self, helper: str = "topology") -> str:
         """The engine host's interfaces as :data:`dockerlab.kernel.topology.SNAPSHOT_SCRIPT` prints them.
 
         Read from the engine's side by a short-lived, unprivileged lab
-        container on the host network (see :func:`dockerlab.kernel.topology.parse_snapshot`).
+        container on the host network (:mod:`dockerlab.engines.hostside`).
         """
         return self._host_run(["sh", "-c", topology.SNAPSHOT_SCRIPT], helper)
 
     def host_routes(self) -> list[tuple[str, str]]:
         """The engine host's IPv4 routes as (destination CIDR, device), read from the engine's side."""
-        routes = []
-        for line in self._host_run(["ip", "-4", "route", "show"], "routes").splitlines():
-            parts = line.split()
-            if not parts or parts[0] == "default":
-                continue
-            dev = parts[parts.index("dev") + 1] if "dev" in parts else ""
-            dest = parts[0] if "/" in parts[0] else parts[0] + "/32"
-            try:
-                ipaddress.ip_network(dest, strict=False)
-            except ValueError:
-                continue
-            routes.append((dest, dev))
-        return routes
+        return links.parse_routes(self._host_run(["ip", "-4", "route", "show"], "routes"))
 
     def taken_subnets(self, *, ignore_own: bool = False) -> list[tuple[ipaddress.IPv4Network, str]]:
         """IPv4 ranges in use on the engine's side, each with what uses it in words.
 
-        Docker networks' subnets, then the engine host's routes (a Docker
-        bridge's own route counts once, as its network). ``ignore_own`` leaves
-        out this lab's networks.
+        Docker networks' subnets, then the engine host's routes (:func:`dockerlab.model.subnets.taken`).
+        ``ignore_own`` leaves out this lab's networks.
         """
-        taken: list[tuple[ipaddress.IPv4Network, str]] = []
-        for attrs in self.network_inspect():
-            own = (attrs.get("Labels") or {}).get(LAB_LABEL) == self.name
-            for subnet, _gateway in model.ipv4_pools(attrs):
-                net = subnets.network(subnet)
-                what = (
-                    "own" if own else _("Docker network {name} ({net})").format(name=repr(attrs.get("Name")), net=net)
-                )
-                taken.append((net, what))
-        docker = {net for net, _what in taken}
-        taken = [(net, what) for net, what in taken if not (ignore_own and what == "own")]
-        for dest, dev in self.host_routes():
-            net = ipaddress.IPv4Network(dest, strict=False)
-            if net not in docker:
-                taken.append((net, _("the engine host's route {net} on {device}").format(net=net, device=dev)))
-        return [
-            (net, _("this lab's network ({net})").format(net=net) if what == "own" else what) for net, what in taken
+        networks = [
+            (
+                a.get("Name", ""),
+                (a.get("Labels") or {}).get(LAB_LABEL) == self.name,
+                [s for s, _ in model.ipv4_pools(a)],
+            )
+            for a in self.network_inspect()
         ]
+        return subnets.taken(networks, self.host_routes(), ignore_own=ignore_own)
 
     def clashes(self, subnet: str | ipaddress.IPv4Network) -> list[str]:
         """What ``subnet`` overlaps: Docker networks and routes of the engine's host, in words."""
@@ -818,40 +779,7 @@ class Lab(LogsCommands):
         return self._probe_from(source, list(targets))
 
     def _probe_from(self, source: str, targets: list[str]) -> list[probe.PingResult]:
-        if not targets:
-            return []
-        c = self._find_container(source)
-        if c is None or c.status != "running":
-            return probe.failed(source, targets, "not-running")
-        bound = probe.PING_BOUND + 5 + len(targets) * 0.05
-        try:
-            with self._call(f"docker exec {source} ping ..."):
-                _code, out = c.exec_run(
-                    ["timeout", str(int(bound)), *probe.script_argv(targets)],
-                    environment={"RES_OPTIONS": probe.RES_OPTIONS},
-                )
-        except EngineError as e:
-            results = probe.failed(source, targets, "error", str(e))
-        else:
-            results = probe.parse_script(source, targets, (out or b"").decode(errors="replace"))
-        if any(r.reason == "error" for r in results) and not self._is_running(source):
-            # The container went away during the probe: say so rather than 'error'.
-            return [
-                probe.PingResult(source, r.target, False, None, "not-running", _("stopped during the probe"))
-                if r.reason == "error"
-                else r
-                for r in results
-            ]
-        return results
-
-    def _is_running(self, name: str, settle: float = 2.0) -> bool:
-        """Whether ``name`` runs; a container being killed gets ``settle`` seconds to show it."""
-
-        def stopped() -> bool | None:
-            c = self._find_container(name)
-            return True if c is None or c.status != "running" else None
-
-        return poll(stopped, settle, delay=0.05, max_delay=0.05) is None
+        return probing.ping_from(self._find_container, source, targets, self.timeout)
 
     def _plan(self, by: By) -> ProbePlan:
         """Who pings whom among the lab's containers now (see :class:`~dockerlab.lab.spec.ProbePlan`)."""
@@ -859,21 +787,13 @@ class Lab(LogsCommands):
             raise InvalidInput(_("by must be 'name' or 'ip', not {by}.").format(by=repr(by)))
         return ProbePlan.of([h.info for h in self.handles()], by)
 
-    def _measure(self, plan: ProbePlan) -> pd.DataFrame:
-        results: list[probe.PingResult] = []
-        if plan.names:
-            with ThreadPoolExecutor(max_workers=min(16, len(plan.names))) as pool:
-                for batch in pool.map(lambda s: self._probe_from(s, plan.targets[s]), plan.names):
-                    results.extend(batch)
-        return probe.results_frame(results, plan.meaning)
-
     def probe(self, by: By = "name") -> pd.DataFrame:
         """Ping every other container from every container, in parallel.
 
         Returns the long table: one row per (source, target[, network]) with
         ``ok``, the resolved ``address`` and the ``reason``.
         """
-        return self._measure(self._plan(by))
+        return probing.measure(self._find_container, self._plan(by), self.timeout)
 
     def reachability(self, by: By = "name") -> pd.DataFrame:
         """Who reaches whom: rows = source, columns = target; the diagonal is NA.
@@ -881,10 +801,7 @@ class Lab(LogsCommands):
         ``by="ip"`` has a column per address: a MultiIndex (container, network).
         """
         plan = self._plan(by)
-        frame = self._measure(plan)
-        if by == "name":
-            return probe.name_matrix(frame, plan.names)
-        return probe.ip_matrix(frame, plan.names, plan.addresses)
+        return probing.matrix(probing.measure(self._find_container, plan, self.timeout), plan, by)
 
     def graph(self, by: By = "name") -> nx.DiGraph:
         """A directed graph: nodes are containers, an edge ``src -> dst`` where reachable."""

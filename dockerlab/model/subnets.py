@@ -21,6 +21,8 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
+from dockerlab.i18n import _
+
 Taken = TypeVar("Taken")
 
 #: Docker's default address pools, in the order the engine hands them out: 172.17-31.0.0/16, then
@@ -124,3 +126,35 @@ __all__ = [
     "overlapping",
     "overlaps",
 ]
+
+
+def taken(
+    networks: Iterable[tuple[str, bool, Iterable[str]]],
+    routes: Iterable[tuple[str, str]],
+    *,
+    ignore_own: bool = False,
+) -> list[tuple[ipaddress.IPv4Network, str]]:
+    """IPv4 ranges in use on an engine's side, each with what uses it, in words.
+
+    ``networks`` are ``(name, whether it is the lab's own, its subnets)``; ``routes`` the engine
+    host's ``(destination, device)``. A Docker bridge's own route counts once, as its network;
+    ``ignore_own`` leaves out the lab's networks.
+
+    >>> [what for _n, what in taken([("myBridge", False, ["192.168.0.0/16"])], [("192.168.0.0/16", "br-1")])]
+    ["Docker network 'myBridge' (192.168.0.0/16)"]
+    """
+    found: list[tuple[ipaddress.IPv4Network, str]] = []
+    docker = set()
+    for name, own, ranges in networks:
+        for subnet in ranges:
+            net = network(subnet)
+            docker.add(net)
+            if own and not ignore_own:
+                found.append((net, _("this lab's network ({net})").format(net=net)))
+            elif not own:
+                found.append((net, _("Docker network {name} ({net})").format(name=repr(name), net=net)))
+    for dest, dev in routes:
+        net = network(dest)
+        if net not in docker:
+            found.append((net, _("the engine host's route {net} on {device}").format(net=net, device=dev)))
+    return found
