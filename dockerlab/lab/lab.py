@@ -9,7 +9,6 @@ and keeps it in :attr:`Lab.history`.
 from __future__ import annotations
 
 import ipaddress
-import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -34,12 +33,12 @@ from dockerlab.errors import (
     ProbeError,
     SubnetOverlap,
     UnknownContainer,
-    UnknownNetwork,
 )
 from dockerlab.i18n import N_, _
 from dockerlab.kernel import links, probe, topology
-from dockerlab.lab import probing, validate
+from dockerlab.lab import checks, probing, validate
 from dockerlab.lab.handle import ContainerHandle, ExecResult
+from dockerlab.lab.lookup import Lookup
 from dockerlab.lab.spec import (
     LAB_LABEL,
     SPEC_LABEL,
@@ -48,7 +47,6 @@ from dockerlab.lab.spec import (
     RunSpec,
     adopt_or_replace,
     connect_command,
-    spec_of,
 )
 from dockerlab.model import refusals, subnets
 from dockerlab.views import html as views
@@ -124,7 +122,7 @@ class Lab(LogsCommands):
         self.dns = None if dns is None else str(validate.ipv4_address(dns, N_("dns server")))
         self.log = log if log is not None else CommandLog(echo=echo)
         self.timeout = timeout
-        self._shared_networks = shared_networks or (lambda: ())
+        self._lookup = Lookup(self.name, lambda: self.client, timeout, shared_networks or (lambda: ()))
         self._client = client
         self._simulated = None if client is None else backend.is_simulated(client)
         self._release: model.Release | None = None
@@ -200,14 +198,7 @@ class Lab(LogsCommands):
     # -- what the lab owns -----------------------------------------------------
 
     def _own_containers(self) -> list[Any]:
-        with self._call("docker ps"):
-            found = self.client.containers.list(all=True, filters={"label": self.label})
-        return sorted(found, key=lambda c: c.name)
-
-    def _own_networks(self) -> list[Any]:
-        with self._call("docker network ls"):
-            found = self.client.networks.list(filters={"label": self.label})
-        return sorted(found, key=lambda n: n.name)
+        return self._lookup.containers()
 
     @property
     def containers(self) -> list[str]:
@@ -247,7 +238,7 @@ class Lab(LogsCommands):
     @property
     def network_names(self) -> list[str]:
         """Names of this lab's own networks, sorted (Docker's bridge/host/none excluded)."""
-        return [n.name for n in self._own_networks()]
+        return [n.name for n in self._lookup.networks()]
 
     def __getitem__(self, name: str) -> ContainerHandle:
         """``lab["tomcat1"]``: a handle on one of the lab's containers."""
@@ -258,17 +249,10 @@ class Lab(LogsCommands):
         return isinstance(name, str) and name in self.containers
 
     def _find_container(self, name: str) -> Any | None:
-        """The container with exactly this name (never an id prefix), or None."""
-        with self._call(f"docker ps --filter name={name}"):
-            found = self.client.containers.list(all=True, filters={"name": f"^/?{name}$"})
-        return next((c for c in found if c.name == name), None)
+        return self._lookup.container(name)
 
     def _find_network(self, name: str) -> Any | None:
-        """The network with exactly this name (never an id prefix), or None."""
-        with self._call(f"docker network ls --filter name={name}"):
-            found = self.client.networks.list(names=[name])
-        exact = [n for n in found if n.name == name]
-        return exact[0] if exact else None
+        return self._lookup.network(name)
 
     def inspect(self, name: str) -> dict[str, Any]:
         """One of the lab's containers as ``docker inspect`` reports it (read only)."""
@@ -278,20 +262,10 @@ class Lab(LogsCommands):
         return c.attrs
 
     def _require_container(self, name: str) -> Any:
-        validate.container_name(name)
-        c = self._find_container(name)
-        if c is None or (c.labels or {}).get(LAB_LABEL) != self.name:
-            raise UnknownContainer(name, self.name, self.containers)
-        return c
+        return self._lookup.own_container(name)
 
     def _require_network(self, name: str) -> str:
-        validate.network_name(name)
-        if name in model.PREDEFINED_NETWORKS or name in self._shared_networks():
-            return name
-        n = self._find_network(name)
-        if n is None or (n.attrs.get("Labels") or {}).get(LAB_LABEL) != self.name:
-            raise UnknownNetwork(name, self.name, [*model.PREDEFINED_NETWORKS, *self.network_names])
-        return name
+        return self._lookup.usable_network(name)
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -460,9 +434,10 @@ class Lab(LogsCommands):
         address) are ``--add-host`` lines in /etc/hosts. Running the same call
         again reuses the container; a different spec recreates it.
         """
-        spec = self._run_spec(
-            name, network=network, links=links, ip=ip, aliases=aliases, ports=ports, command=command,
-            hostname=hostname, add_hosts=add_hosts,
+        spec = checks.run_spec(
+            self._lookup, self.handles, lambda key, attrs: ContainerHandle(self, key, attrs), name,
+            image=self.image, dns=self.dns, network=network, links=links, ip=ip, aliases=aliases, ports=ports,
+            command=command, hostname=hostname, add_hosts=add_hosts,
         )  # fmt: skip
         found = self._find_container(name)
         if adopt_or_replace(spec, None if found is None else found.labels or {}, lambda: self.remove(name)):
@@ -475,56 +450,6 @@ class Lab(LogsCommands):
         self.log.record(spec.command_line)
         self._start_new(self._create(spec), spec)
         return self._wait_ready(name)
-
-    def _run_spec(
-        self,
-        name: str,
-        *,
-        network: str | None,
-        links: list[str] | dict[str, str] | None,
-        ip: str | None,
-        aliases: list[str] | None,
-        ports: dict[int, int] | None,
-        command: str | list[str] | None,
-        hostname: str | None,
-        add_hosts: dict[str, str] | None,
-    ) -> RunSpec:
-        """The learner's arguments to :meth:`run`, checked (Docker's refusals, before the engine) and described."""
-        validate.container_name(name)
-        link_map = validate.links(links)
-        alias_list = validate.aliases(aliases)
-        port_map = validate.ports(ports)
-        argv = validate.command(command)
-        host_name = validate.hostname(hostname) if hostname is not None else None
-        extra_hosts = validate.add_hosts(add_hosts)
-        net = validate.network_name(network) if network is not None else "bridge"
-        if ip is not None:
-            ip = str(validate.ipv4_address(ip, N_("ip")))
-        if (ip and net in model.PREDEFINED_NETWORKS) or refusals.alias_on_predefined(net, alias_list):
-            raise InvalidInput(
-                _(
-                    "ip= and aliases= need a user-defined network (Docker refuses them on {network}): "
-                    "create one with lab.network(...) and pass network=."
-                ).format(network=repr(net))
-            )
-        if link_map and (net == "none" or refusals.link_refusal(net)):
-            # i18n: "conflicting options" is Docker's own error: leave it in English.
-            raise InvalidInput(
-                _(
-                    "--link needs a network: {name} would run with --network {network}, which Docker refuses with "
-                    'links ("conflicting options"). Run it on the default bridge or a user-defined network.'
-                ).format(name=name, network=net)
-            )
-        self._require_network(net)
-        link_map = {self._link_target(target): alias for target, alias in link_map.items()}
-        if name in link_map:
-            raise InvalidInput(_("{name} cannot link to itself.").format(name=name))
-        if ip is not None:
-            self._check_ip_in_network(net, ip)
-        return RunSpec.of(
-            name, lab=self.name, image=self.image, network=net, links=link_map, ip=ip, aliases=alias_list,
-            ports=port_map, command=argv, hostname=host_name, add_hosts=extra_hosts, dns=self.dns,
-        )  # fmt: skip
 
     def _create(self, spec: RunSpec) -> Any:
         """``docker create``; a refused ``--link`` says why (:class:`~dockerlab.errors.LinkUnsupported`)."""
@@ -559,58 +484,6 @@ class Lab(LogsCommands):
     def run_many(self, names: list[str], *, progress: Any = None, **kwargs: Any) -> list[ContainerHandle]:
         """:meth:`run` each name with the same ``kwargs``, with a progress bar (see views.progress.run_many)."""
         return run_many(self, names, progress=progress, **kwargs)
-
-    def _link_target(self, key: str) -> str:
-        """What to pass the engine for a ``--link`` to a lab container named by name or by (the start of) its id.
-
-        The id as given when linked by id (Docker records the name and keeps the id as the alias), else the
-        name. Docker refuses a link to a container on the host network; so does this, before the engine.
-        """
-        if re.fullmatch(r"[0-9a-f]{12,64}", key) and self._find_container(key) is None:
-            found = [h for h in self.handles() if h.id.startswith(key)]
-            if len(found) != 1:
-                raise UnknownContainer(key, self.name, self.containers)
-            target = found[0]
-        else:
-            target = ContainerHandle(self, key, self._require_container(key).attrs)
-        refused = refusals.link_refusal("host" if "host" in target.networks else "")
-        if refused is not None:
-            raise InvalidInput(
-                _(
-                    "{name} runs on the host network, and Docker refuses --link to such a container ({docker_says}): "
-                    "it has no address of its own to write into /etc/hosts. Reach it at the host's addresses instead."
-                ).format(
-                    name=target.name,
-                    docker_says=f'"{refused.gist}"',
-                )
-            )
-        return key if key != target.name and key == target.id[: len(key)] else target.name
-
-    def _check_ip_in_network(self, net: str, ip: str) -> None:
-        if net in model.PREDEFINED_NETWORKS:
-            raise InvalidInput(
-                _(
-                    "Docker refuses a fixed address on its own network {network} ({docker_says}): create one with "
-                    "lab.network(name, subnet=...) and use that."
-                ).format(
-                    network=repr(net),
-                    docker_says='"user specified IP address is supported on user defined networks only"',
-                )
-            )
-        n = self._find_network(net)
-        spec = spec_of(n.attrs.get("Labels")) if n else {}
-        if not spec.get("subnet"):
-            raise InvalidInput(
-                _("A fixed ip= needs a network created with an explicit subnet (Docker's rule): {command}.").format(
-                    command=f"lab.network({net!r}, subnet=...)"
-                )
-            )
-        if ipaddress.ip_address(ip) not in ipaddress.ip_network(spec["subnet"]):
-            raise InvalidInput(
-                _("ip {ip} is not inside {network}'s subnet {subnet}.").format(
-                    ip=ip, network=net, subnet=spec["subnet"]
-                )
-            )
 
     def _wait_ready(self, name: str) -> ContainerHandle:
         """Poll (bounded) until the container runs and has its addresses."""
@@ -682,7 +555,7 @@ class Lab(LogsCommands):
         alias_list = validate.aliases(aliases)
         if ip is not None:
             ip = str(validate.ipv4_address(ip, N_("ip")))
-            self._check_ip_in_network(net, ip)
+            checks.ip_in_network(self._lookup, net, ip)
         if net in ("host", "none"):
             raise InvalidInput(
                 _("Docker cannot connect a container to {network} after it was created.").format(network=repr(net))
