@@ -132,3 +132,41 @@ def ip_in_network(lookup: Lookup, net: str, ip: str) -> None:
         raise InvalidInput(
             _("ip {ip} is not inside {network}'s subnet {subnet}.").format(ip=ip, network=net, subnet=spec["subnet"])
         )
+
+
+def connect_args(
+    lookup: Lookup, network: str, ip: str | None, aliases: list[str] | None
+) -> tuple[str, str | None, list[str]]:
+    """The arguments of :meth:`Lab.connect <dockerlab.lab.lab.Lab.connect>` checked: ``(network, ip, aliases)``.
+
+    Refused before the engine: a network that is not the lab's, ``host`` or ``none``, a fixed address
+    Docker would refuse, aliases on Docker's own networks.
+    """
+    net = lookup.usable_network(network)
+    alias_list = validate.aliases(aliases)
+    if ip is not None:
+        ip = str(validate.ipv4_address(ip, N_("ip")))
+        ip_in_network(lookup, net, ip)
+    if net in ("host", "none"):
+        raise InvalidInput(
+            _("Docker cannot connect a container to {network} after it was created.").format(network=repr(net))
+        )
+    refused = refusals.alias_on_predefined(net, alias_list)
+    if refused is not None:
+        raise InvalidInput(
+            _(
+                "Docker refuses aliases on its own network {network} ({docker_says}): connect to a network made "
+                "with lab.network(...)."
+            ).format(network=repr(net), docker_says=f'"{refused.message}"')
+        )
+    return net, ip, alias_list
+
+
+def joinable(container: str, networks: list[str]) -> None:
+    """Refuse to add a network to a container that runs with ``--network host`` or ``none``."""
+    if "none" in networks or "host" in networks:
+        raise InvalidInput(
+            _("{container} runs with --network {network}: Docker cannot add networks to it.").format(
+                container=container, network=networks[0]
+            )
+        )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ipaddress
 import shlex
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 import docker
@@ -30,7 +29,6 @@ from dockerlab.errors import (
     EngineTimeout,
     InvalidInput,
     LinkUnsupported,
-    ProbeError,
     SubnetOverlap,
     UnknownContainer,
 )
@@ -551,23 +549,7 @@ class Lab(LogsCommands):
         A stopped container may be connected too: it gets its address on the
         new network when it starts.
         """
-        net = self._require_network(network)
-        alias_list = validate.aliases(aliases)
-        if ip is not None:
-            ip = str(validate.ipv4_address(ip, N_("ip")))
-            checks.ip_in_network(self._lookup, net, ip)
-        if net in ("host", "none"):
-            raise InvalidInput(
-                _("Docker cannot connect a container to {network} after it was created.").format(network=repr(net))
-            )
-        refused = refusals.alias_on_predefined(net, alias_list)
-        if refused is not None:
-            raise InvalidInput(
-                _(
-                    "Docker refuses aliases on its own network {network} ({docker_says}): connect to a network made "
-                    "with lab.network(...)."
-                ).format(network=repr(net), docker_says=f'"{refused.message}"')
-            )
+        net, ip, alias_list = checks.connect_args(self._lookup, network, ip, aliases)
         c = self._require_container(container)
         handle = ContainerHandle(self, container).reload()
         refused = refusals.already_connected(container, net, handle.networks)
@@ -579,12 +561,7 @@ class Lab(LogsCommands):
                 ).format(container=container, network=net, docker_says=refused.message)
             )
             return handle
-        if "none" in handle.networks or "host" in handle.networks:
-            raise InvalidInput(
-                _("{container} runs with --network {network}: Docker cannot add networks to it.").format(
-                    container=container, network=handle.networks[0]
-                )
-            )
+        checks.joinable(container, handle.networks)
         self.log.record(connect_command(net, container, ip=ip, aliases=alias_list))
         with self._call(f"docker network connect {net} {container}"):
             self.client.api.connect_container_to_network(c.id, net, ipv4_address=ip, aliases=alias_list or None)
@@ -693,24 +670,8 @@ class Lab(LogsCommands):
         The containers' side with ``docker exec``, the host's with
         :meth:`host_snapshot`; :func:`dockerlab.kernel.topology.assemble` matches them by index.
         """
-        handles = self.handles()
-        running = [h for h in handles if h.running]
-        inside_ns = [h for h in running if "host" not in h.networks]
-        script = ["sh", "-c", topology.SNAPSHOT_SCRIPT]
-        with ThreadPoolExecutor(max_workers=min(8, len(inside_ns) + 1)) as pool:
-            host_job = pool.submit(self.host_snapshot)
-            jobs = {h.name: pool.submit(self.exec, h.name, script) for h in inside_ns}
-            host_text = host_job.result()
-            inside = {}
-            for name, job in jobs.items():
-                result = job.result()
-                if not result.ok:
-                    raise ProbeError(
-                        _("Could not list the interfaces of {name} (exit {code}): {output}").format(
-                            name=name, code=result.exit_code, output=result.output
-                        )
-                    )
-                inside[name] = result.output
+        running = [h for h in self.handles() if h.running]
+        host_text, inside = probing.interfaces(running, self.exec, self.host_snapshot)
         wanted = {"bridge", *self.network_names, *(n for h in running for n in h.networks)}
         return topology.assemble(host_text, inside, [h.attrs for h in running], self.network_inspect(), wanted)
 

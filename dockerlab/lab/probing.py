@@ -1,4 +1,4 @@
-"""Pings among a lab's containers: one ``docker exec`` per source, every source at once.
+"""What a lab reads from inside its containers, every container at once: pings, and their interfaces.
 
 :class:`~dockerlab.lab.lab.Lab` asks these with its own lookups; they return
 :mod:`dockerlab.kernel.probe`'s results and tables, and print nothing.
@@ -13,9 +13,10 @@ from typing import Any
 import pandas as pd
 
 from dockerlab.engines.client import engine_call
-from dockerlab.errors import EngineError
+from dockerlab.errors import EngineError, ProbeError
 from dockerlab.i18n import _
-from dockerlab.kernel import probe
+from dockerlab.kernel import probe, topology
+from dockerlab.lab.handle import ContainerHandle, ExecResult
 from dockerlab.lab.spec import ProbePlan
 from dockerlab.waits import poll
 
@@ -80,3 +81,32 @@ def matrix(frame: pd.DataFrame, plan: ProbePlan, by: str) -> pd.DataFrame:
     if by == "name":
         return probe.name_matrix(frame, plan.names)
     return probe.ip_matrix(frame, plan.names, plan.addresses)
+
+
+def interfaces(
+    running: list[ContainerHandle],
+    run: Callable[[str, list[str]], ExecResult],
+    host_snapshot: Callable[[], str],
+) -> tuple[str, dict[str, str]]:
+    """The host's and each container's interfaces as :data:`~dockerlab.kernel.topology.SNAPSHOT_SCRIPT` prints them.
+
+    Read in parallel: the host's by ``host_snapshot``, each container's (but those on the host
+    network, which share the host's) by ``run`` (``docker exec``).
+    """
+    inside_ns = [h for h in running if "host" not in h.networks]
+    script = ["sh", "-c", topology.SNAPSHOT_SCRIPT]
+    with ThreadPoolExecutor(max_workers=min(8, len(inside_ns) + 1)) as pool:
+        host_job = pool.submit(host_snapshot)
+        jobs = {h.name: pool.submit(run, h.name, script) for h in inside_ns}
+        host_text = host_job.result()
+        inside = {}
+        for name, job in jobs.items():
+            result = job.result()
+            if not result.ok:
+                raise ProbeError(
+                    _("Could not list the interfaces of {name} (exit {code}): {output}").format(
+                        name=name, code=result.exit_code, output=result.output
+                    )
+                )
+            inside[name] = result.output
+    return host_text, inside
