@@ -51,7 +51,7 @@ from dockerlab.views import html as views
 from dockerlab.views.commands import CommandLog, LogsCommands
 from dockerlab.views.display import Comparison, Guess
 from dockerlab.views.graphs import reachability_graph
-from dockerlab.views.progress import ProgressBar, run_many
+from dockerlab.views.progress import percent_bar, run_many
 from dockerlab.views.tables import addresses_table, networks_table
 from dockerlab.waits import wait_until
 
@@ -146,7 +146,7 @@ class Lab(LogsCommands):
     def simulated(self) -> bool:
         """Whether this lab runs on dockerlab's simulator rather than a real engine."""
         if self._simulated is None:
-            _ = self.client
+            self.client  # noqa: B018 (connecting says which engine it is)
         return bool(self._simulated)
 
     def _call(self, operation: str) -> Any:
@@ -165,24 +165,14 @@ class Lab(LogsCommands):
         busybox pulled by digest instead (see :mod:`dockerlab.engines.pull`), with a
         progress bar made from the pull's progress stream.
         """
-        from dockerlab.i18n import _  # here: this module still uses `_` as a throwaway name elsewhere
-
         say = progress or self.log.say
         if not pull:
             return labimage.provision(self.client, progress=say, image=self.image)
-        bar = ProgressBar(_("busybox download"), total=100) if self.echo else None
-        shown = [-1, ""]
-
-        def percent(value: int, line: str) -> None:
-            if bar is not None and (value, line) != tuple(shown):
-                bar.advance(line, steps=value - bar.done)
-                shown[:] = [value, line]
-
+        percent, close = percent_bar(_("busybox download"), shown=self.echo)
         try:
             return labimage.provision(self.client, progress=say, image=self.image, pull=True, percent=percent)
         finally:
-            if bar is not None:
-                bar.close()
+            close()
 
     def image_plan(self) -> labimage.Plan:
         """Which way the lab image gets onto this engine (present, offline, tag, or pull), changing nothing.
@@ -369,7 +359,7 @@ class Lab(LogsCommands):
             (
                 a.get("Name", ""),
                 (a.get("Labels") or {}).get(LAB_LABEL) == self.name,
-                [s for s, _ in model.ipv4_pools(a)],
+                [s for s, _gateway in model.ipv4_pools(a)],
             )
             for a in self.network_inspect()
         ]
@@ -386,7 +376,7 @@ class Lab(LogsCommands):
             raise SubnetOverlap(subnet, list(refused.clashes), self._first_free(subnets.network(subnet).prefixlen))
 
     def _first_free(self, prefixlen: int) -> str | None:
-        return subnets.first_free([net for net, _ in self.taken_subnets()], prefixlen)
+        return subnets.first_free([net for net, _what in self.taken_subnets()], prefixlen)
 
     def free_subnet(self, preferred: str | None = None, prefixlen: int = 16) -> str:
         """Return ``preferred`` if no Docker network or host route overlaps it, else a free one.

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from dockerlab.i18n import _
@@ -156,6 +157,26 @@ class ProgressBar:
 
     def __exit__(self, exc_type: Any, *exc: object) -> None:
         self.close(_("done") if exc_type is None else _("stopped by an error"))
+
+
+def percent_bar(label: str, shown: bool = True) -> tuple[Callable[[int, str], None], Callable[[], None]]:
+    """A bar that follows a percentage: ``(update, close)``, where ``update(percent, line)`` moves it.
+
+    Repeated updates with the same percent and line are shown once; with ``shown=False`` both do nothing.
+    """
+    bar = ProgressBar(label, total=100) if shown else None
+    last: list[Any] = [-1, ""]
+
+    def update(value: int, line: str) -> None:
+        if bar is not None and [value, line] != last:
+            bar.advance(line, steps=value - bar.done)
+            last[:] = [value, line]
+
+    def close() -> None:
+        if bar is not None:
+            bar.close()
+
+    return update, close
 
 
 def wanted() -> bool:
