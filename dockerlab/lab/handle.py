@@ -8,14 +8,16 @@ everything else it says is derived from that data (:class:`dockerlab.model.Conta
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from dockerlab import model
-from dockerlab.errors import DockerlabError
+from dockerlab.errors import DockerlabError, EngineError, EngineTimeout
 from dockerlab.i18n import _
 from dockerlab.model import Endpoint
 from dockerlab.views import html as views
+from dockerlab.waits import wait_until
 
 
 class Owner(Protocol):
@@ -126,3 +128,30 @@ class ContainerHandle:
 
 
 __all__ = ["ContainerHandle", "ExecResult", "Owner"]
+
+
+def wait_ready(handle: ContainerHandle, last_output: Callable[[str], str], seconds: float) -> ContainerHandle:
+    """Poll ``handle`` (bounded by ``seconds``) until its container runs and has its addresses.
+
+    A container that exits at once raises :class:`~dockerlab.errors.EngineError` with its last
+    output (``last_output(container id)``, ``docker logs``), not a timeout.
+    """
+
+    def ready() -> ContainerHandle | None:
+        handle.reload()
+        wants_ip = [n for n in handle.networks if n not in ("host", "none")]
+        if handle.running and all(handle.endpoints[n].ip for n in wants_ip):
+            return handle
+        if handle.status in ("exited", "dead"):
+            raise EngineError(
+                _("Container {name} exited at once (status {status}). Its last output: {logs}").format(
+                    name=handle.name, status=handle.status, logs=repr(last_output(handle.id))
+                )
+            )
+        return None
+
+    return wait_until(
+        ready,
+        seconds,
+        lambda: EngineTimeout(_("container {name} to be running").format(name=handle.name), seconds),
+    )

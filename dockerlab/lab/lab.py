@@ -26,7 +26,6 @@ from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import (
     DockerlabError,
     EngineError,
-    EngineTimeout,
     InvalidInput,
     LinkUnsupported,
     SubnetOverlap,
@@ -35,7 +34,7 @@ from dockerlab.errors import (
 from dockerlab.i18n import N_, _
 from dockerlab.kernel import links, probe, topology
 from dockerlab.lab import checks, probing, validate
-from dockerlab.lab.handle import ContainerHandle, ExecResult
+from dockerlab.lab.handle import ContainerHandle, ExecResult, wait_ready
 from dockerlab.lab.lookup import Lookup
 from dockerlab.lab.spec import (
     LAB_LABEL,
@@ -53,7 +52,6 @@ from dockerlab.views.display import Comparison, Guess
 from dockerlab.views.graphs import reachability_graph
 from dockerlab.views.progress import percent_bar, run_many
 from dockerlab.views.tables import addresses_table, networks_table
-from dockerlab.waits import wait_until
 
 #: The resolver every lab container is given: the container's own loopback,
 #: where nothing listens. Names the lab does not know then fail at once,
@@ -371,12 +369,11 @@ class Lab(LogsCommands):
         return subnets.overlapping(subnet, self.taken_subnets())
 
     def _check_overlap(self, subnet: str) -> None:
-        refused = refusals.pool_overlap(subnet, self.taken_subnets())
+        taken = self.taken_subnets()
+        refused = refusals.pool_overlap(subnet, taken)
         if refused is not None:
-            raise SubnetOverlap(subnet, list(refused.clashes), self._first_free(subnets.network(subnet).prefixlen))
-
-    def _first_free(self, prefixlen: int) -> str | None:
-        return subnets.first_free([net for net, _what in self.taken_subnets()], prefixlen)
+            free = subnets.first_free([net for net, _what in taken], subnets.network(subnet).prefixlen)
+            raise SubnetOverlap(subnet, list(refused.clashes), free)
 
     def free_subnet(self, preferred: str | None = None, prefixlen: int = 16) -> str:
         """Return ``preferred`` if no Docker network or host route overlaps it, else a free one.
@@ -384,17 +381,8 @@ class Lab(LogsCommands):
         ``lab.free_subnet("192.168.0.0/16")`` gives the article's subnet where it
         is free, else the first free /16 in the private ranges.
         """
-        if preferred is not None:
-            net = validate.ipv4_network(preferred)
-            if not self.clashes(net):
-                return str(net)
-            prefixlen = net.prefixlen
-        found = self._first_free(prefixlen)
-        if found is None:
-            raise InvalidInput(
-                _("No free /{prefixlen} subnet in the private ranges: try a smaller one.").format(prefixlen=prefixlen)
-            )
-        return found
+        wanted = None if preferred is None else str(validate.ipv4_network(preferred))
+        return subnets.choose(self.taken_subnets(), wanted, prefixlen)
 
     # -- containers ----------------------------------------------------------
 
@@ -475,28 +463,11 @@ class Lab(LogsCommands):
 
     def _wait_ready(self, name: str) -> ContainerHandle:
         """Poll (bounded) until the container runs and has its addresses."""
-        handle = ContainerHandle(self, name)
+        return wait_ready(ContainerHandle(self, name), self._last_output, READY_SECONDS)
 
-        def ready() -> ContainerHandle | None:
-            handle.reload()
-            wants_ip = [n for n in handle.networks if n not in ("host", "none")]
-            if handle.running and all(handle.endpoints[n].ip for n in wants_ip):
-                return handle
-            if handle.status in ("exited", "dead"):
-                with self._call(f"docker logs {name}"):
-                    logs = self.client.containers.get(handle.id).logs(tail=5).decode(errors="replace")
-                raise EngineError(
-                    _("Container {name} exited at once (status {status}). Its last output: {logs}").format(
-                        name=name, status=handle.status, logs=repr(logs)
-                    )
-                )
-            return None
-
-        return wait_until(
-            ready,
-            READY_SECONDS,
-            lambda: EngineTimeout(_("container {name} to be running").format(name=name), READY_SECONDS),
-        )
+    def _last_output(self, container_id: str) -> str:
+        with self._call("docker logs"):
+            return self.client.containers.get(container_id).logs(tail=5).decode(errors="replace")
 
     def start(self, name: str) -> ContainerHandle:
         """Start a stopped container (``docker start``)."""

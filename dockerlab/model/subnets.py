@@ -21,6 +21,7 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
+from dockerlab.errors import InvalidInput
 from dockerlab.i18n import _
 
 Taken = TypeVar("Taken")
@@ -157,4 +158,23 @@ def taken(
         net = network(dest)
         if net not in docker:
             found.append((net, _("the engine host's route {net} on {device}").format(net=net, device=dev)))
+    return found
+
+
+def choose(taken: Sequence[tuple[AnyNetwork, str]], preferred: str | None, prefixlen: int = 16) -> str:
+    """``preferred`` where it overlaps nothing ``taken``, else the first free subnet of its size (or ``prefixlen``).
+
+    >>> choose([(network("192.168.0.0/16"), "myBridge")], "192.168.0.0/16")
+    '10.0.0.0/16'
+    """
+    if preferred is not None:
+        net = network(preferred)
+        if not overlapping(net, taken):
+            return str(net)
+        prefixlen = net.prefixlen
+    found = first_free([t for t, _what in taken], prefixlen)
+    if found is None:
+        raise InvalidInput(
+            _("No free /{prefixlen} subnet in the private ranges: try a smaller one.").format(prefixlen=prefixlen)
+        )
     return found
