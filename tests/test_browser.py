@@ -47,6 +47,9 @@ README_IMAGES = ROOT / "docs" / "images"
 CHROMIUM = os.environ.get("DOCKERLAB_CHROMIUM", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SERVER_SECONDS = 90
+#: How long the first kernel may take to be idle: in a fresh environment, on 2 cores shared with the
+#: other test worker, the first one took over 90 s once (a bound on a readiness wait, not a timing).
+KERNEL_SECONDS = 240
 RUN_SECONDS = float(os.environ.get("DOCKERLAB_BROWSER_SECONDS", "420"))
 PING_OUTPUT = re.compile(r"\d+ bytes from \d+\.\d+\.\d+\.\d+")
 
@@ -279,7 +282,7 @@ def test_notebook_01_runs_in_jupyterlab_in_chromium(request, jupyter_lab):
             page.wait_for_selector(".jp-Notebook .jp-Cell")
             # The kernel is connected and idle: the status bar says "Python 3 (ipykernel) | Idle".
             idle = re.compile(rf"\| {re.escape(edition.idle)}$")
-            page.locator(".jp-StatusBar-Item", has_text=idle).first.wait_for(timeout=90_000)
+            page.locator(".jp-StatusBar-Item", has_text=idle).first.wait_for(timeout=KERNEL_SECONDS * 1000)
 
             page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{re.escape(edition.run_menu)}$")).click()
             page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(edition.run_all)}$")).click()
