@@ -12,9 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import docker.errors
+
 from dockerlab import model
-from dockerlab.errors import DockerlabError, EngineError, EngineTimeout
+from dockerlab.engines.client import engine_call
+from dockerlab.engines.protocol import EngineClient
+from dockerlab.errors import DockerlabError, EngineError, EngineTimeout, LinkUnsupported
 from dockerlab.i18n import _
+from dockerlab.lab.spec import RunSpec
 from dockerlab.model import Endpoint
 from dockerlab.views import html as views
 from dockerlab.waits import wait_until
@@ -155,3 +160,48 @@ def wait_ready(handle: ContainerHandle, last_output: Callable[[str], str], secon
         seconds,
         lambda: EngineTimeout(_("container {name} to be running").format(name=handle.name), seconds),
     )
+
+
+def create(client: EngineClient, image: str, spec: RunSpec, timeout: float) -> Any:
+    """``docker create`` of ``spec``; a refused ``--link`` says why (:class:`~dockerlab.errors.LinkUnsupported`)."""
+    with engine_call(f"docker create {spec.name}", timeout):
+        try:
+            return client.containers.create(image, **spec.create_kwargs(client.api.create_endpoint_config))
+        except docker.errors.APIError as e:
+            if spec.links and "link" in str(e.explanation or e).lower():
+                raise LinkUnsupported(str(e.explanation or e)) from e
+            raise
+
+
+def start_new(container: Any, spec: RunSpec, timeout: float) -> None:
+    """``docker start`` a container just made; one that cannot start is removed (for instance a port is taken)."""
+    try:
+        with engine_call(f"docker start {spec.name}", timeout):
+            container.start()
+    except EngineError as e:
+        with engine_call(f"docker rm -f {spec.name}", timeout):
+            container.remove(force=True)
+        if "port is already allocated" in str(e) or "address already in use" in str(e):
+            taken = ", ".join(str(outer) for _inner, outer in spec.ports)
+            raise EngineError(
+                _(
+                    "Cannot start {name}: host port {taken} is already in use. Pick another host port in "
+                    "{ports}; the container was removed."
+                ).format(name=spec.name, taken=taken, ports="ports={container_port: host_port}")
+            ) from e
+        raise
+
+
+def exec_in(container: Any, name: str, argv: list[str], timeout: float, call_timeout: float) -> ExecResult:
+    """``docker exec`` of ``argv`` in the running ``container``, bounded by busybox ``timeout``."""
+    with engine_call(f"docker exec {name} {shlex.join(argv)}", call_timeout):
+        container.reload()
+        if container.status != "running":
+            raise EngineError(
+                _("Container {name} is {status}, not running: {command} first.").format(
+                    name=name, status=container.status, command=f"lab.start({name!r})"
+                )
+            )
+        code, out = container.exec_run(["timeout", str(int(timeout)), *argv], demux=False)
+    text = (out or b"").decode(errors="replace")
+    return ExecResult(name, tuple(argv), int(code if code is not None else -1), text)

@@ -9,7 +9,6 @@ and keeps it in :attr:`Lab.history`.
 from __future__ import annotations
 
 import ipaddress
-import shlex
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
 
@@ -27,21 +26,19 @@ from dockerlab.errors import (
     DockerlabError,
     EngineError,
     InvalidInput,
-    LinkUnsupported,
     SubnetOverlap,
     UnknownContainer,
 )
 from dockerlab.i18n import N_, _
 from dockerlab.kernel import links, probe, topology
 from dockerlab.lab import checks, probing, validate
-from dockerlab.lab.handle import ContainerHandle, ExecResult, wait_ready
+from dockerlab.lab.handle import ContainerHandle, ExecResult, create, exec_in, start_new, wait_ready
 from dockerlab.lab.lookup import Lookup
 from dockerlab.lab.spec import (
     LAB_LABEL,
     SPEC_LABEL,
     NetworkSpec,
     ProbePlan,
-    RunSpec,
     adopt_or_replace,
     connect_command,
 )
@@ -424,38 +421,8 @@ class Lab(LogsCommands):
             return handle
         labimage.require(self.client, self.image)
         self.log.record(spec.command_line)
-        self._start_new(self._create(spec), spec)
+        start_new(create(self.client, self.image, spec, self.timeout), spec, self.timeout)
         return self._wait_ready(name)
-
-    def _create(self, spec: RunSpec) -> Any:
-        """``docker create``; a refused ``--link`` says why (:class:`~dockerlab.errors.LinkUnsupported`)."""
-        with self._call(f"docker create {spec.name}"):
-            try:
-                return self.client.containers.create(
-                    self.image, **spec.create_kwargs(self.client.api.create_endpoint_config)
-                )
-            except docker.errors.APIError as e:
-                if spec.links and "link" in str(e.explanation or e).lower():
-                    raise LinkUnsupported(str(e.explanation or e)) from e
-                raise
-
-    def _start_new(self, container: Any, spec: RunSpec) -> None:
-        """``docker start`` a container just made; one that cannot start is removed (for instance a port is taken)."""
-        try:
-            with self._call(f"docker start {spec.name}"):
-                container.start()
-        except EngineError as e:
-            with self._call(f"docker rm -f {spec.name}"):
-                container.remove(force=True)
-            if "port is already allocated" in str(e) or "address already in use" in str(e):
-                taken = ", ".join(str(outer) for _inner, outer in spec.ports)
-                raise EngineError(
-                    _(
-                        "Cannot start {name}: host port {taken} is already in use. Pick another host port in "
-                        "{ports}; the container was removed."
-                    ).format(name=spec.name, taken=taken, ports="ports={container_port: host_port}")
-                ) from e
-            raise
 
     def run_many(self, names: list[str], *, progress: Any = None, **kwargs: Any) -> list[ContainerHandle]:
         """:meth:`run` each name with the same ``kwargs``, with a progress bar (see views.progress.run_many)."""
@@ -549,21 +516,8 @@ class Lab(LogsCommands):
         A string is split like a shell would (``"ip addr"``); the command is
         bounded by busybox ``timeout``.
         """
-        argv = shlex.split(cmd) if isinstance(cmd, str) else list(cmd)
-        if not argv or not all(isinstance(a, str) for a in argv):
-            raise InvalidInput(_("cmd must be a command line such as 'ip addr', not {cmd}.").format(cmd=repr(cmd)))
-        c = self._require_container(name)
-        with self._call(f"docker exec {name} {shlex.join(argv)}"):
-            c.reload()
-            if c.status != "running":
-                raise EngineError(
-                    _("Container {name} is {status}, not running: {command} first.").format(
-                        name=name, status=c.status, command=f"lab.start({name!r})"
-                    )
-                )
-            code, out = c.exec_run(["timeout", str(int(timeout)), *argv], demux=False)
-        text = (out or b"").decode(errors="replace")
-        return ExecResult(name, tuple(argv), int(code if code is not None else -1), text)
+        argv = validate.exec_command(cmd)
+        return exec_in(self._require_container(name), name, argv, timeout, self.timeout)
 
     def read_file(self, name: str, path: str) -> str:
         """The text of a file in a container, for instance ``/etc/hosts``."""
@@ -581,13 +535,9 @@ class Lab(LogsCommands):
 
     def ping_many(self, source: str, targets: list[str]) -> list[probe.PingResult]:
         """Ping each of ``targets`` (names or IPs) once from ``source``, all at once: one ``docker exec``."""
-        for target in targets:
-            if not isinstance(target, str) or not target or any(ch.isspace() for ch in target):
-                raise InvalidInput(
-                    _("target must be a name or an IP address, not {target}.").format(target=repr(target))
-                )
+        targets = validate.ping_targets(targets)
         self._require_container(source)
-        return self._probe_from(source, list(targets))
+        return self._probe_from(source, targets)
 
     def _probe_from(self, source: str, targets: list[str]) -> list[probe.PingResult]:
         return probing.ping_from(self._find_container, source, targets, self.timeout)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import shlex
 from collections.abc import Mapping, Sequence
 
 from dockerlab.errors import InvalidInput
@@ -356,3 +357,19 @@ def prediction(value: object, containers: Sequence[str]) -> dict[tuple[str, str]
             )
         out[key] = reaches
     return out
+
+
+def exec_command(value: object) -> list[str]:
+    """A command for ``docker exec``: a string split like a shell would (``"ip addr"``), or a list of words."""
+    argv = shlex.split(value) if isinstance(value, str) else list(value) if isinstance(value, list | tuple) else []
+    if not argv or not all(isinstance(a, str) for a in argv):
+        raise InvalidInput(_("cmd must be a command line such as 'ip addr', not {cmd}.").format(cmd=repr(value)))
+    return argv
+
+
+def ping_targets(value: list[str]) -> list[str]:
+    """What to ping: names or IP addresses, none empty, none with a space."""
+    for target in value:
+        if not isinstance(target, str) or not target or any(ch.isspace() for ch in target):
+            raise InvalidInput(_("target must be a name or an IP address, not {target}.").format(target=repr(target)))
+    return list(value)
