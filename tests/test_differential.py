@@ -293,7 +293,11 @@ def test_sim_matches_engine(engine, make_lab, names: Names) -> None:
         problems = [f"{op}: real {r}, sim {s}" for op, r, s in outcomes if r != s]
         if real.history[start:] != sim.history:
             problems.append(f"history: real {real.history[start:]}, sim {sim.history}")
-        problems += differences(real, sim, state, measured)
+        found = differences(real, sim, state, measured)
+        if found:  # a ping lost on a loaded machine is not a rule: the real engine is asked once more, unchanged
+            measured = {by: real.reachability(by) for by in ("name", "ip")}
+            found = differences(real, sim, state, measured)
+        problems += found
         sim_extra = extra_pings(sim, targets)
         model_extra = {(s, t): state.ping_code(state.boxes[s], t)[0] == "ok" for s, t in real_extra}
         event(f"extra pings: {len(real_extra)}")
