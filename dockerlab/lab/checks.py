@@ -31,7 +31,14 @@ def run_spec(
     *,
     image: str,
     dns: str | None,
-    **args: Any,
+    network: str | None,
+    links: list[str] | dict[str, str] | None,
+    ip: str | None,
+    aliases: list[str] | None,
+    ports: dict[int, int] | None,
+    command: str | list[str] | None,
+    hostname: str | None,
+    add_hosts: dict[str, str] | None,
 ) -> RunSpec:
     """The arguments of :meth:`Lab.run <dockerlab.lab.lab.Lab.run>`, checked and described.
 
@@ -39,14 +46,13 @@ def run_spec(
     container's inspect data (to read a link target's networks).
     """
     validate.container_name(name)
-    link_map = validate.links(args["links"])
-    alias_list = validate.aliases(args["aliases"])
-    port_map = validate.ports(args["ports"])
-    argv = validate.command(args["command"])
-    host_name = validate.hostname(args["hostname"]) if args["hostname"] is not None else None
-    extra_hosts = validate.add_hosts(args["add_hosts"])
-    net = validate.network_name(args["network"]) if args["network"] is not None else "bridge"
-    ip = args["ip"]
+    link_map = validate.links(links)
+    alias_list = validate.aliases(aliases)
+    port_map = validate.ports(ports)
+    argv = validate.command(command)
+    host_name = validate.hostname(hostname) if hostname is not None else None
+    extra_hosts = validate.add_hosts(add_hosts)
+    net = validate.network_name(network) if network is not None else "bridge"
     if ip is not None:
         ip = str(validate.ipv4_address(ip, N_("ip")))
     if (ip and net in model.PREDEFINED_NETWORKS) or refusals.alias_on_predefined(net, alias_list):
