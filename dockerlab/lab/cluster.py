@@ -379,8 +379,7 @@ class ClusterLab(LogsCommands):
     def probe(self, by: str = "name", state: ClusterState | None = None) -> pd.DataFrame:
         """Ping every other container from every container, on every host at once; rows of a host that is down
         read ``host-down`` (never a hang)."""
-        if by not in ("name", "ip"):
-            raise InvalidInput(f"by must be 'name' or 'ip', not {by!r}.")
+        model.checked_by(by)
         state = state or self.state()
         lost = {n: h for n, h in self.hosts_of().items() if h in state.down}
         names = sorted([*state.boxes, *lost])

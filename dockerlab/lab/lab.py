@@ -18,7 +18,7 @@ import networkx as nx
 import pandas as pd
 
 from dockerlab import model
-from dockerlab.engines import backend, hostside, reading
+from dockerlab.engines import backend, reading
 from dockerlab.engines import image as labimage
 from dockerlab.engines.client import DEFAULT_TIMEOUT, engine_call, remove_labelled
 from dockerlab.engines.protocol import EngineClient
@@ -26,12 +26,12 @@ from dockerlab.errors import (
     DockerlabError,
     EngineError,
     InvalidInput,
-    SubnetOverlap,
     UnknownContainer,
 )
 from dockerlab.i18n import N_, _
-from dockerlab.kernel import links, probe, topology
+from dockerlab.kernel import probe, topology
 from dockerlab.lab import checks, probing, validate
+from dockerlab.lab.engineside import EngineSide, Taken
 from dockerlab.lab.handle import ContainerHandle, ExecResult, create, exec_in, start_new, wait_ready
 from dockerlab.lab.lookup import Lookup
 from dockerlab.lab.spec import (
@@ -42,7 +42,7 @@ from dockerlab.lab.spec import (
     adopt_or_replace,
     connect_command,
 )
-from dockerlab.model import refusals, subnets
+from dockerlab.model import refusals
 from dockerlab.views import html as views
 from dockerlab.views.commands import CommandLog, LogsCommands
 from dockerlab.views.display import Comparison, Guess
@@ -119,6 +119,7 @@ class Lab(LogsCommands):
         self._client = client
         self._simulated = None if client is None else backend.is_simulated(client)
         self._release: model.Release | None = None
+        self._side = EngineSide(self.name, lambda: self.client, image, self.network_inspect, timeout)
 
     # -- the engine ------------------------------------------------------------
 
@@ -308,7 +309,7 @@ class Lab(LogsCommands):
             self.log.say(_("(network {name} exists with this spec: reusing it)").format(name=name))
             return name
         if subnet is not None:
-            self._check_overlap(subnet)
+            self._side.refuse_overlap(subnet)
         self.log.record(spec.command_line)
         with self._call(f"docker network create {name}"):
             self.client.networks.create(name, **spec.create_kwargs())
@@ -328,49 +329,21 @@ class Lab(LogsCommands):
         """``docker network ls`` for this lesson: Docker's own networks and the lab's."""
         return networks_table(self.network_inspect(), self.name, LAB_LABEL)
 
-    def _host_run(self, argv: list[str], helper: str) -> str:
-        labels = {LAB_LABEL: self.name, "dockerlab.helper": helper}
-        return hostside.host_run(self.client, self.image, labels, argv, self.timeout)
-
     def host_snapshot(self, helper: str = "topology") -> str:
-        """The engine host's interfaces as :data:`dockerlab.kernel.topology.SNAPSHOT_SCRIPT` prints them.
-
-        Read from the engine's side by a short-lived, unprivileged lab
-        container on the host network (:mod:`dockerlab.engines.hostside`).
-        """
-        return self._host_run(["sh", "-c", topology.SNAPSHOT_SCRIPT], helper)
+        """The engine host's interfaces, read from the engine's side (:meth:`EngineSide.snapshot`)."""
+        return self._side.snapshot(helper)
 
     def host_routes(self) -> list[tuple[str, str]]:
         """The engine host's IPv4 routes as (destination CIDR, device), read from the engine's side."""
-        return links.parse_routes(self._host_run(["ip", "-4", "route", "show"], "routes"))
+        return self._side.routes()
 
-    def taken_subnets(self, *, ignore_own: bool = False) -> list[tuple[ipaddress.IPv4Network, str]]:
-        """IPv4 ranges in use on the engine's side, each with what uses it in words.
-
-        Docker networks' subnets, then the engine host's routes (:func:`dockerlab.model.subnets.taken`).
-        ``ignore_own`` leaves out this lab's networks.
-        """
-        networks = [
-            (
-                a.get("Name", ""),
-                (a.get("Labels") or {}).get(LAB_LABEL) == self.name,
-                [s for s, _gateway in model.ipv4_pools(a)],
-            )
-            for a in self.network_inspect()
-        ]
-        return subnets.taken(networks, self.host_routes(), ignore_own=ignore_own)
+    def taken_subnets(self, *, ignore_own: bool = False) -> Taken:
+        """IPv4 ranges in use on the engine's side, each with what uses it; ``ignore_own`` leaves out the lab's."""
+        return self._side.taken(ignore_own=ignore_own)
 
     def clashes(self, subnet: str | ipaddress.IPv4Network) -> list[str]:
         """What ``subnet`` overlaps: Docker networks and routes of the engine's host, in words."""
-        subnet = validate.ipv4_network(str(subnet))
-        return subnets.overlapping(subnet, self.taken_subnets())
-
-    def _check_overlap(self, subnet: str) -> None:
-        taken = self.taken_subnets()
-        refused = refusals.pool_overlap(subnet, taken)
-        if refused is not None:
-            free = subnets.first_free([net for net, _what in taken], subnets.network(subnet).prefixlen)
-            raise SubnetOverlap(subnet, list(refused.clashes), free)
+        return self._side.clashes(subnet)
 
     def free_subnet(self, preferred: str | None = None, prefixlen: int = 16) -> str:
         """Return ``preferred`` if no Docker network or host route overlaps it, else a free one.
@@ -378,8 +351,7 @@ class Lab(LogsCommands):
         ``lab.free_subnet("192.168.0.0/16")`` gives the article's subnet where it
         is free, else the first free /16 in the private ranges.
         """
-        wanted = None if preferred is None else str(validate.ipv4_network(preferred))
-        return subnets.choose(self.taken_subnets(), wanted, prefixlen)
+        return self._side.free_subnet(preferred, prefixlen)
 
     # -- containers ----------------------------------------------------------
 
@@ -436,38 +408,30 @@ class Lab(LogsCommands):
         with self._call("docker logs"):
             return self.client.containers.get(container_id).logs(tail=5).decode(errors="replace")
 
+    def _act(self, name: str, command: str, act: Callable[[Any], object]) -> None:
+        """Show ``docker COMMAND NAME`` and do it to the lab's container ``name``."""
+        c = self._require_container(name)
+        self.log.record(f"docker {command} {name}")
+        with self._call(f"docker {command} {name}"):
+            act(c)
+
     def start(self, name: str) -> ContainerHandle:
         """Start a stopped container (``docker start``)."""
-        c = self._require_container(name)
-        self.log.record(f"docker start {name}")
-        with self._call(f"docker start {name}"):
-            c.start()
+        self._act(name, "start", lambda c: c.start())
         return self._wait_ready(name)
 
     def stop(self, name: str) -> None:
         """Stop a container (``docker stop``); it keeps its name, loses its addresses."""
-        c = self._require_container(name)
-        self.log.record(f"docker stop {name}")
-        with self._call(f"docker stop {name}"):
-            c.stop(timeout=5)
+        self._act(name, "stop", lambda c: c.stop(timeout=5))
 
     def restart(self, name: str) -> ContainerHandle:
         """Restart a container (``docker restart``)."""
-        c = self._require_container(name)
-        self.log.record(f"docker restart {name}")
-        with self._call(f"docker restart {name}"):
-            c.restart(timeout=5)
+        self._act(name, "restart", lambda c: c.restart(timeout=5))
         return self._wait_ready(name)
 
     def remove(self, name: str) -> None:
-        """Remove a container, running or not (``docker rm -f``)."""
-        c = self._require_container(name)
-        self.log.record(f"docker rm -f {name}")
-        with self._call(f"docker rm -f {name}"):
-            try:
-                c.remove(force=True)
-            except docker.errors.NotFound:
-                pass
+        """Remove a container, running or not (``docker rm -f``); one already gone is not an error."""
+        self._act(name, "rm -f", _remove)
 
     def connect(
         self, network: str, container: str, *, ip: str | None = None, aliases: list[str] | None = None
@@ -544,9 +508,8 @@ class Lab(LogsCommands):
 
     def _plan(self, by: By) -> ProbePlan:
         """Who pings whom among the lab's containers now (see :class:`~dockerlab.lab.spec.ProbePlan`)."""
-        if by not in ("name", "ip"):
-            raise InvalidInput(_("by must be 'name' or 'ip', not {by}.").format(by=repr(by)))
-        return ProbePlan.of([h.info for h in self.handles()], by)
+        checked = model.checked_by(by)  # refused before the engine is asked
+        return ProbePlan.of([h.info for h in self.handles()], checked)
 
     def probe(self, by: By = "name") -> pd.DataFrame:
         """Ping every other container from every container, in parallel.
@@ -650,6 +613,13 @@ class Lab(LogsCommands):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.containers)
+
+
+def _remove(container: Any) -> None:
+    try:
+        container.remove(force=True)
+    except docker.errors.NotFound:
+        pass  # already gone: what `rm -f` wanted
 
 
 __all__ = [

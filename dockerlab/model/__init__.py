@@ -18,7 +18,7 @@ this package; none of them restates a rule.
 
 from __future__ import annotations
 
-from dockerlab.model.predict import Explanation, explain_state, mismatches, predict_state
+from dockerlab.model.predict import Explanation, checked_by, explain_state, mismatches, predict_state
 from dockerlab.model.releases import DEFAULT_VERSION, Release
 from dockerlab.model.state import (
     BRIDGE_MODES,
@@ -62,6 +62,7 @@ __all__ = [
     "State",
     "box_from_attrs",
     "bridge_device",
+    "checked_by",
     "explain_state",
     "has_label",
     "ipam",

@@ -27,14 +27,20 @@ def _ip_columns(state: State) -> tuple[list[tuple[str, str]], list[str]]:
     return [(c, n) for c, n, _ in cols], [ip for _, _, ip in cols]
 
 
+def checked_by(by: object) -> str:
+    """``by`` itself if it is ``"name"`` or ``"ip"``; anything else is refused before the engine is asked."""
+    if by not in ("name", "ip"):
+        raise InvalidInput(_("by must be 'name' or 'ip', not {by}.").format(by=repr(by)))
+    return str(by)
+
+
 def predict_state(state: State, by: str = "name", targets: list[str] | None = None) -> pd.DataFrame:
     """The reachability matrix :meth:`Lab.reachability` would measure, from ``state`` alone.
 
     By name, ``targets`` are the names pinged (by default the containers' own; Compose's service
     names, for instance); a container's own name is not pinged.
     """
-    if by not in ("name", "ip"):
-        raise InvalidInput(_("by must be 'name' or 'ip', not {by}.").format(by=repr(by)))
+    checked_by(by)
     names = list(state.boxes)
     index = pd.Index(names, name="source")
     if by == "name":
@@ -223,8 +229,7 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
     engine refuses to enter it); one that uses another container's network
     stack; by IP; from the host network; then by name, resolved and routed.
     """
-    if by not in ("name", "ip"):
-        raise InvalidInput(_("by must be 'name' or 'ip', not {by}.").format(by=repr(by)))
+    checked_by(by)
     b = state.boxes.get(source)
     if b is None:
         raise UnknownContainer(source, "", list(state.boxes))
@@ -469,4 +474,4 @@ def mismatches(predicted: pd.DataFrame, measured: pd.DataFrame) -> list[tuple[st
     return found
 
 
-__all__ = ["Explanation", "explain_state", "mismatches", "predict_state"]
+__all__ = ["Explanation", "checked_by", "explain_state", "mismatches", "predict_state"]

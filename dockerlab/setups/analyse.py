@@ -156,8 +156,7 @@ class Setup:
     def _targets(
         self, by: str, targets: list[str] | None
     ) -> tuple[dict[str, list[str]], dict[str, tuple[str, str | None]]]:
-        if by not in ("name", "ip"):
-            raise InvalidInput(f"by must be 'name' or 'ip', not {by!r}.")
+        model.checked_by(by)
         per_source: dict[str, list[str]] = {}
         meaning: dict[str, tuple[str, str | None]] = {}
         for src in self.names:
