@@ -20,6 +20,8 @@
 # | 05 | 5、容器间双向通信 (two-way communication) | a user-defined bridge and its DNS server |
 # | 06 | 5.1 不同bridge 网络通信 (between different bridges) | isolation, and `docker network connect` |
 # | 07 | (the motive of 1、需求) | an app reaching its database by name on a TCP port |
+# | 08 | (beyond the article: 跨主机通信) | containers on three hosts, an overlay network, VXLAN |
+# | 09 | (beyond the article: your own containers) | any containers and a Compose file, predicted before they run |
 #
 # Each notebook runs on its own, top to bottom, and cleans up after itself.
 # %% [markdown] lang=zh-CN
@@ -39,6 +41,8 @@
 # | 05 | 5、容器间双向通信 | 自定义网桥和它的 DNS 服务器 |
 # | 06 | 5.1 不同bridge 网络通信 | 网络之间的隔离，以及 `docker network connect` |
 # | 07 | （回到 1、需求 提出的场景） | 应用通过容器名访问数据库的 TCP 端口 |
+# | 08 | （原文之外：跨主机通信） | 三台主机上的容器、覆盖网络（overlay）和 VXLAN |
+# | 09 | （原文之外：你自己的容器） | 任意容器和 Compose 文件，运行之前先预测 |
 #
 # 每一章都可以单独从头到尾运行，并在结束时自行清理。
 

@@ -188,30 +188,26 @@ lab.explain("tomcat1", "mysql1")
 lab.explain("tomcat1", "mysql1", by="ip")
 
 # %% [markdown]
-# `lab.compare()` predicts the whole matrix, then measures it with real pings. Each cell reads
-# *predicted/measured*; a `!` would mark a prediction that did not come true:
-# %% [markdown] lang=zh-CN
-# `lab.compare()` 先预测整个矩阵，再用真实的 ping 测量。每一格的读法是*预测/实测*；如果某个预测没有应验，会用 `!` 标出来：
-
-# %%
-lab.compare(by="name")
-
-# %% [markdown]
 # ## Who reaches whom
 #
-# By name, nobody reaches anybody; by IP, everybody still does:
+# You measured the matrix by name above, under your prediction: nobody reaches anybody. By IP, everybody
+# still does:
 # %% [markdown] lang=zh-CN
 # ## 谁能访问到谁
 #
-# 通过容器名，谁也访问不到谁；通过 IP，依然全都能访问到：
-
-# %%
-by_name = lesson.reachability(lab, "name")
-by_name
+# 按容器名的矩阵，你在上面写完预测后已经测过了：谁也访问不到谁。而通过 IP，依然全都能访问到：
 
 # %%
 by_ip = lesson.reachability(lab, "ip")
 by_ip
+
+# %% [markdown]
+# The two side by side, as graphs:
+# %% [markdown] lang=zh-CN
+# 把两张图并排放在一起看：
+
+# %%
+by_name = lesson.reachability(lab, "name")
 
 # %%
 lesson.side_by_side(by_ip, by_name, titles=["by IP", "by name"])

@@ -80,25 +80,35 @@ lab.ping("mysql1", "tomcat1")
 # %% [markdown]
 # ## One way for names, not for packets
 #
-# Is it the packets that go one way? Before you run the next cell, decide: can `mysql1` ping `tomcat1` **by
-# its address**?
+# The article calls this 单向通信, one-way *communication*. Is it the packets that go one way? Your second
+# prediction, **by address** this time: can `mysql1` reach `tomcat1` at its IP address, and `tomcat1` reach
+# `mysql1` at its? Edit `mine` and run it, then run the measurement below it. (The stored notebook again keeps
+# one learner's answer, with one wrong cell.)
 # %% [markdown] lang=zh-CN
 # ## 单向的是名字，不是数据包
 #
-# 是数据包只能单向传输吗？运行下一个单元格之前先判断一下：`mysql1` 能通过 **IP 地址** ping 通 `tomcat1` 吗？
+# 原文把这叫作“单向通信”。那么，是数据包只能单向传输吗？请做第二次预测，这次按 **IP 地址**：`mysql1` 能通过 IP 地址访问到 `tomcat1` 吗？反过来，`tomcat1` 能通过 IP 地址访问到 `mysql1` 吗？修改 `mine` 并运行，再运行下面的测量。（保存的笔记本里同样留着某位学习者的答案，其中有一格是错的。）
+
+# %%
+mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}
+
+# %%
+lab.compare("ip", mine=mine)
+
+# %% [markdown]
+# The same by hand: from `mysql1`, ping `tomcat1`'s address.
+# %% [markdown] lang=zh-CN
+# 再亲手验证一次：在 `mysql1` 里 ping `tomcat1` 的 IP 地址。
 
 # %%
 lab.ping("mysql1", tomcat1.ip)
 
 # %% [markdown]
 # It can. Both containers are on the default bridge, and packets flow both ways there, link or not (notebook
-# 01). What is one-way is only the **name lookup**: `tomcat1` knows the name `mysql1`, `mysql1` knows no name
-# for `tomcat1`. The article's 单向通信 is one-way *naming*. By address, the matrix is full:
+# 01): by address, the matrix above is full. What is one-way is only the **name lookup**: `tomcat1` knows the
+# name `mysql1`, `mysql1` knows no name for `tomcat1`. The article's 单向通信 is one-way *naming*.
 # %% [markdown] lang=zh-CN
-# 能。两个容器都在默认网桥上，无论有没有 link，数据包在那里都是双向流通的（见第 01 章）。单向的只是**名字解析**：`tomcat1` 认识 `mysql1` 这个名字，而 `mysql1` 不知道 `tomcat1` 叫什么。原文所说的单向通信，其实是单向的*名字*。按 IP 地址来看，矩阵是满的：
-
-# %%
-lesson.reachability(lab, "ip")
+# 能。两个容器都在默认网桥上，无论有没有 link，数据包在那里都是双向流通的（见第 01 章）：按 IP 地址，上面的矩阵是满的。单向的只是**名字解析**：`tomcat1` 认识 `mysql1` 这个名字，而 `mysql1` 不知道 `tomcat1` 叫什么。原文所说的“单向通信”，准确地说是单向的*名字*。
 
 # %% [markdown]
 # ## What `--link` did: one line in `/etc/hosts`
@@ -140,13 +150,14 @@ lab.exec("mysql1", "grep tomcat1 /etc/hosts")
 # ## Predict, then measure
 #
 # A link is one line in one file. With that, predict the whole matrix by name before you measure it; then
-# compare with what dockerlab predicts from the engine's state (no packet sent) and with real pings:
+# compare with what dockerlab predicts from the engine's state (no packet sent) and with real pings. Each cell
+# of the comparison reads *predicted/measured*; a `!` would mark a prediction that did not come true:
 # %% [markdown] lang=zh-CN
 # 能不能再把 `mysql1` 反过来链接到 `tomcat1` 呢？链接是在容器**创建**时设定的，而且必须指向一个已经存在的容器：`mysql1` 创建时，`tomcat1` 还不存在。（事后你可以带上 `--link tomcat1` 重新创建 `mysql1`，但 `tomcat1` 的链接指向的是*旧的* `mysql1` 容器：只要它链接的那个容器已经不在了，引擎就拒绝在 `tomcat1` 里执行命令。）
 #
 # ## 先预测，再测量
 #
-# 一个链接就是一个文件里的一行。知道了这一点，在测量之前先预测整个矩阵里谁能通过容器名访问到谁；然后与 dockerlab 根据引擎状态做出的预测（不发送任何数据包）以及真实的 ping 结果对比：
+# 一个链接就是一个文件里的一行。知道了这一点，在测量之前先预测整个矩阵里谁能通过容器名访问到谁；然后与 dockerlab 根据引擎状态做出的预测（不发送任何数据包）以及真实的 ping 结果对比。对比表里每一格的读法是*预测/实测*；如果某个预测没有应验，会用 `!` 标出来：
 
 # %%
 lab.explain("mysql1", "tomcat1")
