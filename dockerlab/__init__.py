@@ -60,7 +60,7 @@ from dockerlab.version import __version__
 
 if TYPE_CHECKING:
     from dockerlab.engines.hosts import Cluster
-    from dockerlab.lab import ClusterLab, Lab, open_cluster
+    from dockerlab.lab import ClusterLab, Lab, close_cluster, open_cluster
 
 #: The layers, bottom first: a module may import the foundation and the layers before its own.
 LAYERS = ("model", "kernel", "views", "engines", "lab", "setups", "teaching", "cli")
@@ -96,6 +96,7 @@ FACADES = {
     "Lab": "dockerlab.lab",
     "ClusterLab": "dockerlab.lab",
     "open_cluster": "dockerlab.lab",
+    "close_cluster": "dockerlab.lab",
     "Cluster": "dockerlab.engines.hosts",
 }
 
@@ -164,6 +165,7 @@ __all__ = [
     "UnknownContainer",
     "UnknownNetwork",
     "__version__",
+    "close_cluster",
     "get_language",
     "open_cluster",
     "set_language",

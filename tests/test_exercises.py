@@ -43,7 +43,7 @@ SOURCES = {build.exercise_id(p): p for p in build.sources()}
 FIX_WORDS = ("--link", "network connect", "connect(", "aliases")
 #: The editions the exercise notebooks are built in (one source each).
 EDITIONS = list(build.EDITIONS)
-#: Exercises whose check runs on the simulator (ex07 reads kernel interfaces, ex09 needs chapter 08's hosts).
+#: Exercises whose check runs on the simulator (ex07 reads kernel interfaces; ex09 runs on the simulated swarm).
 ON_SIMULATOR = [e for e in exercises.EXERCISES if not exercises.EXERCISE_INFO[e].needs_engine]
 
 
@@ -56,8 +56,14 @@ def _fresh_feedback() -> Iterator[None]:
 
 
 def _sim_lab(ex_id: str) -> Lab:
+    """A lab on a fresh simulator: for ex09, across the hosts of a fresh simulated swarm (as open_cluster gives)."""
     from dockerlab.engines.sim import SimClient
 
+    if ex_id == "ex09":
+        from dockerlab.engines.sim.swarm import SimSwarm
+        from dockerlab.lab.cluster import ClusterLab
+
+        return ClusterLab(f"sim-{ex_id}", SimSwarm(), echo=False)  # type: ignore[return-value]
     return Lab(f"sim-{ex_id}", client=SimClient(), echo=False)
 
 
@@ -347,6 +353,16 @@ def _reset_notebook_labs(engine, ids: Iterable[str] = exercises.EXERCISES) -> No
             ClusterLab("ex09", cluster, echo=False).close()
 
 
+def _hosts_for(request: pytest.FixtureRequest, ex_id: str) -> None:
+    """For ex09 on a real run where the hosts can be made, the session's cluster, up before the notebook opens it:
+    the notebook's open_cluster() then reuses it and its close_cluster() leaves it up for the other tests of the
+    cluster's group (it stops only hosts it brought up itself)."""
+    from dockerlab.engines import hosts
+
+    if ex_id == "ex09" and not ON_SIM and not hosts.missing_tools():
+        request.getfixturevalue("cluster")
+
+
 @pytest.fixture(scope="module")
 def kernel(engine) -> Iterator[SharedKernel]:
     """One kernel for the exercise notebooks. It resets no lab itself: each test resets its exercise's lab
@@ -359,7 +375,8 @@ def kernel(engine) -> Iterator[SharedKernel]:
 
 @pytest.mark.integration
 @pytest.mark.slow
-# ex07 reads veth pairs from the kernel, ex09 runs on chapter 08's extra engines: only a real engine has them.
+# ex07 reads veth pairs from the kernel: only a real engine has them. (ex09 runs on chapter 08's hosts, real or
+# simulated, as open_cluster chooses; on a real run it reuses the session's cluster, see _hosts_for.)
 @pytest.mark.parametrize(
     "ex_id",
     [
@@ -367,7 +384,8 @@ def kernel(engine) -> Iterator[SharedKernel]:
         for e in exercises.EXERCISES
     ],
 )
-def test_notebooks_prove_the_exercise_both_ways(engine, kernel: SharedKernel, ex_id: str):
+def test_notebooks_prove_the_exercise_both_ways(engine, kernel: SharedKernel, ex_id: str, request):
+    _hosts_for(request, ex_id)
     student, solution = build.targets(SOURCES[ex_id]).values()
     _reset_notebook_labs(engine, [ex_id])  # whatever an earlier run left of this exercise's lab
     try:
@@ -511,9 +529,13 @@ def test_veth_check_rejects_the_default_bridge_and_wants_the_indexes(make_lab):
         for e in exercises.EXERCISES
     ],
 )
-def test_the_chinese_notebooks_prove_the_exercise_both_ways_in_chinese(engine, kernel: SharedKernel, ex_id: str):
+def test_the_chinese_notebooks_prove_the_exercise_both_ways_in_chinese(
+    engine, kernel: SharedKernel, ex_id: str, request
+):
     """The Chinese edition, run as a Chinese learner runs it: the same verdicts, said in Chinese."""
     from dockerlab import i18n
+
+    _hosts_for(request, ex_id)
 
     with i18n.language("zh-CN"):
         not_yet, passed = i18n._(exercises.NOT_YET), i18n._(exercises.PASSED)

@@ -86,6 +86,11 @@ def choose(engine: str = "docker", timeout: float = DEFAULT_TIMEOUT) -> Backend:
     return Backend(client, False)
 
 
+def simulated_choice() -> bool:
+    """Whether ``DOCKERLAB_ENGINE=sim`` chose the simulator outright (not as a fallback)."""
+    return _forced() == "sim"
+
+
 def choose_cluster(echo: bool = True) -> hosts.Cluster | SimSwarm:
     """Chapter 08's hosts: the real cluster brought up (reused when up), or, where extra engines cannot be
     started, the simulated swarm, saying so first.
@@ -94,7 +99,7 @@ def choose_cluster(echo: bool = True) -> hosts.Cluster | SimSwarm:
     simulated swarm outright (even under CI), as it chooses the simulator for
     the other chapters.
     """
-    if _forced() == "sim":  # chosen, not a fallback
+    if simulated_choice():  # chosen, not a fallback
         print(_(SIM_CHOSEN_BANNER))
         return SimSwarm()
     missing = hosts.missing_tools()  # looked up at each call: a test may stand in for the machine
@@ -125,4 +130,5 @@ __all__ = [
     "choose_cluster",
     "in_ci",
     "is_simulated",
+    "simulated_choice",
 ]

@@ -9,7 +9,17 @@
 
 from __future__ import annotations
 
-from dockerlab.lab.cluster import ClusterLab, open_cluster
+from dockerlab.lab.cluster import ClusterLab, close_cluster, open_cluster
 from dockerlab.lab.lab import LAB_LABEL, SPEC_LABEL, By, ContainerHandle, ExecResult, Lab
 
-__all__ = ["LAB_LABEL", "SPEC_LABEL", "By", "ClusterLab", "ContainerHandle", "ExecResult", "Lab", "open_cluster"]
+__all__ = [
+    "LAB_LABEL",
+    "SPEC_LABEL",
+    "By",
+    "ClusterLab",
+    "ContainerHandle",
+    "ExecResult",
+    "Lab",
+    "close_cluster",
+    "open_cluster",
+]

@@ -27,9 +27,9 @@ import networkx as nx
 import pandas as pd
 
 from dockerlab import model
-from dockerlab.engines.backend import SIM_BANNER, choose_cluster
+from dockerlab.engines.backend import SIM_BANNER, choose_cluster, simulated_choice
 from dockerlab.engines.client import engine_call, real_engine
-from dockerlab.engines.hosts import VXLAN_PORT, WIRE_SUBNET, Cluster, Host
+from dockerlab.engines.hosts import VXLAN_PORT, WIRE_SUBNET, Cluster, Host, missing_tools
 from dockerlab.engines.sim.swarm import SimHost, SimSwarm
 from dockerlab.errors import (
     ClusterError,
@@ -56,6 +56,14 @@ from dockerlab.waits import poll
 CAPTURE_PACKETS = 8
 #: Seconds the swarm gets to forget a removed overlay.
 OVERLAY_GONE_SECONDS = 15.0
+
+
+#: What :meth:`ClusterLab.run` says of a link to a container on another host.
+ACROSS_HOSTS = N_(
+    "{target} runs on {other}, not on {host}: a link (or --network container:) joins containers of one engine "
+    "only. Containers on two hosts reach each other, by name too, over an overlay network both are on "
+    "(docker network create -d overlay --attachable)."
+)
 
 
 class HostLab(Lab):
@@ -293,7 +301,23 @@ class ClusterLab(LogsCommands):
                     name=name, other=elsewhere
                 )
             )
+        self._refuse_across_hosts(host, network, kwargs.get("links"))
         return lab.run(name, network=network, **kwargs)
+
+    def _refuse_across_hosts(self, host: str, network: str | None, links: object) -> None:
+        """A link (or ``--network container:``) to a container of another host: say where it runs.
+
+        Docker joins containers of one engine only this way; without this, the host's lab would answer that no
+        container of that name exists.
+        """
+        wanted = list(validate.links(links)) if links else []
+        if network and network.startswith("container:"):
+            wanted.append(network.split(":", 1)[1])
+        where = self.hosts_of()
+        for target in wanted:
+            other = where.get(target)
+            if other not in (None, host):
+                raise InvalidInput(_(ACROSS_HOSTS).format(target=target, other=other, host=host))
 
     def _on(self, name: str) -> HostLab:
         return self.labs[self.host_of(name)]
@@ -596,13 +620,46 @@ NO_KERNEL = N_(
 CAPTURE_COLUMNS = ["outer_src", "outer_dst", "udp_port", "vni", "inner_src", "inner_dst", "inner"]
 
 
+#: The directories of the real clusters :func:`open_cluster` brought up in this process (not found up).
+_STARTED: set[str] = set()
+
+
 def open_cluster(echo: bool = True) -> Cluster | Any:
     """Chapter 08's hosts: the real cluster, or where extra engines cannot be started the simulated swarm
     (the choice is :func:`dockerlab.engines.backend.choose_cluster`'s).
 
+    It remembers whether it brought the real hosts up or found them up (chapter 08's, say), so that
+    :func:`close_cluster` stops only what this process started.
     (On Docker Desktop, :func:`dockerlab.engines.hosts.single_node_swarm` also shows an overlay on one real host.)
     """
-    return choose_cluster(echo)
+    before = not simulated_choice() and not missing_tools() and Cluster(echo=False).status().up
+    cluster = choose_cluster(echo)
+    if isinstance(cluster, Cluster) and not before:
+        _STARTED.add(str(cluster.root))
+    return cluster
+
+
+def close_cluster(cluster: Cluster | SimSwarm) -> None:
+    """Stop the hosts :func:`open_cluster` brought up in this process; leave alone hosts it found up.
+
+    Hosts that were up before (chapter 08's, or another notebook's) stay up for whoever uses them, and it says
+    so; ``dockerlab hosts down`` removes them. The simulated swarm lives in the kernel's memory: nothing to stop.
+    Safe to call twice.
+    """
+    if not isinstance(cluster, Cluster):
+        return
+    if str(cluster.root) in _STARTED:
+        cluster.down()
+        _STARTED.discard(str(cluster.root))
+        return
+    print(_(KEPT_UP).format(name=cluster.name))
+
+
+#: What :func:`close_cluster` says of hosts it did not start.
+KEPT_UP = N_(
+    "(the hosts of cluster {name} were up before this notebook opened them: they stay up; "
+    "`dockerlab hosts down` removes them)"
+)
 
 
 def _remove_containers(lab: Lab) -> None:
@@ -652,4 +709,14 @@ def parse_vxlan(text: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-__all__ = ["CAPTURE_PACKETS", "SIM_BANNER", "ClusterLab", "HostLab", "open_cluster", "parse_vxlan"]
+__all__ = [
+    "ACROSS_HOSTS",
+    "CAPTURE_PACKETS",
+    "KEPT_UP",
+    "SIM_BANNER",
+    "ClusterLab",
+    "HostLab",
+    "close_cluster",
+    "open_cluster",
+    "parse_vxlan",
+]

@@ -92,6 +92,11 @@ class ClusterState(State):
         host = self.host_of.get(b.name)
         return [g for g, net in self.gateways.items() if self.net_host.get(net, host) == host]
 
+    def hosts_apart(self, a: str, b: str) -> tuple[str, str] | None:
+        """The hosts of containers ``a`` and ``b`` when they run on different hosts, else None."""
+        here, there = self.host_of.get(a), self.host_of.get(b)
+        return (here, there) if here is not None and there is not None and here != there else None
+
     def apart(self, b: Box, ip: str) -> str | None:
         """Why ``b`` does not reach ``ip``'s owner on another host over a bridge, in words."""
         owner = self.owner.get(ip)

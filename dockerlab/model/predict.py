@@ -131,6 +131,9 @@ def _why_unresolved(state: State, b: Box, target: str) -> str:
         None,
     )  # the container of that name, or the one with that alias (a Compose service name)
     names = {"source": b.name, "target": target}
+    across = _across_hosts(state, b, t)
+    if across:
+        return across
     if not b.ips:
         return _(
             "{source} cannot resolve {target}: {source} has no network but lo (network none or disconnected), "
@@ -162,6 +165,18 @@ def _why_unresolved(state: State, b: Box, target: str) -> str:
         "{source} cannot resolve {target}: Docker's embedded DNS only knows containers on the user-defined "
         "networks {source} is on ({networks}), and {target} is on {target_networks}: no shared user-defined network"
     ).format(networks=_join(user), target_networks=_nets_text(state, t), **names)
+
+
+def _across_hosts(state: State, b: Box, t: Box | None) -> str | None:
+    """Why ``b`` cannot resolve ``t`` when they run on different hosts with no network in common, else None."""
+    hosts = state.hosts_apart(b.name, t.name) if t is not None and b.ips and t.running else None
+    if t is None or hosts is None or set(b.ips) & set(t.ips):
+        return None
+    return _(
+        "{source} cannot resolve {target}: {source} runs on {here} and {target} on {there}, and they share no "
+        "overlay network; a bridge and its names are local to one host, and Docker's embedded DNS answers a name "
+        "across hosts only on an overlay network both are on (docker network create -d overlay --attachable)"
+    ).format(source=b.name, target=t.name, here=hosts[0], there=hosts[1])
 
 
 def _why_route(state: State, b: Box, ip: str, code: str) -> str:

@@ -560,6 +560,10 @@ class State:
         """The bridges' gateways ``b``'s host has: on one engine, all of them."""
         return list(self.gateways)
 
+    def hosts_apart(self, a: str, b: str) -> tuple[str, str] | None:
+        """The hosts of containers ``a`` and ``b`` when they run on different hosts; on one engine, never."""
+        return None
+
     def apart(self, b: Box, ip: str) -> str | None:
         """Why ``b`` and the owner of ``ip`` share no network because they live on different hosts; on one
         engine, never (see :class:`dockerlab.model.hosts.ClusterState`)."""

@@ -977,7 +977,7 @@ _EX09 = {"e9-api": "host2", "e9-web": "host1", "e9-other": "host3"}
 
 def _setup_ex09(lab: Any) -> dict[str, str]:
     if not hasattr(lab, "cluster"):  # one engine: nothing to prepare, and the check says what is needed
-        return {"note": _("ex09 needs a lab across hosts: ClusterLab('ex09', Cluster()) from dockerlab")}
+        return {"note": _("ex09 needs a lab across hosts: ClusterLab('ex09', open_cluster()) from dockerlab")}
     for name, host in _EX09.items():
         lab.run(name, host=host)
     return {name: host for name, host in _EX09.items()}
@@ -989,8 +989,8 @@ def _check_ex09(lab: Any, answer: Any) -> list[Finding]:
             Finding(
                 _("lab {lab!r} runs on one engine").format(lab=lab.name),
                 _(
-                    "a lab across the hosts of a cluster: ClusterLab('ex09', Cluster()) from dockerlab "
-                    "(it needs a real engine, and root on Linux: dockerlab hosts up)"
+                    "a lab across the hosts of a cluster: ClusterLab('ex09', open_cluster()) from dockerlab "
+                    "(chapter 08's hosts: real engines as root on Linux, else the simulated swarm)"
                 ),
                 _("the exercise is about containers on three hosts; one engine is one host"),
             )
@@ -1309,7 +1309,6 @@ _LIST = [
             "nowhere else: `e9-other` (on `host3`) must not reach it in any way."
         ),
         chapters=("05", "06", "08"),
-        needs_engine=True,
     ),
 ]
 

@@ -1,7 +1,7 @@
 """The busybox shell of the simulated containers: what ``docker exec`` answers, from the engine's state.
 
 :class:`Shell` answers the commands the series runs (``ping``, ``cat``,
-``grep``, ``nslookup``, ``nc HOST PORT``, ``ip addr``, ``ip route``,
+``grep``, ``nslookup``, ``nc HOST PORT``, ``ip addr``, ``ip link``, ``ip route``,
 ``hostname``, ``echo``, ``true``, the probe script of :mod:`dockerlab.kernel.probe`
 and :data:`dockerlab.kernel.topology.SNAPSHOT_SCRIPT`) as busybox would print them,
 and the stand-in app's HTTP answers (:mod:`dockerlab.kernel.services`). Names,
@@ -12,9 +12,9 @@ from :class:`~dockerlab.model.Release`.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import uuid
+from dataclasses import dataclass
 
 from dockerlab.engines.sim.state import SimBox, SimEngine, SimError, mac_address
 from dockerlab.i18n import _
@@ -27,6 +27,59 @@ from dockerlab.model import EMBEDDED_DNS, Box, State
 #: range, gateway 10.254.0.1 (also the host's name server).
 HOST_ROUTES = ["default via 10.254.0.1 dev eth0", "10.254.0.0/24 dev eth0 proto kernel scope link src 10.254.0.2"]
 _PROBE_PREFIX = probe.script_argv([])
+
+
+#: The MTU of an interface on an overlay network: 1500 less VXLAN's 50 bytes of headers.
+OVERLAY_MTU = 1450
+#: What ``ip`` takes for its ``addr`` and ``link`` objects (busybox accepts the abbreviations).
+IP_OBJECTS = {"addr": "addr", "a": "addr", "address": "addr", "link": "link", "l": "link"}
+
+
+@dataclass(frozen=True)
+class Interface:
+    """One interface as busybox ``ip`` prints it: ``index: name: head``, its ``link/...`` line, its ``inet`` lines."""
+
+    index: int
+    name: str  # as ip prints it: eth0@if45
+    head: str  # flags, mtu, qdisc (and master): what follows "index: name: "
+    link: str
+    inets: tuple[str, ...] = ()
+
+    @property
+    def dev(self) -> str:
+        """The device's own name (``eth0`` for ``eth0@if45``): what ``ip ... show DEV`` takes."""
+        return self.name.split("@")[0]
+
+    def link_text(self, one_line: bool) -> str:
+        """``ip link`` (or ``ip -o link``) for this interface."""
+        return f"{self.index}: {self.name}: {self.head}" + ("\\" if one_line else "\n") + f"    {self.link}\n"
+
+    def addr_text(self) -> str:
+        """``ip addr`` for this interface."""
+        inets = "".join(f"    {i}\n       valid_lft forever preferred_lft forever\n" for i in self.inets)
+        return self.link_text(False) + inets
+
+
+LOOPBACK = Interface(
+    1,
+    "lo",
+    "<LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000",
+    "link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00",
+    ("inet 127.0.0.1/8 scope host lo",),
+)
+#: The simulated host's own interface (see :data:`HOST_ROUTES`).
+HOST_ETH0 = Interface(
+    2,
+    "eth0",
+    "<BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel qlen 1000",
+    "link/ether 02:00:0a:fe:00:02 brd ff:ff:ff:ff:ff:ff",
+    ("inet 10.254.0.2/24 brd 10.254.0.255 scope global eth0",),
+)
+
+
+def host_veth(box: SimBox, network: str) -> str:
+    """The name of the host end of ``box``'s veth pair on ``network`` (stable: made from the container's id)."""
+    return "veth" + uuid.uuid5(uuid.NAMESPACE_OID, box.id + network).hex[:7]
 
 
 class Shell:
@@ -103,9 +156,8 @@ class Shell:
             return ping_output(state, state.boxes[box.name], args[-1])
         flags = [a for a in args if a.startswith("-")] if prog == "ip" else []
         words = [a for a in args if not a.startswith("-")] if prog == "ip" else []
-        if words and words[-1] != "route" and words[0] in ("addr", "a", "address"):
-            text = self.ip_addr(box)
-            return 0, one_line(text, "-4" in flags) if "-o" in flags else text
+        if words and words[-1] != "route" and words[0] in IP_OBJECTS:
+            return self.ip_show(box, IP_OBJECTS[words[0]], flags, words[1:])
         if words and ("route" in words or words[-1] == "r"):
             return 0, self.ip_route(box)
         if prog == "nc" and len(args) >= 2 and args[-1].isdigit() and not {"-l", "-ll", "-e"} & set(args):
@@ -118,7 +170,7 @@ class Shell:
             return 0, ""
         note = _(
             "(the dockerlab simulator answers ping, cat, grep, nslookup [-type=a], nc HOST PORT, ip addr, "
-            "ip route, hostname, echo and true only; run the notebook on a Docker engine for anything "
+            "ip link, ip route, hostname, echo and true only; run the notebook on a Docker engine for anything "
             "else)"
         )
         return 127, f"timeout: can't execute '{prog}': No such file or directory\n{note}\n"
@@ -199,38 +251,76 @@ class Shell:
         based = f"# Based on host file: '/etc/resolv.conf' {notes[0]}"
         return head + "\n".join(lines) + "\n\n" + "\n".join([based, *notes[1:]]) + "\n"
 
+    def ip_show(self, box: SimBox, what: str, flags: list[str], words: list[str]) -> tuple[int, str]:
+        """busybox ``ip [-o] [-4] addr|link [show [dev] DEV]`` in ``box``: exit code and output."""
+        ifaces = self.interfaces(box)
+        wanted = [w for w in words if w not in ("show", "list", "ls", "lst", "dev")]
+        if wanted:
+            ifaces = [i for i in ifaces if i.dev == wanted[0]]
+            if not ifaces:
+                return 2, f"ip: can't find device '{wanted[0]}'\n"
+        if what == "link":
+            return 0, "".join(i.link_text("-o" in flags) for i in ifaces)
+        text = "".join(i.addr_text() for i in ifaces)
+        return 0, one_line(text, "-4" in flags) if "-o" in flags else text
+
     def ip_addr(self, box: SimBox) -> str:
         """busybox ``ip addr`` in ``box`` (the host's interfaces on the host network)."""
-        lines = [
-            "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000",
-            "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00",
-            "    inet 127.0.0.1/8 scope host lo",
-            "       valid_lft forever preferred_lft forever",
-        ]
+        return self.ip_show(box, "addr", [], [])[1]
+
+    def interfaces(self, box: SimBox) -> list[Interface]:
+        """The interfaces ``ip`` lists in ``box``: lo and an ``ethN@ifM`` per network; on the host network the
+        host's own (lo, eth0, the bridges and the host ends of the veth pairs, as the topology snapshot has them).
+        """
         if box.mode == "host":
-            nets = enumerate(self.engine.nets.values(), start=3)
-            items = [(n.device, n.gateway, n.subnet, i) for i, n in nets if n.subnet and n.gateway and not n.hidden]
-            items.insert(0, ("eth0", "10.254.0.2", ipaddress.ip_network("10.254.0.0/24"), 2))
-            for dev, ip, pool, index in items:
-                lines += [
-                    f"{index}: {dev}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue ",
-                    f"    link/ether {mac_address(ip)} brd ff:ff:ff:ff:ff:ff",
-                    f"    inet {ip}/{pool.prefixlen} brd {pool.broadcast_address} scope global {dev}",
-                    "       valid_lft forever preferred_lft forever",
-                ]
-            return "\n".join(lines) + "\n"
+            return self.host_interfaces()
+        found = [LOOPBACK]
         for k, net_name in enumerate(sorted(box.ips, key=lambda n: box.ifindex[n])):
-            ip, index = box.ips[net_name], box.ifindex[net_name]
-            subnet = self.engine.nets[net_name].subnet
-            assert subnet is not None
-            flags = "<BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue "
-            lines += [
-                f"{index}: {links.label(f'eth{k}', index + 1)}: {flags}",
-                f"    link/ether {mac_address(ip)} brd ff:ff:ff:ff:ff:ff",
-                f"    inet {ip}/{subnet.prefixlen} brd {subnet.broadcast_address} scope global eth{k}",
-                "       valid_lft forever preferred_lft forever",
-            ]
-        return "\n".join(lines) + "\n"
+            ip, index, net = box.ips[net_name], box.ifindex[net_name], self.engine.nets[net_name]
+            assert net.subnet is not None
+            mtu = OVERLAY_MTU if net.driver == "overlay" else 1500
+            found.append(
+                Interface(
+                    index,
+                    links.label(f"eth{k}", index + 1),
+                    f"<BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu {mtu} qdisc noqueue ",
+                    f"link/ether {mac_address(ip)} brd ff:ff:ff:ff:ff:ff",
+                    (f"inet {ip}/{net.subnet.prefixlen} brd {net.subnet.broadcast_address} scope global eth{k}",),
+                )
+            )
+        return found
+
+    def host_interfaces(self) -> list[Interface]:
+        """The simulated host's interfaces: lo, eth0, each bridge, and the host end of each veth pair."""
+        found = [LOOPBACK, HOST_ETH0]
+        bridges = [n for n in self.engine.nets.values() if n.driver == "bridge" and n.subnet and not n.hidden]
+        for n in bridges:
+            assert n.subnet is not None
+            dev = n.device
+            found.append(
+                Interface(
+                    n.ifindex,
+                    dev,
+                    "<BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue ",
+                    f"link/ether {mac_address(n.gateway or '0.0.0.0')} brd ff:ff:ff:ff:ff:ff",
+                    (f"inet {n.gateway}/{n.subnet.prefixlen} brd {n.subnet.broadcast_address} scope global {dev}",),
+                )
+            )
+        on_bridge = {n.name for n in bridges}
+        for b in self.engine.boxes.values():
+            for net_name, index in b.ifindex.items():
+                if net_name not in on_bridge:
+                    continue
+                dev = self.engine.nets[net_name].device
+                found.append(
+                    Interface(
+                        index + 1,
+                        links.label(host_veth(b, net_name), index),
+                        f"<BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue master {dev} ",
+                        f"link/ether 0a:{mac_address(b.ips[net_name])[3:]} brd ff:ff:ff:ff:ff:ff",
+                    )
+                )
+        return sorted(found, key=lambda i: i.index)
 
     def ip_route(self, box: SimBox) -> str:
         """busybox ``ip route`` in ``box``."""
@@ -304,7 +394,7 @@ class Shell:
         for b in self.engine.boxes.values():
             for net_name, index in b.ifindex.items():
                 dev = self.engine.nets[net_name].device
-                veth = "veth" + uuid.uuid5(uuid.NAMESPACE_OID, b.id + net_name).hex[:7]
+                veth = host_veth(b, net_name)
                 link.append(
                     f"{index + 1}: {links.label(veth, index)}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc "
                     f"noqueue master {dev} \\    link/ether 0a:{mac_address(b.ips[net_name])[3:]} "
@@ -343,4 +433,4 @@ def _sections(link: list[str], addr: list[str], sys: list[str], bridges: list[st
     return "".join(f"## {k}\n" + "".join(line + "\n" for line in v) for k, v in parts.items())
 
 
-__all__ = ["HOST_ROUTES", "Shell", "is_snapshot", "one_line", "ping_output"]
+__all__ = ["HOST_ROUTES", "IP_OBJECTS", "Interface", "Shell", "host_veth", "is_snapshot", "one_line", "ping_output"]
