@@ -16,6 +16,7 @@ like the lab's probe, :mod:`dockerlab.kernel.probe`). It is opt-in. An image wit
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +31,7 @@ import pandas as pd
 
 from dockerlab import model
 from dockerlab.engines import backend, reading
-from dockerlab.engines.client import DEFAULT_TIMEOUT, connect, engine_call
+from dockerlab.engines.client import DEFAULT_TIMEOUT, engine_call
 from dockerlab.engines.protocol import Container, EngineClient
 from dockerlab.errors import ContainerNotFound, DockerlabError, EngineError, InvalidInput, NeedsEngine
 from dockerlab.i18n import _
@@ -260,7 +261,7 @@ def inspect_engine(
     of the selection that shares another's network stack (``--network
     container:X``) is read with X, so the rules see X's endpoints.
     """
-    client = client or connect(timeout)
+    client = client or backend.choose(timeout=timeout).client
     chosen = select(client, names=names, label=label, project=project, timeout=timeout)
     wanted = {c.name for c in chosen if c.name}
     ids = {c.id: c for c in chosen if c.id}
@@ -346,8 +347,9 @@ class ComposeApp:
         self.name = compose.project_name(self.path, project)
         self.echo = echo
         self._client = client
-        self.command = compose.compose_command()
-        self.project = compose.load(self.path, self.name, command=self.command or False)
+        # On the simulator Compose is never asked: even its `config` talks to the engine's socket.
+        self.command = None if backend.simulated_choice() else compose.compose_command()
+        self.project = self._load()
 
     @property
     def client(self) -> EngineClient:
@@ -358,8 +360,18 @@ class ComposeApp:
 
     def reload(self) -> ComposeApp:
         """Read the file again (after an edit)."""
-        self.project = compose.load(self.path, self.name, command=self.command or False)
+        self.project = self._load()
         return self
+
+    def _load(self) -> compose.Project:
+        project = compose.load(self.path, self.name, command=self.command or False)
+        if not backend.simulated_choice():
+            return project
+        note = _(
+            "On dockerlab's simulator Compose is not asked, so the file was read as plain YAML: ${VARIABLES} are "
+            "not interpolated, and extends and profiles are not applied."
+        )
+        return dataclasses.replace(project, note=note)
 
     def predict(self, by: str = "service") -> pd.DataFrame:
         """Who would reach whom after ``up``, from the file alone: by ``service`` name, or by ``container`` name
