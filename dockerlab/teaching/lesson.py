@@ -315,8 +315,8 @@ def side_by_side(*views: ReachabilityView, titles: list[str] | None = None) -> P
     if len(titles) != len(views):
         raise InvalidInput(_("{views} views but {titles} titles.").format(views=len(views), titles=len(titles)))
     fig, axes = _figure(4.2 * len(views), 3.6, axes=len(views))  # two fit a notebook at full size
-    for view, title, ax in zip(views, titles, axes, strict=True):
-        plot.reachability(view.graph, ax=ax, title=title)
+    for view, title, ax in zip(views, titles, axes, strict=True):  # legends below: beside, one covers the next
+        plot.reachability(view.graph, ax=ax, title=title, legend="below")
     text = "\n".join(
         _("{title}: {arrows}").format(title=t, arrows=describe(v.graph)) for t, v in zip(titles, views, strict=True)
     )
@@ -338,7 +338,7 @@ def service_path(lab: Lab, app: str, service: str, service_port: int = SERVICE_P
     app_port, host_port = int(inner.split("/")[0]), int(outer[0]["HostPort"])
     shared = [n for n in handle.networks if n in lab[service].networks]
     network = shared[0] if shared else handle.networks[0]
-    fig, (ax,) = _figure(7.5, 3.4)
+    fig, (ax,) = _figure(8.4, 3.4)
     plot.service_path(
         ax,
         host_port=host_port,
@@ -400,8 +400,9 @@ def hosts(lab: ClusterLab, title: str | None = None) -> Picture | None:
     df = lab.interfaces()
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(4.7 * max(df["host"].nunique(), 1), 2.2 + 0.45 * len(df)))
-    plot.hosts(df, ax=fig.add_subplot(), title=title)
+    addresses = {name: str(host.address) for name, host in lab.cluster.hosts.items()}
+    fig = Figure(figsize=plot.hosts_size(df, addresses))
+    plot.hosts(df, ax=fig.add_axes((0.0, 0.0, 1.0, 1.0)), title=title, addresses=addresses)
     lines = []
     r: Any  # a row of ``df``: its attributes are the frame's columns, which pandas' stubs cannot know
     for r in df.itertuples(index=False):
