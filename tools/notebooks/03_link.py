@@ -80,14 +80,22 @@ lab.ping("mysql1", "tomcat1")
 # %% [markdown]
 # ## One way for names, not for packets
 #
-# The article calls this 单向通信, one-way *communication*. Is it the packets that go one way? Your second
-# prediction, **by address** this time: can `mysql1` reach `tomcat1` at its IP address, and `tomcat1` reach
-# `mysql1` at its? Edit `mine` and run it, then run the measurement below it. (The stored notebook again keeps
-# one learner's answer, with one wrong cell.)
+# The article calls this 单向通信, one-way *communication*. Is it the packets that go one way?
 # %% [markdown] lang=zh-CN
 # ## 单向的是名字，不是数据包
 #
-# 原文把这叫作“单向通信”。那么，是数据包只能单向传输吗？请做第二次预测，这次按 **IP 地址**：`mysql1` 能通过 IP 地址访问到 `tomcat1` 吗？反过来，`tomcat1` 能通过 IP 地址访问到 `mysql1` 吗？修改 `mine` 并运行，再运行下面的测量。（保存的笔记本里同样留着某位学习者的答案，其中有一格是错的。）
+# 原文把这叫作“单向通信”。那么，是数据包只能单向传输吗？
+
+# %% [markdown]
+# ## Your prediction
+#
+# Your second prediction, **by address** this time: can `mysql1` reach `tomcat1` at its IP address, and
+# `tomcat1` reach `mysql1` at its? Edit `mine` and run it, then run the measurement below it. (The stored
+# notebook again keeps one learner's answer, with one wrong cell.)
+# %% [markdown] lang=zh-CN
+# ## 你的预测
+#
+# 请做第二次预测，这次按 **IP 地址**：`mysql1` 能通过 IP 地址访问到 `tomcat1` 吗？反过来，`tomcat1` 能通过 IP 地址访问到 `mysql1` 吗？修改 `mine` 并运行，再运行下面的测量。（保存的笔记本里同样留着某位学习者的答案，其中有一格是错的。）
 
 # %%
 mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}
