@@ -80,8 +80,8 @@ class MatrixView:
 
 
 def matrix(m: pd.DataFrame, title: str = "") -> MatrixView:
-    """Wrap a reachability matrix for display."""
-    return MatrixView(m, title)
+    """Wrap a reachability matrix for display; ``title`` is shown in the learner's language if the catalogue has it."""
+    return MatrixView(m, _(title) if title else title)
 
 
 class Comparison:

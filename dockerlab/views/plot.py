@@ -529,8 +529,8 @@ def hosts(interfaces: Any, ax: Axes | None = None, title: str | None = None) -> 
         if len(xs) > 1:
             y = -0.25 - 0.7 * k
             ax.plot([min(xs), max(xs)], [y, y], color=network_colour(net), lw=9, alpha=0.45, solid_capstyle="round")
-            ax.text((min(xs) + max(xs)) / 2, y - 0.35, f"overlay {net}: one network across the hosts (VXLAN tunnel)",
-                    ha="center", va="center", fontsize=10)  # fmt: skip
+            across = _("overlay {network}: one network across the hosts (VXLAN tunnel)").format(network=net)
+            ax.text((min(xs) + max(xs)) / 2, y - 0.35, across, ha="center", va="center", fontsize=10)
     ax.set_xlim(-0.3, len(names) * (width + gap) - gap + 0.3)
     ax.set_ylim(-0.9 - 0.7 * max(len(ends) - 1, 0), top + 0.2)
     ax.axis("off")
