@@ -43,6 +43,8 @@ HEADERS = (
     N_("inner_src"),
     N_("inner_dst"),
     N_("inner"),
+    N_("source"),
+    N_("target"),
 )
 #: Docker's own networks come first, in ``docker network ls``'s usual order.
 _FIRST = {"bridge": 0, "host": 1, "none": 2}
