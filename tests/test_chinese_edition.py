@@ -31,7 +31,7 @@ ENGLISH = ROOT / "notebooks"
 #: Words kept in Latin letters in Chinese (case-insensitive). One screen, by kind.
 ALLOWED = frozenset(
     """
-    docker compose swarm dockerlab busybox tcpdump linux api id
+    docker compose swarm dockerlab busybox tcpdump linux api id lo
     ip dns mtu mac udp tcp icmp vxlan veth pair
     bridge host none null overlay default
     tomcat mysql article web db cache newcomer hostview noneview database mybridge otherbridge ov back dlab

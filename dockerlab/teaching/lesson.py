@@ -265,7 +265,8 @@ def figure_words(fig: Figure) -> tuple[str, ...]:
     """
     from matplotlib.text import Text
 
-    found = (t.get_text().strip() for t in fig.findobj(Text) if t.get_visible())
+    hidden = {id(t) for ax in fig.axes if not ax.axison for axis in (ax.xaxis, ax.yaxis) for t in axis.findobj(Text)}
+    found = (t.get_text().strip() for t in fig.findobj(Text) if t.get_visible() and id(t) not in hidden)
     return tuple(dict.fromkeys(w for w in found if w))
 
 
@@ -284,7 +285,7 @@ def said(text: str | None) -> str:
     ...     said("after"), said("my own title"), said("")
     ('之后', 'my own title', '')
     """
-    return _(text) if text else (text or "")
+    return _(text) if text else ""
 
 
 def _figure(width: float, height: float, axes: int = 1) -> tuple[Figure, list[Any]]:

@@ -66,13 +66,18 @@ def network_chip(network: str | None, text: str | None = None) -> str:
     )
 
 
+def status_word(status: str) -> str:
+    """A container state (Docker's word) in the learner's language; an unknown state as Docker says it."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
 def status_badge(status: str) -> str:
     """A container status on a colour: green running, orange created, red exited.
 
     >>> status_badge("running")
     '<span style="background:#c7e9c0;padding:0 0.4em">running</span>'
     """
-    word = _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+    word = status_word(status)
     return f'<span style="background:{_STATUS_COLOURS.get(status, "#f0f0f0")};padding:0 0.4em">{_e(word)}</span>'
 
 
