@@ -122,7 +122,8 @@ class ContainerHandle:
 
     def __repr__(self) -> str:
         ips = ", ".join(f"{n}={ip}" for n, ip in self.ips.items()) or _("no address")
-        return _("<container {name} ({status}; {ips})>").format(name=self.name, status=self.status, ips=ips)
+        status = views.status_word(self.status)
+        return _("<container {name} ({status}; {ips})>").format(name=self.name, status=status, ips=ips)
 
     def _repr_html_(self) -> str:
         try:

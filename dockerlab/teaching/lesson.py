@@ -35,7 +35,7 @@ from dockerlab.i18n import N_, _
 from dockerlab.kernel import links, services
 from dockerlab.lab import By, ClusterLab, ExecResult, Lab
 from dockerlab.model import subnets
-from dockerlab.views import display, plot
+from dockerlab.views import display, plot, tables
 from dockerlab.views.graphs import reachability_graph
 from dockerlab.waits import wait_until
 
@@ -65,10 +65,12 @@ class EngineReport:
 
     def __str__(self) -> str:
         if self.simulated:
-            return f"{_(backend.BANNER)}\nengine: {self.version}, API {self.api_version}, {self.platform}"
-        # The "engine: ..." line is data, as `docker version` says it: the same in both languages.
+            engine = _("engine: {engine}").format(engine=f"{self.version}, API {self.api_version}, {self.platform}")
+            return f"{_(backend.BANNER)}\n{engine}"
+        # After the label, the line is data, as `docker version` says it: the same in both languages.
         answers = _("A Docker engine answers.")
-        return f"{answers}\nengine: Docker {self.version}, API {self.api_version}, {self.platform}"
+        engine = _("engine: {engine}").format(engine=f"Docker {self.version}, API {self.api_version}, {self.platform}")
+        return f"{answers}\n{engine}"
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(str(self))
@@ -185,11 +187,64 @@ def host_side_note(lab: Lab | EngineClient) -> HostSideNote:
     return HostSideNote(kind, _(HOST_SIDE[kind]).format(vm=info.get("Name") or "docker-desktop"))
 
 
+# -- what the notebooks say through the library ---------------------------------
+
+#: Titles and sentences written in the notebooks' code cells (the same code in both editions), so that
+#: the catalogue holds their Chinese: the library translates them when it shows them (:func:`said`, :func:`say`).
+NOTEBOOK_PHRASES = (
+    N_("{name} has {ip}"),
+    N_("before: {line}"),
+    N_("after:  {line}"),
+    N_("the engine rewrote tomcat1's line for mysql1: {changed}"),
+    N_("{name}'s address is inside myBridge's subnet: {inside}"),
+    N_("canonical form from: {tool}"),
+    N_("by IP"),
+    N_("by name"),
+    N_("before docker network connect"),
+    N_("after"),
+    N_("one bridge, one veth pair per container"),
+    N_("two bridges, isolated from each other"),
+    N_("before: two bridges, one pair per container"),
+    N_("after: tomcat1-docker0 has a second pair, on myBridge"),
+    N_("three hosts, one overlay"),
+    N_("the article's app, run by Compose"),
+    N_("predicted before up"),
+    N_("predicted: mysql on back only"),
+    N_("predicted: tomcat on the host network"),
+)
+
+
+def mark(value: object) -> object:
+    """``True``/``False`` as ✓/✗ (what the learner reads everywhere else); any other value as it is.
+
+    >>> mark(True), mark(False), mark("eth0")
+    ('✓', '✗', 'eth0')
+    """
+    return (display.REACH if value else display.NO_REACH) if isinstance(value, bool) else value
+
+
+def say(sentence: str, **values: object) -> None:
+    """Print ``sentence`` (English, as a notebook's code writes it) in the learner's language, filled in.
+
+    Truth values print as ✓/✗. The notebooks' sentences are in :data:`NOTEBOOK_PHRASES`.
+
+    >>> say("{name} has {ip}", name="mysql1", ip="172.17.0.3")
+    mysql1 has 172.17.0.3
+    >>> say("canonical form from: {tool}", tool="docker compose 2.26")
+    canonical form from: docker compose 2.26
+    """
+    print(said(sentence).format(**{k: mark(v) for k, v in values.items()}))
+
+
 # -- pictures ------------------------------------------------------------------
 
 
 #: The PNG text chunk that records a picture's smallest text, in points (what the figure tests read).
 MIN_TEXT_KEY = "dockerlab:min-text-pt"
+
+
+#: The key of a displayed picture's output metadata that lists the words drawn in it (what the tests read).
+METADATA_KEY = "dockerlab"
 
 
 def _png(fig: Figure) -> bytes:
@@ -202,6 +257,37 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+def figure_words(fig: Figure) -> tuple[str, ...]:
+    """Every piece of text drawn in ``fig``: titles, labels, legend entries and legend titles, in drawing order.
+
+    A notebook stores them in the picture's output metadata, so a test can read what a figure says
+    (for instance that the Chinese edition draws no English) without reading pixels.
+    """
+    from matplotlib.text import Text
+
+    hidden = {id(t) for ax in fig.axes if not ax.axison for axis in (ax.xaxis, ax.yaxis) for t in axis.findobj(Text)}
+    found = (t.get_text().strip() for t in fig.findobj(Text) if t.get_visible() and id(t) not in hidden)
+    return tuple(dict.fromkeys(w for w in found if w))
+
+
+def _rendered(fig: Figure, text: str) -> Picture:
+    """``fig`` as a :class:`Picture` described by ``text``, with the words it draws."""
+    return Picture(_png(fig), text, figure_words(fig))
+
+
+def said(text: str | None) -> str:
+    """A title or label a notebook passes in (English, as written in its code), in the learner's language.
+
+    The notebooks' own titles are in the catalogue (:data:`NOTEBOOK_PHRASES`); any other text is kept as it is.
+
+    >>> from dockerlab.i18n import language
+    >>> with language("zh-CN"):
+    ...     said("after"), said("my own title"), said("")
+    ('之后', 'my own title', '')
+    """
+    return _(text) if text else ""
+
+
 def _figure(width: float, height: float, axes: int = 1) -> tuple[Figure, list[Any]]:
     """A figure outside pyplot: nothing is shown or kept open behind the notebook's back."""
     from matplotlib.figure import Figure
@@ -212,13 +298,22 @@ def _figure(width: float, height: float, axes: int = 1) -> tuple[Figure, list[An
 
 @dataclass(frozen=True)
 class Picture:
-    """A PNG with a short text description (the text is what a terminal or nbval sees)."""
+    """A PNG with a short text description (the text is what a terminal or nbval sees).
+
+    ``words`` is the text drawn in the picture; a notebook stores it in the output's metadata
+    (``{"dockerlab": {"text": [...]}}``), beside the PNG.
+    """
 
     png: bytes
     text: str
+    words: tuple[str, ...] = ()
 
     def _repr_png_(self) -> bytes:
         return self.png
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        data = {"image/png": base64.b64encode(self.png).decode(), "text/plain": self.text}
+        return data, {METADATA_KEY: {"text": list(self.words)}}
 
     def __repr__(self) -> str:
         return self.text
@@ -261,9 +356,10 @@ def _arrow_list(g: nx.DiGraph) -> str:
 
 def draw(g: nx.DiGraph, title: str) -> Picture:
     """The reachability graph as a :class:`Picture` (the series' one layout and colours)."""
+    title = said(title)
     fig, (ax,) = _figure(5.2, 3.6)
     plot.reachability(g, ax=ax, title=title)
-    return Picture(_png(fig), _("graph ({title}): {arrows}").format(title=title, arrows=_arrow_list(g)))
+    return _rendered(fig, _("graph ({title}): {arrows}").format(title=title, arrows=_arrow_list(g)))
 
 
 @dataclass(frozen=True)
@@ -291,27 +387,35 @@ class ReachabilityView:
         return draw(self.graph, _("who reaches whom, {title}").format(title=self.title))
 
     def _repr_html_(self) -> str:
+        return self._html(self.picture())
+
+    def _html(self, picture: Picture) -> str:
         table = display.matrix(self.matrix, self.title)._repr_html_()
-        png = base64.b64encode(self.picture().png).decode()
+        png = base64.b64encode(picture.png).decode()
         return (
             '<div class="dockerlab-reachability" style="display:flex;gap:2em;align-items:center;flex-wrap:wrap">'
             f'<div>{table}</div><img alt="{describe(self.graph)}" '
             f'src="data:image/png;base64,{png}" style="max-width:100%"></div>'
         )  # the graph at its own size (shrunk only to fit): a 480 px cap showed its 10 pt labels at 9.9 pt
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        picture = self.picture()
+        data = {"text/plain": str(self), "text/html": self._html(picture)}
+        return data, {METADATA_KEY: {"text": list(picture.words)}}
+
 
 def reachability(lab: Lab, by: By = "name", title: str | None = None) -> ReachabilityView:
     """Probe the lab once (every container pings every other) and return matrix and graph."""
     matrix = lab.reachability(by)
     g = reachability_graph(matrix, lab.node_attributes(), by=by)
-    return ReachabilityView(matrix, g, title or (_("by name") if by == "name" else _("by IP")))
+    return ReachabilityView(matrix, g, said(title) or (_("by name") if by == "name" else _("by IP")))
 
 
 def side_by_side(*views: ReachabilityView, titles: list[str] | None = None) -> Picture:
     """Several reachability graphs in one picture, for instance before and after a change."""
     if not views:
         raise InvalidInput(_("side_by_side() needs at least one view."))
-    titles = titles or [v.title for v in views]
+    titles = [said(t) for t in titles] if titles else [v.title for v in views]
     if len(titles) != len(views):
         raise InvalidInput(_("{views} views but {titles} titles.").format(views=len(views), titles=len(titles)))
     fig, axes = _figure(4.2 * len(views), 3.6, axes=len(views))  # two fit a notebook at full size
@@ -320,7 +424,7 @@ def side_by_side(*views: ReachabilityView, titles: list[str] | None = None) -> P
     text = "\n".join(
         _("{title}: {arrows}").format(title=t, arrows=describe(v.graph)) for t, v in zip(titles, views, strict=True)
     )
-    return Picture(_png(fig), text)
+    return _rendered(fig, text)
 
 
 def service_path(lab: Lab, app: str, service: str, service_port: int = SERVICE_PORT) -> Picture:
@@ -354,7 +458,7 @@ def service_path(lab: Lab, app: str, service: str, service_port: int = SERVICE_P
     ).format(
         host_port=host_port, app=app, app_port=app_port, service=service, service_port=service_port, network=network
     )
-    return Picture(_png(fig), text)
+    return _rendered(fig, text)
 
 
 def topology(lab: Lab, title: str | None = None) -> Picture:
@@ -364,6 +468,7 @@ def topology(lab: Lab, title: str | None = None) -> Picture:
     """
     df = lab.interfaces()
     g = lab.topology()
+    title = said(title) or None
     from matplotlib.figure import Figure
 
     columns = max(len(df), 1)
@@ -382,7 +487,7 @@ def topology(lab: Lab, title: str | None = None) -> Picture:
             )
         )
     head = _("topology: {title}").format(title=title or _("veth pairs and bridges"))
-    return Picture(_png(fig), "\n".join([head, *lines]))
+    return _rendered(fig, "\n".join([head, *lines]))
 
 
 def hosts(lab: ClusterLab, title: str | None = None) -> Picture | None:
@@ -398,6 +503,7 @@ def hosts(lab: ClusterLab, title: str | None = None) -> Picture | None:
         print(_(NO_KERNEL))
         return None
     df = lab.interfaces()
+    title = said(title) or None
     from matplotlib.figure import Figure
 
     addresses = {name: str(host.address) for name, host in lab.cluster.hosts.items()}
@@ -418,10 +524,24 @@ def hosts(lab: ClusterLab, title: str | None = None) -> Picture | None:
     for net, rows in vxlan.groupby("network"):
         same = rows["vxlan_id"].nunique() == 1
         lines.append(
-            _("overlay {network}: one VXLAN id on all {n} hosts: {same}").format(network=net, n=len(rows), same=same)
+            _("overlay {network}: one VXLAN id on all {n} hosts: {same}").format(
+                network=net, n=len(rows), same=display.REACH if same else display.NO_REACH
+            )
         )
     head = _("hosts: {title}").format(title=title or _("containers across hosts"))
-    return Picture(_png(fig), "\n".join([head, *lines]))
+    return _rendered(fig, "\n".join([head, *lines]))
+
+
+def by_host(lab: ClusterLab, by: By = "name") -> display.MatrixView:
+    """Probe a :class:`~dockerlab.lab.cluster.ClusterLab` once and show its ✓/✗ matrix with each container's
+    host beside its name, ``web (host1)``: :meth:`~dockerlab.lab.cluster.ClusterLab.by_host`'s frame, as the
+    learner reads a matrix everywhere else (not pandas' ``True``/``<NA>``)."""
+    matrix = lab.reachability(by)
+    where = lab.hosts_of()
+    shown = matrix.copy()
+    shown.index = [f"{n} ({where.get(n, '?')})" for n in matrix.index]
+    shown.columns = [(c, where.get(c, "?")) if isinstance(c, str) else c for c in matrix.columns]
+    return display.matrix(shown, _("{by}, with each container's host").format(by=display.by_text(by)))
 
 
 # -- tables -------------------------------------------------------------------------
@@ -443,12 +563,23 @@ class Table:
 
     frame: pd.DataFrame
 
+    def shown(self) -> pd.DataFrame:
+        """The frame as the learner reads it: headers in the learner's language, ``True``/``False`` as ✓/✗.
+
+        The data frame itself keeps its English column names, which code uses.
+        """
+        out = self.frame.rename(columns={c: tables.header(c) for c in self.frame.columns})
+        for column in out.columns[[pd.api.types.is_bool_dtype(t) for t in out.dtypes]]:
+            out[column] = out[column].map(lambda v: v if pd.isna(v) else display.REACH if v else display.NO_REACH)
+        return out
+
     def __str__(self) -> str:
         def cell(v: Any) -> str:
             return "-" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else str(v)
 
-        rows = [" | ".join(str(c) for c in self.frame.columns)]
-        rows += [" | ".join(cell(v) for v in row) for row in self.frame.itertuples(index=False)]
+        frame = self.shown()
+        rows = [" | ".join(str(c) for c in frame.columns)]
+        rows += [" | ".join(cell(v) for v in row) for row in frame.itertuples(index=False)]
         return "\n".join(rows)
 
     __repr__ = __str__
@@ -457,7 +588,7 @@ class Table:
         p.text(str(self))
 
     def _repr_html_(self) -> str:
-        return self.frame.to_html(index=False, na_rep="-")
+        return self.shown().to_html(index=False, na_rep="-")
 
 
 def table(frame: pd.DataFrame, columns: list[str] | None = None) -> Table:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from dockerlab.i18n import _
 from dockerlab.model import mismatches
+from dockerlab.views.tables import header
 
 REACH, NO_REACH, SELF = "✓", "✗", "·"
 _GREEN, _RED, _GREY = "#c7e9c0", "#fcbba1", "#f0f0f0"
@@ -80,8 +81,8 @@ class MatrixView:
 
 
 def matrix(m: pd.DataFrame, title: str = "") -> MatrixView:
-    """Wrap a reachability matrix for display."""
-    return MatrixView(m, title)
+    """Wrap a reachability matrix for display; ``title`` is shown in the learner's language if the catalogue has it."""
+    return MatrixView(m, _(title) if title else title)
 
 
 class Comparison:
@@ -120,7 +121,10 @@ class Comparison:
             head = _("predicted/measured {by}: {n} mismatch(es), marked !").format(
                 by=by_text(self.by), n=len(self.mismatches)
             )
-        return head + "\n" + self.cells().to_string()
+        cells = self.cells()
+        cells.index.names = [header(n) if n else n for n in cells.index.names]  # source, target: the reader's words
+        cells.columns.names = [header(n) if n else n for n in cells.columns.names]
+        return head + "\n" + cells.to_string()
 
     __repr__ = __str__
 

@@ -15,11 +15,21 @@ from collections.abc import Iterable
 import pandas as pd
 
 from dockerlab.errors import DockerlabError
-from dockerlab.i18n import _, ngettext
+from dockerlab.i18n import N_, _, ngettext
 from dockerlab.model import ContainerInfo
 from dockerlab.views.colours import network_colour
 
 _STATUS_COLOURS = {"running": "#c7e9c0", "created": "#fdd0a2", "exited": "#fcbba1", "dead": "#fcbba1"}
+#: Docker's container states, as the badge shows them in the learner's language.
+STATUS_WORDS = {
+    "created": N_("created"),
+    "running": N_("running"),
+    "paused": N_("paused"),
+    "restarting": N_("restarting"),
+    "removing": N_("removing"),
+    "exited": N_("exited"),
+    "dead": N_("dead"),
+}
 _STYLE = "border-collapse:collapse;margin:0.3em 0"
 _CELL = "padding:2px 8px;border:1px solid #ddd;text-align:left"
 
@@ -56,13 +66,19 @@ def network_chip(network: str | None, text: str | None = None) -> str:
     )
 
 
+def status_word(status: str) -> str:
+    """A container state (Docker's word) in the learner's language; an unknown state as Docker says it."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
 def status_badge(status: str) -> str:
     """A container status on a colour: green running, orange created, red exited.
 
     >>> status_badge("running")
     '<span style="background:#c7e9c0;padding:0 0.4em">running</span>'
     """
-    return f'<span style="background:{_STATUS_COLOURS.get(status, "#f0f0f0")};padding:0 0.4em">{_e(status)}</span>'
+    word = status_word(status)
+    return f'<span style="background:{_STATUS_COLOURS.get(status, "#f0f0f0")};padding:0 0.4em">{_e(word)}</span>'
 
 
 def error_html(what: str, e: DockerlabError) -> str:

@@ -89,6 +89,7 @@ class ProgressBar:
     def __init__(
         self, label: str, total: int | None = None, *, stream: TextIO | None = None, html: bool | None = None
     ) -> None:
+        label = _(label) if label else label  # "lab image" in the learner's language; others stay as they are
         self.label = label
         self.total = total
         self.done = 0

@@ -12,9 +12,40 @@ from typing import Any
 import pandas as pd
 
 from dockerlab import model
+from dockerlab.i18n import N_, _
 
 NETWORK_COLUMNS = ["name", "driver", "subnet", "gateway", "internal", "lab"]
 ADDRESS_COLUMNS = ["container", "network", "ip", "gateway", "mac"]
+#: The columns whose header is translated when shown (:func:`header`). In English a header stays the column's
+#: own name, as code reads it.
+HEADERS = (
+    N_("name"),
+    N_("driver"),
+    N_("subnet"),
+    N_("gateway"),
+    N_("internal"),
+    N_("lab"),
+    N_("container"),
+    N_("network"),
+    N_("ip"),
+    N_("mac"),
+    N_("interface"),
+    N_("bridge"),
+    N_("label"),
+    N_("host_label"),
+    N_("host"),
+    N_("address"),
+    N_("role"),
+    N_("state"),
+    N_("outer_src"),
+    N_("outer_dst"),
+    N_("udp_port"),
+    N_("inner_src"),
+    N_("inner_dst"),
+    N_("inner"),
+    N_("source"),
+    N_("target"),
+)
 #: Docker's own networks come first, in ``docker network ls``'s usual order.
 _FIRST = {"bridge": 0, "host": 1, "none": 2}
 
@@ -64,4 +95,16 @@ def addresses_table(containers: Iterable[model.ContainerInfo]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ADDRESS_COLUMNS)
 
 
-__all__ = ["ADDRESS_COLUMNS", "NETWORK_COLUMNS", "addresses_table", "networks_table"]
+def header(column: object) -> str:
+    """A column's header in the learner's language; the frame keeps its English name, which code uses.
+
+    >>> from dockerlab.i18n import language
+    >>> with language("zh-CN"):
+    ...     header("subnet"), header("mystery")
+    ('子网', 'mystery')
+    """
+    name = str(column)
+    return _(name) if name in HEADERS else name
+
+
+__all__ = ["ADDRESS_COLUMNS", "HEADERS", "NETWORK_COLUMNS", "addresses_table", "header", "networks_table"]

@@ -65,7 +65,7 @@ lesson.check_engine()
 # If that cell failed with **“No Docker engine answers”**, its message lists what to do (start Docker
 # Desktop or the `docker` service, join the `docker` group, or set `DOCKER_HOST`); then run it again.
 # %% [markdown] lang=zh-CN
-# 如果这个单元格报错，说没有 Docker 引擎应答（**“No Docker engine answers”**），错误信息里会列出该怎么做：启动 Docker Desktop 或 `docker` 服务、把当前用户加入 `docker` 组，或者设置 `DOCKER_HOST`。处理好之后再运行一次。
+# 如果这个单元格报错 **“没有 Docker 引擎响应。”**，错误信息里会列出该怎么做：启动 Docker Desktop 或 `docker` 服务、把当前用户加入 `docker` 组，或者设置 `DOCKER_HOST`。处理好之后再运行一次。
 
 # %% [markdown]
 # ## The lab image
@@ -88,7 +88,7 @@ lesson.check_engine()
 # after it. That pulls Docker's busybox pinned by digest (the engine takes the image of its own
 # architecture), with a progress bar, and builds the lab image on it.
 # %% [markdown] lang=zh-CN
-# 实验镜像会以哪种方式到来？`image_plan()` 会给出答案，且不做任何改动：镜像已经存在；将用这台计算机上的静态 busybox 离线构建（`docker import`）；或者，当本机没有适用于你的引擎的 busybox 时（Mac、Windows，或 Apple 芯片等架构不同的引擎），只剩下载这一条路，而 dockerlab 从不擅自下载：这时请用 `Lab("article").provision(pull=True)` 代替再下一个单元格。它会按摘要（digest）拉取 Docker 官方的 busybox（引擎会选取与自己架构匹配的镜像），显示进度条，并在其上构建实验镜像。
+# 实验镜像从哪里来？`image_plan()` 会告诉你，而且不做任何改动。有三种可能：镜像已经在引擎上；用这台计算机上的静态 busybox 离线构建（`docker import`）；或者本机没有适合你的引擎的 busybox（Mac、Windows，或 Apple 芯片这类架构不同的引擎），只能下载，而 dockerlab 从不自作主张地下载：这时请运行 `Lab("article").provision(pull=True)`，代替再下面那个单元格。它会按摘要（digest）拉取 Docker 官方的 busybox（引擎会选取与自己架构匹配的镜像），显示进度条，并在其上构建实验镜像。
 
 # %%
 from dockerlab.lab import Lab

@@ -102,8 +102,8 @@ lab.exec("mysql1", "ip addr")
 # %%
 mysql1_ip = lab["mysql1"].ip
 tomcat1_ip = lab["tomcat1"].ip
-print("mysql1 has", mysql1_ip)
-print("tomcat1 has", tomcat1_ip)
+lesson.say("{name} has {ip}", name="mysql1", ip=mysql1_ip)
+lesson.say("{name} has {ip}", name="tomcat1", ip=tomcat1_ip)
 
 # %% [markdown]
 # ## Your prediction

@@ -39,13 +39,13 @@ mysql1 = lab.run("mysql1")
 
 # %%
 before = lab["mysql1"].ip
-print("mysql1 has", before)
+lesson.say("{name} has {ip}", name="mysql1", ip=before)
 
 # %% [markdown]
 # First, the quiet case: restart `mysql1` while nothing else happens. Decide before you run the cell: will it
 # come back with the same address or a new one?
 # %% [markdown] lang=zh-CN
-# 先看平静的情况：在没有其他事情发生时重启 `mysql1`。运行这个单元格之前先想一想：它回来时用的是原来的地址，还是一个新地址？
+# 先看最简单的情形：其间没有别的容器启动，只重启 `mysql1`。运行这个单元格之前先想一想：它回来时用的是原来的地址，还是一个新地址？
 
 # %%
 lab.restart("mysql1")
@@ -56,7 +56,7 @@ lesson.AddressChange("mysql1", before, lab["mysql1"].ip)
 # address** of the network when it starts, and nobody took `mysql1`'s in between. That is why hard-coded
 # addresses often seem to work. Now the busy case:
 # %% [markdown] lang=zh-CN
-# 还是原来的地址。容器停止时，引擎会释放它的地址；容器启动时，引擎会分配该网络中**最小的空闲地址**，而这期间没有谁占用 `mysql1` 的地址。这就是写死的地址常常看起来管用的原因。再来看繁忙的情况：
+# 还是原来的地址。容器停止时，引擎会释放它的地址；容器启动时，引擎会分配该网络中**最小的空闲地址**，而这期间没有谁占用 `mysql1` 的地址。这就是写死的地址常常看起来管用的原因。再来看部署时常见的情形：删掉 `mysql1` 再重建，而这期间另有容器启动：
 
 # %%
 lab.remove("mysql1")

@@ -207,9 +207,9 @@ lesson.AddressChange("mysql1", before, lab["mysql1"].ip)
 
 # %%
 line_after = lab.exec("tomcat1", "grep mysql1 /etc/hosts").output
-print("before:", line_before, end="")
-print("after: ", line_after, end="")
-print("the engine rewrote tomcat1's line for mysql1:", line_before != line_after)
+lesson.say("before: {line}", line=line_before.rstrip("\n"))
+lesson.say("after:  {line}", line=line_after.rstrip("\n"))
+lesson.say("the engine rewrote tomcat1's line for mysql1: {changed}", changed=line_before != line_after)
 
 # %% [markdown]
 # The engine keeps track of links: when `mysql1` restarts, it rewrites the line in the `/etc/hosts` of every

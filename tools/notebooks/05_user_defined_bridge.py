@@ -60,7 +60,7 @@ lab.network("myBridge", subnet=choice.subnet, gateway=choice.gateway)
 # %% [markdown]
 # `docker network ls` now shows `myBridge` beside Docker's own three networks (notebook 04 explains them):
 # %% [markdown] lang=zh-CN
-# 现在 `docker network ls` 会在 Docker 自带的三个网络之外列出 `myBridge`（第 04 章 会讲解这三个网络）：
+# 现在 `docker network ls` 会在 Docker 自带的三个网络之外列出 `myBridge`（第 04 章已经介绍过这三个网络）：
 
 # %%
 lesson.table(lab.networks(), ["name", "driver", "subnet"])
@@ -88,7 +88,8 @@ lesson.table(lab.addresses(), ["container", "network", "ip", "gateway"])
 
 # %%
 for name in ("tomcat1", "mysql1"):
-    print(f"{name}'s address is inside myBridge's subnet:", lesson.in_subnet(lab[name].ip, choice.subnet))
+    inside = lesson.in_subnet(lab[name].ip, choice.subnet)
+    lesson.say("{name}'s address is inside myBridge's subnet: {inside}", name=name, inside=inside)
 
 # %% [markdown]
 # ## Your prediction
@@ -196,7 +197,7 @@ lesson.reachability(lab)
 
 # %%
 db2 = lab.run("db2", network="myBridge", ip=choice.address(200), aliases=["database"])
-db2.ip == choice.address(200)
+lesson.say("{name} has {ip}", name="db2", ip=db2.ip)
 
 # %%
 lab.ping("tomcat1", "database")

@@ -20,18 +20,11 @@
 # # 08 · 跨主机通信：多个 Docker 引擎上的容器
 # ## 跨主机通信 —— 不同机器上的容器如何通信
 #
-# > 原文 **《Docker从入门到精通（六）——容器通信》**（作者 **ysocean**，博客园）只讲到单台主机：
-# > <https://www.cnblogs.com/ysocean/p/15659138.html>。本章再往前走一步。
+# > 原文 **《Docker从入门到精通（六）——容器通信》**（作者 **ysocean**，博客园）只讲到单台主机：<https://www.cnblogs.com/ysocean/p/15659138.html>。本章再往前走一步。
 #
-# 到目前为止，所有容器都运行在同一个 Docker 引擎上，所有网桥（`docker0`、`myBridge`）也都在这一台主机上。
-# 学到这里，大家都会接着问：**两台机器上的容器怎么通信？** Docker 官方的答案是**覆盖网络（overlay network）**：
-# 一个横跨 **Docker Swarm 集群**中各台主机的网络，主机之间的流量用 **VXLAN** 隧道（UDP 端口 4789）承载。
+# 到目前为止，所有容器都运行在同一个 Docker 引擎上，所有网桥（`docker0`、`myBridge`）也都在这一台主机上。学到这里，大家都会接着问：**两台机器上的容器怎么通信？** Docker 官方的答案是**覆盖网络（overlay network）**：一个横跨 **Docker Swarm 集群**中各台主机的网络，主机之间的流量用 **VXLAN** 隧道（UDP 端口 4789）承载。
 #
-# 为了在一台电脑上现场演示，dockerlab 额外启动了三个 Docker 引擎 `host1`、`host2`、`host3`：每个都是运行在
-# 独立网络命名空间里的 `dockerd`（有自己的网卡、地址和路由，就网络而言相当于一台独立的机器），再用一个网桥把
-# 它们连起来，充当机器之间的网线。你的主引擎不在其中，也从不加入 Swarm。这需要 Linux 上的 root 权限
-# （`dockerlab hosts up`）；在其他环境（Docker Desktop、没有 root 权限）下，本章改在 dockerlab 模拟的 Swarm
-# 集群上运行，并会首先说明这一点。
+# 为了在一台电脑上现场演示，dockerlab 额外启动了三个 Docker 引擎 `host1`、`host2`、`host3`：每个都是运行在独立网络命名空间里的 `dockerd`（有自己的网卡、地址和路由，就网络而言相当于一台独立的机器），再用一个网桥把它们连起来，充当机器之间的网线。你的主引擎不在其中，也从不加入 Swarm。这需要 Linux 上的 root 权限（`dockerlab hosts up`）；在其他环境（Docker Desktop、没有 root 权限）下，本章改在 dockerlab 模拟的 Swarm 集群上运行，并会首先说明这一点。
 
 # %% tags=["nbval-ignore-output"]
 from dockerlab import lesson
@@ -46,8 +39,7 @@ lab.reset()
 # swarm's **manager** (`host1`) lists the three hosts, each with its address on the wire between them:
 
 # %% [markdown] lang=zh-CN
-# 上面的每条命令都带着 `DOCKER_HOST=...`，表示它发给哪个引擎。在 Swarm 的**管理节点**（`host1`）上执行
-# `docker node ls`，可以看到三台主机，以及它们在“网线”上的地址：
+# 上面的每条命令都带着 `DOCKER_HOST=...`，表示它发给哪个引擎。在 Swarm 的**管理节点**（`host1`）上执行 `docker node ls`，可以看到三台主机，以及它们在“网线”上的地址：
 
 # %%
 lesson.table(lab.nodes())
@@ -76,8 +68,7 @@ lesson.table(lab.addresses(), ["host", "container", "network", "ip"])
 # `web` knows `db`'s address. Pinging **the address**, who reaches whom? Edit `mine` and run it, then measure.
 
 # %% [markdown] lang=zh-CN
-# （dockerlab 给每台主机分配了不同的默认网桥网段 `172.17`、`172.18`、`172.19`，这样这里的每个地址都只对应一个
-# 容器。真实的机器往往都用 `172.17.0.0/16`，两台主机上会出现相同的地址。）
+# （dockerlab 给每台主机分配了不同的默认网桥网段 `172.17`、`172.18`、`172.19`，这样这里的每个地址都只对应一个容器。真实的机器往往都用 `172.17.0.0/16`，两台主机上会出现相同的地址。）
 #
 # ## 你的预测
 #
@@ -94,8 +85,7 @@ lab.compare(by="ip", mine=mine)
 # containers on `host2`'s bridge, and no route leads there. dockerlab says why from the engines' state alone:
 
 # %% [markdown] lang=zh-CN
-# 双方都到达不了对方。网桥是**主机本地的**：`host1` 上的 `docker0` 对 `host2` 网桥上的容器一无所知，也没有
-# 路由通往那里。dockerlab 仅凭各引擎的状态就能说明原因：
+# 双方都到达不了对方。网桥是**主机本地的**：`host1` 上的 `docker0` 对 `host2` 网桥上的容器一无所知，也没有路由通往那里。dockerlab 仅凭各引擎的状态就能说明原因：
 
 # %%
 lab.explain("web", "db", by="ip")
@@ -110,9 +100,7 @@ lab.explain("web", "db", by="ip")
 # %% [markdown] lang=zh-CN
 # ## 覆盖网络把主机连起来
 #
-# 在管理节点上创建一个**可附加（attachable）**的覆盖网络（`--attachable` 让普通 `docker run` 启动的容器也能
-# 加入，而不只是 Swarm 服务），把两个容器都连接上去，再在 `host3` 上启动只接入这个覆盖网络的第三个容器
-# `cache`：
+# 在管理节点上创建一个**可附加（attachable）**的覆盖网络（`--attachable` 让普通 `docker run` 启动的容器也能加入，而不只是 Swarm 服务），把两个容器都连接上去，再在 `host3` 上启动只接入这个覆盖网络的第三个容器 `cache`：
 
 # %%
 lab.network("ov", "10.197.1.0/24", driver="overlay")
@@ -151,11 +139,10 @@ lab.compare(mine=mine)
 # with each container's host:
 
 # %% [markdown] lang=zh-CN
-# 所有容器都能按**容器名**互相到达，跨越三台主机。覆盖网络也是自定义网络，所以有 Docker 的内嵌 DNS
-# （127.0.0.11，见第 05 章），而 Swarm 会把其上的容器名告诉每一台主机。标上主机的矩阵：
+# 所有容器都能按**容器名**互相到达，跨越三台主机。覆盖网络也是自定义网络，所以有 Docker 的内嵌 DNS（127.0.0.11，见第 05 章），而 Swarm 会把其上的容器名告诉每一台主机。标上主机的矩阵：
 
 # %%
-lab.by_host(lab.reachability())
+lesson.by_host(lab)
 
 # %%
 lab.explain("web", "cache")
@@ -171,13 +158,9 @@ lab.explain("web", "cache")
 # UDP port 4789) is the tunnel's end:
 
 # %% [markdown] lang=zh-CN
-# ## 深入一层：两条“腿”、一条隧道和 1450 字节
+# ## 深入一层：两块网卡、一条隧道和 1450 字节
 #
-# 每个容器在覆盖网络上多了一块网卡，MTU 是 **1450** 而不是 1500：每个数据包都要再包上 50 字节的 VXLAN、UDP、
-# IP 和以太网头部。`cache` 没有别的网络，所以还多了一块接在 **`docker_gwbridge`** 上的 `eth1`：这是 Swarm
-# 在每台主机上建立的网桥，负责把容器的流量送*出*主机（容器之间不能通过它通信，它不是容器之间的通路）。
-# 每台主机上，在覆盖网络自己的命名空间里，有一个 **VXLAN 设备**（`vxlan0`，整个网络共用一个 VXLAN ID，
-# UDP 端口 4789），它就是隧道的端点：
+# 每个容器在覆盖网络上多了一块网卡，MTU 是 **1450** 而不是 1500：每个数据包都要再包上 50 字节的 VXLAN、UDP、IP 和以太网头部。`cache` 没有别的网络，所以还多了一块接在 **`docker_gwbridge`** 上的 `eth1`：这是 Swarm 在每台主机上建立的网桥，负责把容器的流量送*出*主机（容器之间不能通过它通信，它不是容器之间的通路）。每台主机上，在覆盖网络自己的命名空间里，有一个 **VXLAN 设备**（`vxlan0`，整个网络共用一个 VXLAN ID，UDP 端口 4789），它就是隧道的端点：
 
 # %%
 lesson.hosts(lab, "three hosts, one overlay")
@@ -192,9 +175,7 @@ lesson.hosts(lab, "three hosts, one overlay")
 # %% [markdown] lang=zh-CN
 # ## 抓包看封装
 #
-# 在 `web`（`host1` 上）ping `cache`（`host3` 上）的同时，dockerlab 在主机之间的“网线”上运行 `tcpdump`，
-# 只抓实验自己的网桥上的几个 UDP 4789 数据包。每一行是一个数据包：**外层**是网线上主机到主机的地址，
-# **内层**是覆盖网络上容器到容器的地址：
+# 在 `web`（`host1` 上）ping `cache`（`host3` 上）的同时，dockerlab 在主机之间的“网线”上运行 `tcpdump`，只抓实验自己的网桥上的几个 UDP 4789 数据包。每一行是一个数据包：**外层**是网线上主机到主机的地址，**内层**是覆盖网络上容器到容器的地址：
 
 # %%
 packets = lab.capture("web", "cache", count=4)
@@ -211,13 +192,11 @@ lesson.table(packets, ["outer_src", "outer_dst", "udp_port", "inner_src", "inner
 # exercise; `cluster.down()` (or `dockerlab hosts down`) removes them, their swarm and everything they made.
 
 # %% [markdown] lang=zh-CN
-# 原理就是这样：主机之间看到的只是 UDP 数据包，容器看到的是同一个网络。（Swarm *服务*还会在此之上加上虚拟 IP
-# 和路由网格（routing mesh），它们需要内核的 IPVS；像这里这样在可附加覆盖网络上运行普通容器则不需要。）
+# 原理就是这样：主机之间看到的只是 UDP 数据包，容器看到的是同一个网络。（Swarm *服务*还会在此之上加上虚拟 IP 和路由网格（routing mesh），它们需要内核的 IPVS；像这里这样在可附加覆盖网络上运行普通容器则不需要。）
 #
 # ## 清理
 #
-# `lab.reset()` 会删除实验在每台主机上的容器，再删除覆盖网络。主机保留下来供练习使用；`cluster.down()`
-# （或 `dockerlab hosts down`）会删除主机、Swarm 集群以及它们创建的一切。
+# `lab.reset()` 会删除实验在每台主机上的容器，再删除覆盖网络。主机保留下来供练习使用；`cluster.down()`（或 `dockerlab hosts down`）会删除主机、Swarm 集群以及它们创建的一切。
 
 # %%
 lab.reset()

@@ -18,18 +18,12 @@
 # %% [markdown] lang=zh-CN
 # # 09 · 你自己的容器：任意容器，以及运行之前的 Compose 文件
 #
-# 前面几章用的都是 lab 创建的容器。回到自己的项目时，容器要么是手动启动的，更常见的是由 **Docker Compose**
-# （本系列文章的下一个主题）启动的。问题却和每一章一样：*为什么我的应用连不上数据库？* dockerlab 可以用第
-# 01-07 章学到的规则来回答任意容器的这个问题：
+# 前面几章用的都是实验环境创建的容器。回到自己的项目时，容器要么是手动启动的，更常见的是由 **Docker Compose**（本系列文章的下一个主题）启动的。问题却和每一章一样：*为什么我的应用连不上数据库？* dockerlab 可以用第 01-07 章学到的规则来回答任意容器的这个问题：
 #
-# - `dockerlab predict`、`dockerlab explain A B` 和 `dockerlab graph` 读取引擎上的任意容器，**不做任何改动**
-#   （它们的 `/etc/hosts` 通过归档 API 读取，和 `docker cp` 一样，从不使用 `docker exec`）；只有在你要求时，
-#   `--measure` 才会在容器之间真正 ping 一次；
-# - `dockerlab compose predict docker-compose.yml` 在**文件运行之前**就说出谁能访问谁，
-#   `docker compose up` 之后再用 `dockerlab compose compare` 加以验证。
+# - `dockerlab predict`、`dockerlab explain A B` 和 `dockerlab graph` 读取引擎上的任意容器，**不做任何改动**（它们的 `/etc/hosts` 通过归档 API 读取，和 `docker cp` 一样，从不使用 `docker exec`）；只有在你要求时，`--measure` 才会在容器之间真正 ping 一次；
+# - `dockerlab compose predict docker-compose.yml` 在**文件运行之前**就说出谁能访问谁，`docker compose up` 之后再用 `dockerlab compose compare` 加以验证。
 #
-# 本章用 Python 把这两件事都做一遍，对象是文章中的两个服务组成的应用，写成一个 Compose 文件。然后按照初学者
-# 常见的方式把它弄坏，并在运行之前解释每一种故障。
+# 本章用 Python 把这两件事都做一遍，对象是文章中的两个服务组成的应用，写成一个 Compose 文件。然后按照初学者常见的方式把它弄坏，并在运行之前解释每一种故障。
 
 # %%
 import tempfile
@@ -54,10 +48,7 @@ compose_file = folder / "docker-compose.yml"
 # %% [markdown] lang=zh-CN
 # ## 把文章中的应用写成 Compose 文件
 #
-# 两个服务：`tomcat`（Web 应用）和 `mysql`（它的数据库）。两者都没有写 `networks:`，所以 Compose 把它们都放在
-# 项目自己的网络 `<项目名>_default` 上，这是一个自定义网络（用户自定义网桥），和第 05 章的 `myBridge` 一样。
-# `pull_policy: never` 让 Compose 不去下载任何镜像（lab 镜像已经在本机），`dns: 127.0.0.1` 让所有名称解析都留在
-# 本机内部，和 lab 的做法相同。
+# 两个服务：`tomcat`（Web 应用）和 `mysql`（它的数据库）。两者都没有写 `networks:`，所以 Compose 把它们都放在项目自己的网络 `<项目名>_default` 上，这是一个自定义网络（用户自定义网桥），和第 05 章的 `myBridge` 一样。`pull_policy: never` 让 Compose 不去下载任何镜像（实验镜像已经在本机），`dns: 127.0.0.1` 让所有名称解析都留在本机内部，和实验环境的做法相同。
 
 # %%
 ARTICLE = f"""\
@@ -82,16 +73,14 @@ print(ARTICLE)
 # the project `dockerlab-09` only.)
 
 # %% [markdown] lang=zh-CN
-# dockerlab 读取的是文件的**规范形式**，也就是 Compose 自己用 `docker compose config` 打印出来的形式：变量已经
-# 替换，`extends` 和 profiles 已经生效，`x-lab` 块也已合并进去。此时还没有运行任何东西。（先执行的 `down`
-# 会清除本 notebook 上次运行可能留下的东西：它只涉及 `dockerlab-09` 这个项目。）
+# dockerlab 读取的是文件的**规范形式**，也就是 Compose 自己用 `docker compose config` 打印出来的形式：变量已经替换，`extends` 和 profiles 已经生效，`x-lab` 块也已合并进去。此时还没有运行任何东西。（先执行的 `down` 会清除本笔记本上次运行可能留下的东西：它只涉及 `dockerlab-09` 这个项目。）
 
 # %%
 app = analyse.ComposeApp(compose_file, "dockerlab-09")
 app.down()
 
 # %% tags=["nbval-ignore-output"]
-print("canonical form from:", app.project.tool)
+lesson.say("canonical form from: {tool}", tool=app.project.tool)
 
 # %% [markdown]
 # ## Your prediction
@@ -104,9 +93,7 @@ print("canonical form from:", app.project.tool)
 # %% [markdown] lang=zh-CN
 # ## 你的预测
 #
-# 两个服务都在项目的网络上，这是一个自定义网络。按**服务名**（应用配置里会写的名字：`mysql`，而不是地址），
-# 谁能访问谁？在任何东西运行之前先给出你的答案：修改 `mine`（`True`：能访问，`False`：不能）并运行。
-# （保存的 notebook 里留着一位学习者的答案，其中有一格是错的。）
+# 两个服务都在项目的网络上，这是一个自定义网络。按**服务名**（应用配置里会写的名字：`mysql`，而不是地址），谁能访问谁？在任何东西运行之前先给出你的答案：修改 `mine`（`True`：能访问，`False`：不能）并运行。（保存的笔记本里留着一位学习者的答案，其中有一格是错的。）
 
 # %%
 mine = {("tomcat", "mysql"): True, ("mysql", "tomcat"): False}
@@ -128,8 +115,7 @@ app.explain("mysql", "tomcat")
 # verdict depends on which address it will be.) Now run it, and score your prediction against real pings:
 
 # %% [markdown] lang=zh-CN
-# （这句话里的地址只是占位用的：真正的地址由引擎在 `up` 时分配。按名称访问时，结论与具体是哪个地址无关。）
-# 现在运行它，并用真实的 ping 给你的预测打分：
+# （这句话里的地址只是占位用的：真正的地址由引擎在 `up` 时分配。按名称访问时，结论与具体是哪个地址无关。）现在运行它，并用真实的 ping 给你的预测打分：
 
 # %%
 app.up()
@@ -143,8 +129,7 @@ app.compare(mine=mine)
 # came true too:
 
 # %% [markdown] lang=zh-CN
-# 双向都通：每个服务名都是项目网络上的一个 DNS 名称，由 Docker 的内嵌 DNS 应答（第 05 章），每个容器自己的名字
-# （`dockerlab-09-mysql-1`）也是。dockerlab 自己的预测也全部成立：
+# 双向都通：每个服务名都是项目网络上的一个 DNS 名称，由 Docker 的内嵌 DNS 应答（第 05 章），每个容器自己的名字（`dockerlab-09-mysql-1`）也是。dockerlab 自己的预测也全部成立：
 
 # %%
 app.compare()
@@ -159,10 +144,7 @@ app.compare()
 # `.png`):
 
 # %% [markdown] lang=zh-CN
-# 项目运行起来之后，它的容器和引擎上的其他容器没有区别。在终端里执行 `dockerlab predict --project
-# dockerlab-09`，或在 Python 中调用 `analyse.inspect_engine(project=...)`，就能读取它们（inspect 数据、所有网络、
-# 通过归档 API 读取的每个 `/etc/hosts`），而不做任何改动。`dockerlab graph --project dockerlab-09 -o app.mmd`
-# 会把关系图写成 Mermaid（也可以是 `.dot`、`.svg`、`.png`），方便放进 README 或 issue 讨论中：
+# 项目运行起来之后，它的容器和引擎上的其他容器没有区别。在终端里执行 `dockerlab predict --project dockerlab-09`，或在 Python 中调用 `analyse.inspect_engine(project=...)`，就能读取它们（inspect 数据、所有网络、通过归档 API 读取的每个 `/etc/hosts`），而不做任何改动。`dockerlab graph --project dockerlab-09 -o app.mmd` 会把关系图写成 Mermaid（也可以是 `.dot`、`.svg`、`.png`），方便放进 README 或 issue 讨论中：
 
 # %%
 running = analyse.inspect_engine(project="dockerlab-09")
@@ -198,8 +180,7 @@ app.explain("tomcat", "mysql")
 # from each other (chapter 06): `tomcat` does not even find the name. The measurement agrees:
 
 # %% [markdown] lang=zh-CN
-# 内嵌 DNS 只为容器所在的网络应答（第 05 章），而各个网桥之间是隔离的（第 06 章）：`tomcat` 连这个名字都解析
-# 不到。实测结果一致：
+# 内嵌 DNS 只为容器所在的网络应答（第 05 章），而各个网桥之间是隔离的（第 06 章）：`tomcat` 连这个名字都解析不到。实测结果一致：
 
 # %%
 app.up()
@@ -210,8 +191,7 @@ app.compare()
 # chapter 06's `docker network connect`.
 
 # %% [markdown] lang=zh-CN
-# 修复方法是让应用同时接入两个网络（给 `tomcat` 写上 `networks: [default, back]`）：这就是第 06 章
-# `docker network connect` 在 Compose 中的写法。
+# 修复方法是让应用同时接入两个网络（给 `tomcat` 写上 `networks: [default, back]`）：这就是第 06 章 `docker network connect` 在 Compose 中的写法。
 
 # %% [markdown]
 # ## Break 2: `network_mode: host`
@@ -239,9 +219,7 @@ app.explain("mysql", "tomcat")
 # **address**, as the host reaches every bridge (chapter 04). The measurement:
 
 # %% [markdown] lang=zh-CN
-# `tomcat` 现在使用宿主机的网络栈：它在项目网络上没有端点，所以内嵌 DNS 里没有 `tomcat` 这个名字；而 `tomcat`
-# 自己的名称查询会交给宿主机的解析器，它同样不认识任何容器名（因此 dockerlab 不从它按名称探测：`·`）。不过它
-# 仍然能访问 `mysql` 的 **IP 地址**，因为宿主机能到达每一个网桥（第 04 章）。实测结果：
+# `tomcat` 现在使用宿主机的网络栈：它在项目网络上没有端点，所以内嵌 DNS 里没有 `tomcat` 这个名字；而 `tomcat` 自己的名称查询会交给宿主机的解析器，它同样不认识任何容器名（因此 dockerlab 不从它按名称探测：`·`）。不过它仍然能访问 `mysql` 的 **IP 地址**，因为宿主机能到达每一个网桥（第 04 章）。实测结果：
 
 # %%
 app.up()
@@ -257,8 +235,7 @@ app.compare()
 # %% [markdown] lang=zh-CN
 # ## 故障 3：写死的 IP 地址
 #
-# 第三个经典错误：“名字靠不住，给数据库一个固定地址吧”，于是在项目的默认网络上写了 `ipv4_address:`。
-# dockerlab 在任何东西运行之前就拒绝了它，指出文件和行号，并说明原因：
+# 第三个经典错误：“名字靠不住，给数据库一个固定地址吧”，于是在项目的默认网络上写了 `ipv4_address:`。dockerlab 在任何东西运行之前就拒绝了它，指出文件和行号，并说明原因：
 
 # %%
 FIXED_IP = ARTICLE.replace(
@@ -288,8 +265,7 @@ except DockerlabError as error:
 # and even then it is one more thing to keep in step: the service name finds the database wherever it is.
 
 # %% [markdown] lang=zh-CN
-# 固定地址只能用在你自己指定了子网的网络上（第 05 章的 `--ip` 也需要这样），即便如此，它也是又一件需要保持
-# 同步的事情：用服务名，无论数据库在哪里都能找到它。
+# 固定地址只能用在你自己指定了子网的网络上（第 05 章的 `--ip` 也需要这样），即便如此，它也是又一件需要保持同步的事情：用服务名，无论数据库在哪里都能找到它。
 
 # %%
 app.down()
@@ -312,14 +288,10 @@ app.down()
 # %% [markdown] lang=zh-CN
 # ## 本章小结
 #
-# - Compose 把一个项目的服务放在 `<项目名>_default` 这个自定义网络上：在这个网络上，每个**服务名**和每个容器名
-#   都是 DNS 名称，双向可用。
-# - 在另一个网络上的服务无法访问，即使用 IP 地址也不行；`network_mode: host` 会让服务离开项目网络，也离开它的
-#   DNS；固定地址需要一个你自己指定的子网。
-# - `dockerlab compose predict FILE` 在文件运行之前就说出这一切；`dockerlab predict`、`explain` 和 `graph`
-#   读取任意容器而不改变它们，`--measure` 则用真实的 ping 来验证。
+# - Compose 把一个项目的服务放在 `<项目名>_default` 这个自定义网络上：在这个网络上，每个**服务名**和每个容器名都是 DNS 名称，双向可用。
+# - 在另一个网络上的服务无法访问，即使用 IP 地址也不行；`network_mode: host` 会让服务离开项目网络，也离开它的 DNS；固定地址需要一个你自己指定的子网。
+# - `dockerlab compose predict FILE` 在文件运行之前就说出这一切；`dockerlab predict`、`explain` 和 `graph` 读取任意容器而不改变它们，`--measure` 则用真实的 ping 来验证。
 #
 # ## 自己试试
 #
-# 对你自己的 Compose 文件运行 `dockerlab compose predict`，然后执行 `docker compose up -d`，再对它运行
-# `dockerlab compose compare`。两者不一致的地方，用 `dockerlab explain` 看看是哪条规则起了作用。
+# 对你自己的 Compose 文件运行 `dockerlab compose predict`，然后执行 `docker compose up -d`，再对它运行 `dockerlab compose compare`。两者不一致的地方，用 `dockerlab explain` 看看是哪条规则起了作用。
