@@ -14,7 +14,7 @@ from dockerlab.engines import pull as registry_pull
 from dockerlab.engines.client import remove_labelled
 from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import DockerlabError, EngineError
-from dockerlab.i18n import _, ngettext
+from dockerlab.i18n import _, get_language, ngettext
 from dockerlab.lab import LAB_LABEL, Lab
 from dockerlab.teaching import tutorial
 from dockerlab.views import display
@@ -280,7 +280,7 @@ def cmd_tutorial(args: argparse.Namespace, out: Out) -> int:
     int
         :data:`~dockerlab.cli.common.OK` with ``copy_only``; otherwise JupyterLab replaces this process.
     """
-    lang = tutorial.edition(args.lang)
+    lang = tutorial.edition(args.lang or get_language())
     report = tutorial.copy(args.dir, force=args.force, teacher=args.teacher)
     for line in report.lines():
         out(line)

@@ -211,9 +211,11 @@ def _add_tutorial(sub: Subparsers) -> None:
     )
     p.add_argument(
         "--lang",
-        default="en",
         metavar="LANG",
-        help=_("en (default) or zh-CN: open that edition, with JupyterLab's interface in its language"),
+        help=_(
+            "en or zh-CN: open that edition, with JupyterLab's interface in its language "
+            "(default: dockerlab's language, from DOCKERLAB_LANG or the locale)"
+        ),
     )
     p.add_argument(
         "--teacher",
