@@ -2,7 +2,8 @@
 
 At build time the notebooks (every language edition: notebooks/*.ipynb, notebooks/zh-CN/*.ipynb),
 the exercises with their solutions (both editions) and nbval's sanitize file are copied into the
-package as dockerlab/tutorial/notebooks/, where `dockerlab tutorial` finds them (dockerlab.teaching.tutorial.PATTERNS
+package as dockerlab/tutorial/notebooks/ (JupyterLab's settings files as dockerlab/tutorial/scripts/jupyterlab/),
+where `dockerlab tutorial` finds them (dockerlab.teaching.tutorial.PATTERNS
 says what it copies; this copies the same). The repository keeps them where they are, for the
 README's two commands and nbval; an editable install (`pip install -e .`) reads them there.
 """
@@ -25,6 +26,9 @@ PATTERNS = (
     "notebooks/*/exercises/*/*.ipynb",
     "notebooks/sanitize.cfg",
 )
+#: JupyterLab's settings files, which `dockerlab tutorial --lang zh-CN` copies for the Chinese interface
+#: (as dockerlab.teaching.tutorial.SETTINGS says where).
+SETTINGS = ("scripts/jupyterlab/*.json",)
 
 
 class BuildWithTutorial(build_py):
@@ -35,7 +39,7 @@ class BuildWithTutorial(build_py):
         if getattr(self, "editable_mode", False):
             return
         target = Path(self.build_lib) / "dockerlab" / "tutorial"
-        for pattern in PATTERNS:
+        for pattern in (*PATTERNS, *SETTINGS):
             for src in sorted(ROOT.glob(pattern)):
                 if src.is_file() and ".ipynb_checkpoints" not in src.parts:
                     dest = target / src.relative_to(ROOT)

@@ -71,6 +71,33 @@ class InvalidInput(DockerlabError, ValueError):
     """An argument was refused before the engine was touched."""
 
 
+class PredictionMissing(InvalidInput):
+    """A prediction (``mine``) still has blanks (``...``): the learner is asked to write it first.
+
+    Raised before anything is measured. In a notebook it shows as its message alone, without a
+    traceback (IPython calls :meth:`_render_traceback_`), so "Run All" stops at the first
+    unanswered prediction with a short request. ``blank`` holds the pairs still blank.
+    """
+
+    def __init__(self, blank: list[tuple[str, str]], name: str = "mine") -> None:
+        pairs = ", ".join(f"{s} → {t}" for s, t in blank)
+        lines = [
+            _("Write your prediction first: `{name}` still has blanks (...).").format(name=name),
+            _(
+                "Replace each ... in the cell that sets `{name}` with True (reaches) or False (does not), "
+                "run that cell, then this one again."
+            ).format(name=name),
+        ]
+        if pairs:
+            lines.append(_("Still blank: {pairs}").format(pairs=pairs))
+        super().__init__("\n".join(lines))
+        self.blank = blank
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a traceback: the message, line by line."""
+        return str(self).splitlines()
+
+
 class UnknownContainer(DockerlabError, LookupError):
     """A container name that is not one of the lab's containers."""
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Set up and open the tutorial: an engine (as root on Debian/Ubuntu), a virtual
-# environment with dockerlab and JupyterLab, the lab image, then JupyterLab on
-# the notebooks. `--lang zh-CN` opens the Chinese edition (notebooks/zh-CN/) with
-# JupyterLab's interface and dockerlab's messages in Chinese. Other arguments go
-# to `jupyter lab`.
+# environment with dockerlab and JupyterLab, then `dockerlab tutorial`, which makes
+# the learner's copy of the notebooks in ./dockerlab-tutorial (no outputs, blanks
+# in each prediction, no solutions; your changes there are kept) and opens
+# JupyterLab on it. `--lang zh-CN` opens the Chinese edition (notebooks/zh-CN/)
+# with JupyterLab's interface in Chinese. Other arguments go to `jupyter lab`.
+# (The repository's notebooks/ are the executed reference copies the tests compare.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,18 +36,8 @@ python3 -m venv .venv
 # settings for this environment, which a learner's own settings still override).
 settings=.venv/share/jupyter/lab/settings
 install -D -m 644 scripts/jupyterlab/overrides.json "$settings/overrides.json"
-# No news, update checks or extension listings: JupyterLab contacts nothing but this machine.
-options=(--notebook-dir="$notebooks" --ServerApp.ip=127.0.0.1 --LabApp.news_url=None
-         --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --LabApp.extension_manager=readonly)
-if [ "$lang" = zh-CN ]; then
-    # The same quiet defaults, plus the interface language of jupyterlab-language-pack-zh-CN
-    # (the translation extension's "locale" setting), in a settings folder of their own so the
-    # English edition stays English. The kernels inherit DOCKERLAB_LANG: dockerlab speaks Chinese.
-    settings=.venv/share/jupyter/lab/settings-zh-CN
-    install -D -m 644 scripts/jupyterlab/overrides.json "$settings/overrides.json"
-    install -D -m 644 scripts/jupyterlab/zh-CN.json "$settings/overrides.d/zh-CN.json"
-    options+=(--LabApp.app_settings_dir="$PWD/$settings")
-    export DOCKERLAB_LANG=zh-CN
-fi
-[ "$(id -u)" -eq 0 ] && options+=(--allow-root)
-exec .venv/bin/jupyter lab "${options[@]}" "${args[@]}"
+# The learner's copy, then JupyterLab on it (loopback only, no news, no update checks or extension
+# listings: JupyterLab contacts nothing but this machine). With --lang zh-CN, dockerlab writes the
+# Chinese interface's settings into a folder of their own, so the English edition stays English.
+folder="$PWD/dockerlab-tutorial"
+exec .venv/bin/dockerlab tutorial "$folder" --lang "$lang" -- "${args[@]}"

@@ -231,6 +231,17 @@ def client(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture(scope="session")
+def wheel_env(tmp_path_factory: pytest.TempPathFactory):
+    """The wheel, built once per session and installed with its notebooks extra in a fresh virtual environment.
+
+    tests/test_wheel.py's and tests/test_browser.py's tests of the installed tutorial share it (the same xdist group).
+    """
+    import wheelenv
+
+    return wheelenv.build(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
 def cluster(engine):
     """The real 3-engine cluster of chapter 08 (dockerlab.engines.hosts), up once for the session, always torn down.
 

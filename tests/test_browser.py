@@ -130,6 +130,29 @@ def _labs(engine) -> set[str]:
     return {(r.attrs.get("Labels") or {}).get(LAB_LABEL, "") for r in found}
 
 
+def _wait_for_server(base: str, token: str, server: subprocess.Popen, log: Path) -> None:
+    """Wait (bounded) until JupyterLab at ``base`` answers; fail with its log if it stops or never does."""
+    deadline = time.monotonic() + SERVER_SECONDS
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"JupyterLab did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.25)  # a bounded poll of the server, not a wait for a container
+
+
+def _remove_new_labs(engine, before: set[str], notebook: Path) -> None:
+    """Remove the labs ``notebook`` made (new since ``before`` and named in its source)."""
+    source = notebook.read_text()
+    for name in _labs(engine) - before:
+        if name and (f"'{name}'" in source or f'"{name}"' in source):
+            Lab(name, client=engine, echo=False).reset()
+
+
 @pytest.fixture
 def jupyter_lab(request, tmp_path, engine) -> Iterator[tuple[str, Path]]:
     """JupyterLab on loopback over a copy of the notebook's folder; yields (the notebook's URL with token, notebook).
@@ -198,17 +221,7 @@ def jupyter_lab(request, tmp_path, engine) -> Iterator[tuple[str, Path]]:
     labs_before = _labs(engine)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVER_SECONDS
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not start:\n{(tmp_path / 'jupyter.log').read_text()[-3000:]}")
-            time.sleep(0.25)  # a bounded poll of the server, not a wait for a container
+        _wait_for_server(base, token, server, tmp_path / "jupyter.log")
         yield f"{base}/lab/tree/{notebook.name}?token={token}", root / notebook.name
     finally:
         server.terminate()
@@ -218,11 +231,7 @@ def jupyter_lab(request, tmp_path, engine) -> Iterator[tuple[str, Path]]:
             server.kill()
             server.wait(timeout=10)
         log.close()
-        # Remove the labs this notebook made (new since the start and named in its source).
-        source = notebook.read_text()
-        for name in _labs(engine) - labs_before:
-            if name and (f"'{name}'" in source or f'"{name}"' in source):
-                Lab(name, client=engine, echo=False).reset()
+        _remove_new_labs(engine, labs_before, notebook)
 
 
 def _playwright():
@@ -425,3 +434,117 @@ def test_the_stored_figures_of_06_and_07_read_at_a_glance(jupyter_lab):
         assert css_pt >= 10 - 0.05, f"{notebook.name}: {smallest} pt text shown at {css_pt:.1f} pt ({shown_as})"
         widths.append(width)
     assert max(widths) >= 600, f"{notebook.name}: the widest figure is shown {max(widths):.0f} px wide"
+
+
+#: The catalogue of dockerlab's messages: its English is what a Chinese notebook must not show.
+CATALOGUE = ROOT / "dockerlab" / "locale" / "zh_CN" / "LC_MESSAGES" / "dockerlab.po"
+#: The request to predict first, as the Chinese edition shows it (errors.PredictionMissing).
+WRITE_FIRST_ZH = "请先写下你的预测"
+
+
+def english_phrases() -> set[str]:
+    """Phrases of dockerlab's English messages that their Chinese does not keep (commands and names it keeps).
+
+    Each message's text between its placeholders, of at least two words and ten characters: one of these in a
+    Chinese notebook's output is the library speaking English.
+    """
+    from babel.messages.pofile import read_po
+
+    with CATALOGUE.open("rb") as f:
+        catalogue = read_po(f)
+    found = set()
+    for message in catalogue:
+        if not isinstance(message.id, str) or not message.id:
+            continue
+        chinese = message.string if isinstance(message.string, str) else ""
+        for chunk in re.split(r"\{[^}]*\}", message.id):
+            chunk = chunk.strip(" .,:;()'\"`")
+            if len(chunk) >= 10 and " " in chunk and chunk not in chinese and re.search("[a-z]{3}", chunk):
+                found.add(chunk)
+    return found
+
+
+def test_english_phrases_are_found_in_english_output_only():
+    phrases = english_phrases()
+    assert "Write your prediction first" in phrases and len(phrases) > 300
+    shown = f"{WRITE_FIRST_ZH}：`mine` 里还有空白（...）。 $ docker run -d --name tomcat1"
+    assert not [p for p in phrases if p in shown]
+
+
+@pytest.mark.engine_only
+def test_the_chinese_01_from_a_wheel_speaks_chinese_on_a_c_utf8_machine(engine, wheel_env, tmp_path):
+    """As a Chinese learner without a Chinese locale: `dockerlab tutorial --lang zh-CN` from the wheel, LANG=C.UTF-8.
+
+    The learner's copy of the Chinese 01 opens with JupyterLab's Chinese interface; "Run All" (运行所有单元格)
+    runs until the first prediction, which stops it with the request to predict first, in Chinese. No output
+    holds an English phrase of dockerlab's messages.
+    """
+    sync_playwright = _playwright()
+    port, token = _free_port(), os.urandom(16).hex()
+    folder = tmp_path / "tutorial"
+    settings = tmp_path / "settings"
+    for name, values in LAB_SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(values))
+    env = {k: v for k, v in wheel_env.env.items() if k not in ("DOCKERLAB_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    env.update(
+        LANG="C.UTF-8",
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+        IPYTHONDIR=str(tmp_path / "ipython"),
+    )
+    server_args = [f"--port={port}", f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
+    log_path = tmp_path / "jupyter.log"
+    log = log_path.open("w")
+    server = subprocess.Popen(
+        [str(wheel_env.dockerlab), "tutorial", str(folder), "--lang", "zh-CN", "--no-browser", "--", *server_args],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=wheel_env.home,
+    )
+    notebook = folder / "notebooks" / "zh-CN" / "01_two_containers.ipynb"
+    labs_before = _labs(engine)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_server(base, token, server, log_path)
+        url = f"{base}/lab/tree/notebooks/zh-CN/{notebook.name}?token={token}"
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+            try:
+                page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+                page.set_default_timeout(60_000)
+                page.goto(url)
+                page.wait_for_selector(".jp-Notebook .jp-Cell")
+                _wait_for_idle_kernel(page, re.compile(r"\| 空闲$"), url)  # the interface is Chinese
+                page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^运行$")).click()
+                page.locator(".lm-Menu-itemLabel", has_text=re.compile("^运行所有单元格$")).click()
+                try:
+                    page.wait_for_function(
+                        """() => [...document.querySelectorAll('.jp-OutputArea-output')]
+                                   .some(o => o.textContent.includes('请先写下你的预测')
+                                              || o.textContent.includes('Traceback'))""",
+                        timeout=RUN_SECONDS * 1000,
+                    )
+                finally:
+                    ARTIFACTS.mkdir(exist_ok=True)
+                    page.screenshot(path=str(ARTIFACTS / "jupyterlab-learner-zh-CN.png"))
+                texts = page.locator(".jp-OutputArea-output").all_inner_texts()
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        log.close()
+        if notebook.exists():
+            _remove_new_labs(engine, labs_before, notebook)
+    assert not [t for t in texts if "Traceback" in t], texts
+    stopped = [t for t in texts if WRITE_FIRST_ZH in t]
+    assert stopped and "tomcat1 → mysql1" in stopped[0], texts
+    english = sorted({p for p in english_phrases() for t in texts if p in t})
+    assert english == [], f"English library output in the Chinese notebook: {english}"

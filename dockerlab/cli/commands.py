@@ -14,7 +14,7 @@ from dockerlab.engines import pull as registry_pull
 from dockerlab.engines.client import remove_labelled
 from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import DockerlabError, EngineError
-from dockerlab.i18n import _, ngettext
+from dockerlab.i18n import _, get_language, ngettext
 from dockerlab.lab import LAB_LABEL, Lab
 from dockerlab.teaching import tutorial
 from dockerlab.views import display
@@ -263,13 +263,15 @@ def cmd_image(client: EngineClient, args: argparse.Namespace, out: Out) -> int:
 
 
 def cmd_tutorial(args: argparse.Namespace, out: Out) -> int:
-    """Copy the notebooks into DIR (keeping the learner's changes), then open JupyterLab there.
+    """Copy the learner's copy into DIR (keeping the learner's changes), then open JupyterLab there.
 
     Parameters
     ----------
     args:
-        ``dir``, ``force`` (replace the notebooks the learner changed), ``copy_only`` (start nothing),
-        ``no_browser``, and ``jupyter`` (the arguments after ``--``, for ``jupyter lab``).
+        ``dir``, ``lang`` (the edition to open, and JupyterLab's interface language), ``teacher`` (the
+        reference copies and the solutions instead), ``force`` (replace the notebooks the learner changed),
+        ``copy_only`` (start nothing), ``no_browser``, and ``jupyter`` (the arguments after ``--``, for
+        ``jupyter lab``).
     out:
         Prints one line.
 
@@ -278,17 +280,22 @@ def cmd_tutorial(args: argparse.Namespace, out: Out) -> int:
     int
         :data:`~dockerlab.cli.common.OK` with ``copy_only``; otherwise JupyterLab replaces this process.
     """
-    report = tutorial.copy(args.dir, force=args.force)
+    lang = tutorial.edition(args.lang or get_language())
+    report = tutorial.copy(args.dir, force=args.force, teacher=args.teacher)
     for line in report.lines():
         out(line)
+    if args.teacher:
+        out(_("A teacher's copy: the reference notebooks, executed, and the exercises' solutions. Do not hand it out."))
     extra = list(args.jupyter)
+    settings = tutorial.app_settings(report.folder, lang)
     if args.copy_only:
-        out(_("To open it: {command}").format(command=" ".join(tutorial.jupyter_command(report.folder, extra))))
+        command = tutorial.jupyter_command(report.folder, extra, lang=lang, settings=settings)
+        out(_("To open it: {command}").format(command=" ".join(command)))
         return OK
     note = tutorial.quiet_defaults()
     if note:
         out(note)
     out(_("Opening JupyterLab in {folder} (Ctrl+C twice stops it).").format(folder=report.folder))
     sys.stdout.flush()
-    tutorial.open_lab(report.folder, extra, browser=not args.no_browser)
+    tutorial.open_lab(report.folder, extra, browser=not args.no_browser, lang=lang, settings=settings)
     return OK  # not reached: JupyterLab replaced this process

@@ -195,18 +195,32 @@ def _add_matrix(sub: Subparsers) -> None:
 
 
 def _add_tutorial(sub: Subparsers) -> None:
-    """``dockerlab tutorial [DIR] [--force] [--no-browser] [--copy-only] [-- JUPYTER-ARGS...]``."""
+    """``dockerlab tutorial [DIR] [--lang L] [--teacher] [--force] [--no-browser] [--copy-only] [-- ARGS...]``."""
     p = sub.add_parser(
         "tutorial",
         help=_("copy the notebooks into a folder and open JupyterLab there"),
         description=_(
-            "Copy the series (every language edition), the exercises and their solutions into DIR, then open "
-            "JupyterLab there, quietly (no news, no update check, loopback only). A notebook you changed is "
-            "never replaced unless --force is given. Arguments after -- go to `jupyter lab`."
+            "Copy the learner's copy of the series (every language edition) and the exercises into DIR: no "
+            "outputs, and blanks (...) in each prediction for you to fill in. Then open JupyterLab there, quietly "
+            "(no news, no update check, loopback only). A notebook you changed is never replaced unless --force "
+            "is given. Arguments after -- go to `jupyter lab`."
         ),
     )
     p.add_argument(
         "dir", nargs="?", default=tutorial.DEFAULT_DIR, metavar="DIR", help=_("default: ./dockerlab-tutorial")
+    )
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        help=_(
+            "en or zh-CN: open that edition, with JupyterLab's interface in its language "
+            "(default: dockerlab's language, from DOCKERLAB_LANG or the locale)"
+        ),
+    )
+    p.add_argument(
+        "--teacher",
+        action="store_true",
+        help=_("for a teacher: the executed reference notebooks and the exercises' solutions, not the learner's copy"),
     )
     p.add_argument("--force", action="store_true", help=_("replace the notebooks you changed with the originals"))
     p.add_argument("--no-browser", action="store_true", help=_("start JupyterLab without opening a browser"))

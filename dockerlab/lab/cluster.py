@@ -451,6 +451,7 @@ class ClusterLab(LogsCommands):
 
     def compare(self, by: str = "name", *, mine: dict[tuple[str, str], bool] | None = None) -> Comparison | Guess:
         """Predict first (yours with ``mine``, else dockerlab's), then measure across the hosts."""
+        validate.answered(mine)  # before the engine is touched: blanks stop here, with a short request
         if mine is None:
             predicted = self.predict(by)
             return Comparison(predicted, self.reachability(by), by)

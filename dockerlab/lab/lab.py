@@ -594,6 +594,7 @@ class Lab(LogsCommands):
         scored cell by cell (a :class:`~dockerlab.views.display.Guess`). Your pairs
         are checked before anything is measured.
         """
+        validate.answered(mine)  # before the engine is touched: blanks stop here, with a short request
         if mine is None:
             predicted = self.predict(by)
             return Comparison(predicted, self.reachability(by), by)

@@ -13,7 +13,7 @@ import re
 import shlex
 from collections.abc import Mapping, Sequence
 
-from dockerlab.errors import InvalidInput
+from dockerlab.errors import InvalidInput, PredictionMissing
 from dockerlab.i18n import N_, _
 from dockerlab.model.state import CONTAINER_NAME, NAME_CHARS, PREDEFINED_NETWORKS
 
@@ -319,6 +319,24 @@ def command(value: object) -> list[str] | None:
     return list(value)
 
 
+def answered(value: object) -> None:
+    """Refuse a prediction with blanks (``...``, as the learner's copy hands it out), naming them.
+
+    >>> answered({("web", "db"): True})
+    >>> try:
+    ...     answered({("web", "db"): ..., ("db", "web"): False})
+    ... except PredictionMissing as e:
+    ...     print(e.blank, str(e).splitlines()[0])
+    [('web', 'db')] Write your prediction first: `mine` still has blanks (...).
+    """
+    if value is Ellipsis:
+        raise PredictionMissing([])
+    if isinstance(value, Mapping):
+        blank = [key for key, reaches in value.items() if reaches is Ellipsis]
+        if blank:
+            raise PredictionMissing([(str(key[0]), str(key[1])) if len(key) == 2 else (str(key), "?") for key in blank])
+
+
 def prediction(value: object, containers: Sequence[str]) -> dict[tuple[str, str], bool]:
     """Check a learner's prediction: ``{(source, target): True or False}`` over the lab's containers.
 
@@ -326,6 +344,7 @@ def prediction(value: object, containers: Sequence[str]) -> dict[tuple[str, str]
     {('web', 'db'): True}
     """
     example = "{('tomcat1', 'mysql1'): True, ('mysql1', 'tomcat1'): False}"
+    answered(value)
     if not isinstance(value, Mapping) or not value:
         raise InvalidInput(
             _("Your prediction is a dict of (source, target) -> True or False, such as {example}.").format(

@@ -36,6 +36,7 @@ from dockerlab.engines.protocol import Container, EngineClient
 from dockerlab.errors import ContainerNotFound, DockerlabError, EngineError, InvalidInput, NeedsEngine
 from dockerlab.i18n import _
 from dockerlab.kernel import probe
+from dockerlab.lab import validate
 from dockerlab.setups import compose
 from dockerlab.views.display import Comparison, Guess
 from dockerlab.views.graphs import reachability_graph
@@ -445,6 +446,8 @@ class ComposeApp:
 
     def compare(self, by: str = "service", *, mine: dict[tuple[str, str], bool] | None = None) -> Comparison | Guess:
         """The file's prediction (or yours, ``mine``) against the measurement, cell by cell."""
+        if mine is not None:
+            validate.answered(mine)  # before anything is measured
         measured = self.measure(by)
         if mine is not None:
             return Guess(mine, measured, "name")
