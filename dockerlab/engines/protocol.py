@@ -209,7 +209,13 @@ class LowLevelApi(Protocol):
     ) -> dict[str, Any]: ...
 
     def connect_container_to_network(
-        self, container: str, net_id: str, *, ipv4_address: str | None = None, aliases: list[str] | None = None
+        self,
+        container: str,
+        net_id: str,
+        *,
+        ipv4_address: str | None = None,
+        aliases: list[str] | None = None,
+        links: list[tuple[str, str]] | None = None,
     ) -> None: ...
 
     def disconnect_container_from_network(self, container: str, net_id: str, force: bool = False) -> None: ...

@@ -85,6 +85,21 @@ def alias_on_predefined(network: str, aliases: Collection[str]) -> Refusal | Non
     return Refusal("network-scoped alias is supported only for containers in user defined networks", 400)
 
 
+def fixed_ip_refusal(network: str, ip: str | None, configured: bool) -> Refusal | None:
+    """``--ip IP`` on ``network``: Docker takes a fixed address only on a user-defined network whose subnet was
+    given (``configured``) at ``docker network create``."""
+    if not ip:
+        return None
+    if network in PREDEFINED_NETWORKS:
+        return Refusal("user specified IP address is supported on user defined networks only", 400)
+    if not configured:
+        return Refusal(
+            "user specified IP address is supported only when connecting to networks with user configured subnets",
+            400,
+        )
+    return None
+
+
 def link_refusal(mode: str) -> Refusal | None:
     """``--link`` to or from a container whose network mode is ``mode``: the host's network has no links."""
     if mode != "host":
@@ -100,6 +115,7 @@ __all__ = [
     "alias_on_predefined",
     "already_connected",
     "container_name_in_use",
+    "fixed_ip_refusal",
     "link_refusal",
     "network_name_in_use",
     "pool_overlap",

@@ -33,11 +33,11 @@ from dockerlab import model
 from dockerlab.engines import backend, reading
 from dockerlab.engines.client import DEFAULT_TIMEOUT, engine_call
 from dockerlab.engines.protocol import Container, EngineClient
-from dockerlab.errors import ContainerNotFound, DockerlabError, EngineError, InvalidInput, NeedsEngine
+from dockerlab.errors import ContainerNotFound, DockerlabError, EngineError, InvalidInput
 from dockerlab.i18n import _
 from dockerlab.kernel import probe
 from dockerlab.lab import validate
-from dockerlab.setups import compose
+from dockerlab.setups import compose, compose_sim
 from dockerlab.views.display import Comparison, Guess
 from dockerlab.views.graphs import reachability_graph
 
@@ -127,6 +127,8 @@ class Setup:
             return probe.failed(source, targets, "not-running")
         bound = probe.PING_BOUND + 5 + len(targets) * 0.05
         argv = ["sh", "-c", _GUARD, "dockerlab-guard", str(int(bound)), *probe.script_argv(targets)]
+        if backend.is_simulated(self.client):  # the simulator's busybox has ping and timeout: no guard to run
+            argv = ["timeout", str(int(bound)), *probe.script_argv(targets)]
         try:
             with engine_call(f"docker exec {source} ping ...", self.timeout):
                 container = self.client.containers.get(attrs["Id"])
@@ -338,7 +340,10 @@ class ComposeApp:
     """A Compose file and the project it makes: predict before ``up``, then measure and compare.
 
     Every engine-changing call (``up``, ``down``) shows its ``docker compose``
-    command line; the project name is the only thing ``down`` touches.
+    command line; the project name is the only thing ``down`` touches. On
+    dockerlab's simulator Compose is not asked: ``up`` and ``down`` make the
+    same networks and containers there (:mod:`dockerlab.setups.compose_sim`)
+    and say that they are simulated.
     """
 
     def __init__(
@@ -392,9 +397,7 @@ class ComposeApp:
 
     def _run(self, *args: str) -> str:
         if backend.is_simulated(self.client):
-            raise NeedsEngine(
-                _("Compose runs against a real Docker engine, not dockerlab's simulator: unset DOCKERLAB_ENGINE.")
-            )
+            return self._simulate(*args)
         if self.command is None:
             raise DockerlabError(_("No Compose is installed here: install Docker Compose (`docker compose`)."))
         argv = [*self.command, "-f", str(self.path), "-p", self.name, *args]
@@ -408,6 +411,18 @@ class ComposeApp:
                 _("`{command}` failed: {error}").format(command=shlex.join(shown), error=lines[-1] if lines else "?")
             )
         return done.stdout
+
+    def _simulate(self, *args: str) -> str:
+        """What ``docker compose ARGS`` (``up``, ``down``) does, done on the simulator, its command line shown."""
+        shown = shlex.join(["docker", "compose", "-f", self.path.name, "-p", self.name, *args])
+        if self.echo:
+            print(f"$ {shown}")
+            print("  " + _("(simulated: dockerlab's simulator makes what Compose would, without Compose)"))
+        try:
+            (compose_sim.up if args[0] == "up" else compose_sim.down)(self.client, self.project)
+        except compose_sim.Refused as e:
+            raise EngineError(_("`{command}` failed: {error}").format(command=shown, error=e)) from e
+        return ""
 
     def up(self) -> None:
         """``docker compose up -d``: create and start the project (never pulls: the files say pull_policy)."""

@@ -470,6 +470,138 @@ def plan(project: Project, release: model.Release | None = None) -> model.State:
     return model.State(boxes, list(nets.values()), release)
 
 
+# -- what `up` creates, call by call (the simulator's `up` makes them) ---------------------
+
+#: Compose's labels on what ``up`` creates: the project, the service, the container's number, the network's key.
+PROJECT_LABEL = "com.docker.compose.project"
+SERVICE_LABEL = "com.docker.compose.service"
+NUMBER_LABEL = "com.docker.compose.container-number"
+NETWORK_LABEL = "com.docker.compose.network"
+
+
+@dataclass(frozen=True)
+class NetworkCall:
+    """``docker network create`` as Compose makes it for the file's network ``key`` (none for an external one)."""
+
+    key: str
+    name: str
+    external: bool
+    subnet: str | None
+    internal: bool
+    options: dict[str, str]
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ContainerCall:
+    """``docker create`` (then ``network connect`` for each further network, then ``start``) for one container.
+
+    ``mode`` is ``HostConfig.NetworkMode`` (the primary network, ``bridge``, ``host``, ``none`` or
+    ``container:NAME``); ``networks`` the endpoints in order, the primary first: (network, fixed address or
+    None, aliases, links as (target, alias) pairs); ``links`` ``HostConfig.Links`` on the default bridge.
+    """
+
+    name: str
+    service: str
+    image: str
+    dns: list[str] | None
+    labels: dict[str, str]
+    mode: str
+    networks: list[tuple[str, str | None, list[str], list[tuple[str, str]]]]
+    links: list[tuple[str, str]]
+    extra_hosts: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Creation:
+    """What ``docker compose up`` creates from a project: networks, then containers in the order they start."""
+
+    networks: list[NetworkCall]
+    containers: list[ContainerCall]
+
+
+def _needs(svc: dict[str, Any]) -> list[str]:
+    """The services ``svc`` starts after: ``depends_on``, ``links`` and ``network_mode: service:``."""
+    deps = svc.get("depends_on") or []
+    out = [str(d) for d in (deps if isinstance(deps, list | dict) else [])]
+    out += [model.split_link(str(link))[0] for link in svc.get("links") or []]
+    mode = str(svc.get("network_mode") or "")
+    if mode.startswith("service:"):
+        out.append(mode.removeprefix("service:"))
+    return out
+
+
+def start_order(project: Project) -> list[str]:
+    """The services in the order Compose starts them: each after those it needs, else by name."""
+    order: list[str] = []
+
+    def visit(service: str, seen: tuple[str, ...]) -> None:
+        if service in order or service in seen or service not in project.services:
+            return
+        for other in sorted(_needs(project.services[service])):
+            visit(other, (*seen, service))
+        order.append(service)
+
+    for service in sorted(project.services):
+        visit(service, ())
+    return order
+
+
+def _network_call(project: Project, key: str) -> NetworkCall:
+    spec = project.networks.get(key) or {}
+    subnet = next(iter(_subnets(spec)), None)
+    options = {str(k): str(v) for k, v in (spec.get("driver_opts") or {}).items()}
+    labels = {PROJECT_LABEL: project.name, NETWORK_LABEL: key}
+    external = bool(spec.get("external"))
+    return NetworkCall(key, project.network_name(key), external, subnet, bool(spec.get("internal")), options, labels)
+
+
+def creation(project: Project) -> Creation:
+    """The calls ``docker compose up`` makes on the engine for ``project``, read from the same settings
+    :func:`plan` reads (networks with their aliases and links, ``network_mode``, ``extra_hosts``, replicas)."""
+    used = {k for svc in project.services.values() if not svc.get("network_mode") for k, _ in _ordered_networks(svc)}
+    networks = [_network_call(project, key) for key in sorted(set(project.networks) | used)]
+    first = {s: project.container_names(s)[0] for s in project.services}
+    calls = []
+    for service in start_order(project):
+        svc = project.services[service]
+        mode = str(svc.get("network_mode") or "")
+        links = _link_aliases(_links(svc, project, first), project)
+        endpoints: list[tuple[str, str | None, list[str], list[tuple[str, str]]]] = []
+        if mode.startswith("service:"):
+            mode = "container:" + first[mode.removeprefix("service:")]
+        elif mode == "default":
+            mode = "bridge"
+        elif not mode:
+            for key, settings in _ordered_networks(svc):
+                fixed = settings.get("ipv4_address")
+                aliases = list(dict.fromkeys((service, *(str(a) for a in settings.get("aliases") or ()))))
+                endpoints.append((project.network_name(key), str(fixed) if fixed else None, aliases, links))
+            mode = endpoints[0][0]
+        dns = svc.get("dns")
+        for number, name in enumerate(project.container_names(service), start=1):
+            labels = {
+                PROJECT_LABEL: project.name,
+                SERVICE_LABEL: service,
+                NUMBER_LABEL: str(number),
+                "com.docker.compose.oneoff": "False",
+            }
+            calls.append(
+                ContainerCall(
+                    name,
+                    service,
+                    str(svc.get("image") or ""),
+                    [str(d) for d in dns] if isinstance(dns, list) else [str(dns)] if dns else None,
+                    labels,
+                    mode,
+                    endpoints,
+                    links if mode == "bridge" else [],
+                    _extra_hosts(svc.get("extra_hosts")),
+                )
+            )
+    return Creation(networks, calls)
+
+
 def _links(svc: dict[str, Any], project: Project, first: dict[str, str]) -> dict[str, str]:
     """``links:`` as target container -> alias (``db`` is ``db:db``)."""
     out: dict[str, str] = {}

@@ -70,10 +70,11 @@ print(ARTICLE)
 # dockerlab reads the file in its **canonical form**, the one Compose itself prints with
 # `docker compose config`: variables interpolated, `extends` and profiles applied, the `x-lab` block merged
 # in. Nothing runs yet. (`down` first removes what an earlier run of this notebook may have left: it touches
-# the project `dockerlab-09` only.)
+# the project `dockerlab-09` only.) On dockerlab's simulator Compose is not asked: the file is read as plain
+# YAML, and `up` and `down` make on the simulator the networks and containers Compose would, and say so.
 
 # %% [markdown] lang=zh-CN
-# dockerlab 读取的是文件的**规范形式**，也就是 Compose 自己用 `docker compose config` 打印出来的形式：变量已经替换，`extends` 和 profiles 已经生效，`x-lab` 块也已合并进去。此时还没有运行任何东西。（先执行的 `down` 会清除本笔记本上次运行可能留下的东西：它只涉及 `dockerlab-09` 这个项目。）
+# dockerlab 读取的是文件的**规范形式**，也就是 Compose 自己用 `docker compose config` 打印出来的形式：变量已经替换，`extends` 和 profiles 已经生效，`x-lab` 块也已合并进去。此时还没有运行任何东西。（先执行的 `down` 会清除本笔记本上次运行可能留下的东西：它只涉及 `dockerlab-09` 这个项目。）在 dockerlab 的模拟器上不会调用 Compose：文件按普通 YAML 读取，`up` 和 `down` 在模拟器里创建和删除 Compose 本会创建的网络和容器，并注明是模拟的。
 
 # %%
 app = analyse.ComposeApp(compose_file, "dockerlab-09")
@@ -112,10 +113,11 @@ app.explain("mysql", "tomcat")
 
 # %% [markdown]
 # (The address in that sentence is a placeholder: the engine picks the real one at `up`. By name, no
-# verdict depends on which address it will be.) Now run it, and score your prediction against real pings:
+# verdict depends on which address it will be.) Now run it, and score your prediction against real pings (on
+# the simulator, simulated ones, answered by the same rules):
 
 # %% [markdown] lang=zh-CN
-# （这句话里的地址只是占位用的：真正的地址由引擎在 `up` 时分配。按名称访问时，结论与具体是哪个地址无关。）现在运行它，并用真实的 ping 给你的预测打分：
+# （这句话里的地址只是占位用的：真正的地址由引擎在 `up` 时分配。按名称访问时，结论与具体是哪个地址无关。）现在运行它，并用真实的 ping 给你的预测打分（在模拟器上则是模拟的 ping，按同样的规则应答）：
 
 # %%
 app.up()
@@ -249,10 +251,11 @@ except DockerlabError as error:
     print(error)
 
 # %% [markdown]
-# The engine says the same, in its own words, when Compose tries:
+# The engine says the same, in its own words, when Compose tries (the simulator answers with the engine's
+# words):
 
 # %% [markdown] lang=zh-CN
-# Compose 真正去执行时，引擎也这么说，用的是它自己的话：
+# Compose 真正去执行时，引擎也这么说，用的是它自己的话（模拟器给出的也是引擎的原话）：
 
 # %%
 try:

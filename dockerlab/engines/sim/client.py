@@ -165,7 +165,7 @@ class _Containers:
             str(net): (
                 (ep.get("IPAMConfig") or {}).get("IPv4Address"),
                 list(ep.get("Aliases") or []),
-                dict(split_link(link) for link in ep.get("Links") or []),
+                {alias: target for target, alias in (split_link(link) for link in ep.get("Links") or [])},
             )
             for net, ep in (kw.get("networking_config") or {}).items()
             if ep
@@ -298,10 +298,19 @@ class _Api:
 
     @_docker_errors()
     def connect_container_to_network(
-        self, container: str, net_id: str, ipv4_address: str | None = None, aliases: list[str] | None = None, **kw: Any
+        self,
+        container: str,
+        net_id: str,
+        ipv4_address: str | None = None,
+        aliases: list[str] | None = None,
+        links: dict[str, str] | list[tuple[str, str]] | None = None,
+        **kw: Any,
     ) -> None:
+        """``docker network connect``; ``links`` as docker-py takes them: target -> alias, or (target, alias) pairs."""
         engine = self.client.engine
-        engine.connect(engine.box(container), net_id, ipv4_address, aliases or [])
+        pairs = links.items() if isinstance(links, dict) else links or []
+        by_alias = {str(alias or target): str(target) for target, alias in pairs}
+        engine.connect(engine.box(container), net_id, ipv4_address, aliases or [], by_alias)
 
     @_docker_errors()
     def disconnect_container_from_network(self, container: str, net_id: str, force: bool = False) -> None:

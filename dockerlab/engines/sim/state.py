@@ -120,6 +120,8 @@ class SimNet:
         self.name = name
         self.driver = driver
         self.subnet = ipaddress.ip_network(subnet) if subnet else None
+        #: whether the subnet was given at ``docker network create`` (a fixed address needs one)
+        self.configured = self.subnet is not None
         self.internal = internal
         self.options = dict(options or {})
         self.labels = dict(labels or {})
@@ -259,7 +261,7 @@ class SimBox:
 Publisher = Callable[[SimBox, int, int], PublishedPort]
 
 #: One network's endpoint settings given at ``docker create``: ``--ip`` (or None), ``--network-alias``es, and
-#: ``--link``s (target -> alias, in effect on a user-defined network).
+#: ``--link``s (alias -> target, in effect on a user-defined network: of two links with one alias, the last holds).
 Endpoint = tuple[str | None, list[str], dict[str, str]]
 
 
@@ -408,11 +410,13 @@ class SimEngine:
                 refused = refusals.pool_overlap(subnet, [(n.subnet, n.name) for n in self.nets.values() if n.subnet])
             if refused is not None:
                 raise SimError(refused.message, refused.status)
+            configured = bool(subnet)
             if not subnet:
                 subnet = self._next_pool()
             net = SimNet(
                 name, "bridge", subnet, gateway, internal=internal, options=options, labels=labels, release=self.release
             )
+            net.configured = configured
             net.ifindex = next(self._ifindex)
             self.nets[name] = net
             self.changed()
@@ -507,11 +511,12 @@ class SimEngine:
             ``--label`` and ``--dns``.
         mode : str
             ``HostConfig.NetworkMode``: ``"default"`` (the default bridge), a
-            network's name, ``"host"`` or ``"none"``.
+            network's name, ``"host"``, ``"none"`` or ``"container:NAME"``
+            (NAME's network stack).
         endpoints : dict
             Network -> (fixed IPv4 address or None, aliases, links); only the
             entry of the network ``mode`` names is used, as by the engine.
-            ``links`` (target -> alias) are the endpoint's: ``--link`` on a
+            ``links`` (alias -> target) are the endpoint's: ``--link`` on a
             user-defined network.
         links : dict
             ``HostConfig.Links``: target (name or id) -> alias; in effect on
@@ -532,15 +537,7 @@ class SimEngine:
             if refused is not None:
                 raise SimError(refused.message, refused.status)
             self.image(image)
-            net_name = "bridge" if mode == "default" else mode
-            net = self.net(net_name)
-            ip, aliases, net_links = (endpoints or {}).get(net_name) or (None, [], {})
-            refused = refusals.alias_on_predefined(net.name, aliases)
-            if refused is not None:
-                raise SimError(refused.message, refused.status)
-            configs: dict[str, dict[str, Any]] = {
-                net_name: {"ip": ip, "aliases": list(aliases), "links": dict(net_links or {})}
-            }
+            configs = self._endpoint_configs(mode, endpoints)
             kept: dict[str, str] = {}
             link_ids: dict[str, str] = {}
             for key, alias in (links or {}).items():
@@ -565,6 +562,26 @@ class SimEngine:
             self.boxes[box.id] = box
             self.changed()
             return box
+
+    def _endpoint_configs(self, mode: str, endpoints: dict[str, Endpoint] | None) -> dict[str, dict[str, Any]]:
+        """The endpoint a new container gets on the network ``mode`` names (none in another's stack); the
+        engine's refusals."""
+        if mode.startswith("container:"):  # --network container:X: X's stack, no endpoint of its own
+            self.box(mode.removeprefix("container:"))
+            return {}
+        net_name = "bridge" if mode == "default" else mode
+        net = self.net(net_name)
+        ip, aliases, net_links = (endpoints or {}).get(net_name) or (None, [], {})
+        refused = refusals.alias_on_predefined(net.name, aliases) or self._fixed_ip_refused(net, ip)
+        if refused is not None:
+            raise SimError(refused.message, refused.status)
+        return {net_name: {"ip": ip, "aliases": list(aliases), "links": dict(net_links or {})}}
+
+    @staticmethod
+    def _fixed_ip_refused(net: SimNet, ip: str | None) -> refusals.Refusal | None:
+        if net.subnet is None and net.name in ("host", "none"):
+            return None
+        return refusals.fixed_ip_refusal(net.name, ip, net.configured)
 
     def _link_target(self, key: str) -> SimBox:
         """The container a ``--link`` names (by name or id); Docker's errors for one it cannot link to."""
@@ -595,7 +612,7 @@ class SimEngine:
         with self.lock:
             if box.running:
                 return
-            problem = self.exec_refused(box)
+            problem = self.exec_refused(box) or self._owner_refused(box)
             if problem:
                 raise SimError(problem)
             taken: list[tuple[SimNet, str]] = []
@@ -630,6 +647,25 @@ class SimEngine:
                         if line[2] == f"link:{box.id}" and parent.running:
                             line[0] = box.ips["bridge"]
             self.changed()
+
+    def _owner(self, box: SimBox) -> SimBox | None:
+        """The container whose network stack ``box`` uses (``--network container:X``), if it exists."""
+        if not box.mode.startswith("container:"):
+            return None
+        try:
+            return self.box(box.mode.removeprefix("container:"))
+        except SimError:
+            return None
+
+    def _owner_refused(self, box: SimBox) -> str | None:
+        """Why ``box`` (``--network container:X``) cannot start: X is gone or not running."""
+        if not box.mode.startswith("container:"):
+            return None
+        try:
+            owner = self.box(box.mode.removeprefix("container:"))
+        except SimError as e:
+            return e.message
+        return None if owner.running else f"cannot join network of a non running container: {owner.id}"
 
     def _publish(self, box: SimBox) -> list[PublishedPort]:
         """Open ``box``'s published ports; Docker's error when a host port cannot be bound."""
@@ -680,8 +716,16 @@ class SimEngine:
             self.boxes.pop(box.id, None)
             self.changed()
 
-    def connect(self, box: SimBox, net_key: str, ip: str | None = None, aliases: Iterable[str] = ()) -> None:
-        """``docker network connect``: a running container gets its address at once."""
+    def connect(
+        self,
+        box: SimBox,
+        net_key: str,
+        ip: str | None = None,
+        aliases: Iterable[str] = (),
+        links: dict[str, str] | None = None,
+    ) -> None:
+        """``docker network connect`` (``--link``: ``links``, alias -> target): a running container gets its
+        address at once."""
         with self.lock:
             net = self.net(net_key)
             if box.mode in ("host", "none") or net.name in ("host", "none"):
@@ -692,8 +736,10 @@ class SimEngine:
                     "connected to any other network",
                     403,
                 )
-            refused = refusals.already_connected(box.name, net.name, box.configs) or refusals.alias_on_predefined(
-                net.name, list(aliases)
+            refused = (
+                refusals.already_connected(box.name, net.name, box.configs)
+                or refusals.alias_on_predefined(net.name, list(aliases))
+                or self._fixed_ip_refused(net, ip)
             )
             if refused is not None:
                 raise SimError(refused.message, refused.status)
@@ -705,7 +751,7 @@ class SimEngine:
                 box.hosts.append([address, box.hostname, f"own:{net.name}"])
                 if net.model().has_dns:
                     box.embedded_dns = True
-            box.configs[net.name] = {"ip": ip, "aliases": list(aliases), "links": {}}
+            box.configs[net.name] = {"ip": ip, "aliases": list(aliases), "links": dict(links or {})}
             self.changed()
 
     def disconnect(self, box: SimBox, net_key: str) -> None:
@@ -745,7 +791,7 @@ class SimEngine:
             no_route = no_route or (net is not None and net.driver == "overlay")  # an overlay's goes unreported
             networks[net_name] = {
                 "IPAMConfig": {"IPv4Address": cfg["ip"]} if cfg["ip"] else None,
-                "Links": [f"{t}:{a}" for t, a in links.items()] if user and links else None,
+                "Links": [f"{t}:{a}" for a, t in links.items()] if user and links else None,
                 "Aliases": (aliases or None) if user else None,
                 "NetworkID": net.id if net else "",
                 "EndpointID": uuid.uuid5(uuid.NAMESPACE_OID, box.id + net_name).hex if ip else "",
@@ -797,6 +843,9 @@ class SimEngine:
         """
         if box.mode == "host":
             return HOST_HOSTS
+        owner = self._owner(box)
+        if owner is not None:  # the stack's owner wrote the file the joined container sees
+            return self.hosts_text(owner)
         lines = [*self.release.hosts_head, *(f"{ip}\t{names}" for ip, names, _ in box.hosts)]
         return "\n".join(lines) + "\n"
 
