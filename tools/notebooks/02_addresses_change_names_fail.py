@@ -102,13 +102,12 @@ lab.remove("newcomer")
 # ## Your prediction
 #
 # They are named `tomcat1` and `mysql1`. By **name**, who reaches whom? Commit to an answer before you
-# measure: edit `mine` (`True`: reaches, `False`: does not) and
-# run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one wrong
-# cell, so that you can see what a miss looks like.)
+# measure: fill in `mine` (`True`: reaches, `False`: does not; in your copy each answer starts as `...`) and
+# run it, then run the measurement below it. (Run All stops at this comparison until every `...` is answered.)
 # %% [markdown] lang=zh-CN
 # ## 你的预测
 #
-# 两个容器分别叫 `tomcat1` 和 `mysql1`。通过**容器名**，谁能访问到谁？测量之前，先写下你的答案：修改 `mine`（`True` 表示能访问到，`False` 表示不能）并运行，再运行下面的测量。（保存的笔记本里留着某位学习者的答案，其中有一格是错的，让你看看猜错时是什么样子。）
+# 两个容器分别叫 `tomcat1` 和 `mysql1`。通过**容器名**，谁能访问到谁？测量之前，先写下你的答案：填写 `mine`（`True` 表示能访问到，`False` 表示不能；你的副本里每个答案起初都是 `...`）并运行，再运行下面的测量。（每个 `...` 都填好之前，“全部运行”会停在这次比较上。）
 
 # %%
 mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}

@@ -47,13 +47,12 @@ tomcat1 = lab.run("tomcat1", links=["mysql1"])
 # ## Your prediction
 #
 # `tomcat1` was started with `--link mysql1`. By **name**, who reaches whom now? Commit to an answer before
-# you measure: edit `mine` (`True`: reaches, `False`: does not) and
-# run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one wrong
-# cell, so that you can see what a miss looks like.)
+# you measure: fill in `mine` (`True`: reaches, `False`: does not; in your copy each answer starts as `...`) and
+# run it, then run the measurement below it. (Run All stops at this comparison until every `...` is answered.)
 # %% [markdown] lang=zh-CN
 # ## 你的预测
 #
-# `tomcat1` 启动时带上了 `--link mysql1`。现在通过**容器名**，谁能访问到谁？测量之前，先写下你的答案：修改 `mine`（`True` 表示能访问到，`False` 表示不能）并运行，再运行下面的测量。（保存的笔记本里留着某位学习者的答案，其中有一格是错的，让你看看猜错时是什么样子。）
+# `tomcat1` 启动时带上了 `--link mysql1`。现在通过**容器名**，谁能访问到谁？测量之前，先写下你的答案：填写 `mine`（`True` 表示能访问到，`False` 表示不能；你的副本里每个答案起初都是 `...`）并运行，再运行下面的测量。（每个 `...` 都填好之前，“全部运行”会停在这次比较上。）
 
 # %%
 mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): True}
@@ -90,12 +89,11 @@ lab.ping("mysql1", "tomcat1")
 # ## Your prediction
 #
 # Your second prediction, **by address** this time: can `mysql1` reach `tomcat1` at its IP address, and
-# `tomcat1` reach `mysql1` at its? Edit `mine` and run it, then run the measurement below it. (The stored
-# notebook again keeps one learner's answer, with one wrong cell.)
+# `tomcat1` reach `mysql1` at its? Fill in `mine` and run it, then run the measurement below it. (Run All stops at this comparison until every `...` is answered.)
 # %% [markdown] lang=zh-CN
 # ## 你的预测
 #
-# 请做第二次预测，这次按 **IP 地址**：`mysql1` 能通过 IP 地址访问到 `tomcat1` 吗？反过来，`tomcat1` 能通过 IP 地址访问到 `mysql1` 吗？修改 `mine` 并运行，再运行下面的测量。（保存的笔记本里同样留着某位学习者的答案，其中有一格是错的。）
+# 请做第二次预测，这次按 **IP 地址**：`mysql1` 能通过 IP 地址访问到 `tomcat1` 吗？反过来，`tomcat1` 能通过 IP 地址访问到 `mysql1` 吗？填写 `mine` 并运行，再运行下面的测量。（每个 `...` 都填好之前，“全部运行”会停在这次比较上。）
 
 # %%
 mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}

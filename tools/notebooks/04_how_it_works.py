@@ -202,13 +202,12 @@ lab.exec("noneview", "ip -o link")
 #
 # Four containers: two on `docker0`, `hostview` on the host's network, `noneview` with only `lo`. At their
 # addresses, who reaches whom? (`hostview` and `noneview` have no address of their own to be reached at.)
-# Commit to an answer before you measure: edit `mine` (`True`: reaches, `False`: does not) and
-# run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one wrong
-# cell, so that you can see what a miss looks like.)
+# Commit to an answer before you measure: fill in `mine` (`True`: reaches, `False`: does not; in your copy each answer starts as `...`) and
+# run it, then run the measurement below it. (Run All stops at this comparison until every `...` is answered.)
 # %% [markdown] lang=zh-CN
 # ## 你的预测
 #
-# 四个容器：两个在 `docker0` 上，`hostview` 使用宿主机的网络，`noneview` 只有 `lo`。通过 **IP 地址**，谁能访问到谁？（`hostview` 和 `noneview` 都没有自己的地址可供别人访问。）先给出答案，再动手测量：修改 `mine`（`True`：能访问到，`False`：访问不到）并运行，然后运行它下面的测量单元格。（保存下来的笔记本里留着一位学习者的答案，其中有一格是错的，让你看看预测失误是什么样子。）
+# 四个容器：两个在 `docker0` 上，`hostview` 使用宿主机的网络，`noneview` 只有 `lo`。通过 **IP 地址**，谁能访问到谁？（`hostview` 和 `noneview` 都没有自己的地址可供别人访问。）先给出答案，再动手测量：填写 `mine`（`True`：能访问到，`False`：访问不到；你的副本里每个答案起初都是 `...`）并运行，然后运行它下面的测量单元格。（每个 `...` 都填好之前，“全部运行”会停在这次比较上。）
 
 # %%
 mine = {("tomcat1", "mysql1"): True, ("hostview", "tomcat1"): True, ("noneview", "mysql1"): True}

@@ -33,13 +33,12 @@ tomcat1_docker0 = lab.run("tomcat1-docker0")
 # ## Your prediction
 #
 # `tomcat1` and `mysql1` are on `myBridge`, `tomcat1-docker0` on the default bridge. At their **addresses**,
-# who reaches whom? Commit to an answer before you measure: edit `mine` (`True`: reaches, `False`: does not)
-# and run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one
-# wrong cell, so that you can see what a miss looks like.)
+# who reaches whom? Commit to an answer before you measure: fill in `mine` (`True`: reaches, `False`: does not; in your copy each answer starts as `...`)
+# and run it, then run the measurement below it. (Run All stops at this comparison until every `...` is answered.)
 # %% [markdown] lang=zh-CN
 # ## 你的预测
 #
-# `tomcat1` 和 `mysql1` 在 `myBridge` 上，`tomcat1-docker0` 在默认网桥上。通过 **IP 地址**，谁能访问到谁？先给出答案，再动手测量：修改 `mine`（`True`：能访问到，`False`：访问不到）并运行，然后运行它下面的测量单元格。（保存下来的笔记本里留着一位学习者的答案，其中有一格是错的，让你看看预测失误是什么样子。）
+# `tomcat1` 和 `mysql1` 在 `myBridge` 上，`tomcat1-docker0` 在默认网桥上。通过 **IP 地址**，谁能访问到谁？先给出答案，再动手测量：填写 `mine`（`True`：能访问到，`False`：访问不到；你的副本里每个答案起初都是 `...`）并运行，然后运行它下面的测量单元格。（每个 `...` 都填好之前，“全部运行”会停在这次比较上。）
 
 # %%
 mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): True, ("tomcat1-docker0", "mysql1"): True}
@@ -132,12 +131,12 @@ lab.explain("tomcat1-docker0", "mysql1", by="ip")
 # ## Your prediction
 #
 # After that one command, who reaches whom by IP? Think of both directions: is a connect one-way, like
-# `--link`? Edit `mine` and run it; the next cell connects the container, then scores your prediction
+# `--link`? Fill in `mine` and run it; the next cell connects the container, then scores your prediction
 # against the measurement.
 # %% [markdown] lang=zh-CN
 # ## 你的预测
 #
-# 只执行这一条命令之后，谁能通过 IP 访问到谁？两个方向都想一想：网络连接会不会像 `--link` 那样是单向的？修改 `mine` 并运行；下一个单元格会先连接容器，再把你的预测和实测结果逐格对照。
+# 只执行这一条命令之后，谁能通过 IP 访问到谁？两个方向都想一想：网络连接会不会像 `--link` 那样是单向的？填写 `mine` 并运行；下一个单元格会先连接容器，再把你的预测和实测结果逐格对照。
 
 # %%
 mine = {("tomcat1-docker0", "mysql1"): True, ("mysql1", "tomcat1-docker0"): False, ("tomcat1", "tomcat1-docker0"): True}

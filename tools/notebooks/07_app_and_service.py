@@ -87,13 +87,12 @@ tomcat1 = lab.run("tomcat1", network="myBridge", ports={8080: port},
 # ## Your prediction
 #
 # The app and its database are both on `myBridge`. By **name**, who reaches whom? Commit to an answer before
-# you measure: edit `mine` (`True`: reaches, `False`: does not) and
-# run it, then run the measurement below it. (The stored notebook keeps one learner's answer, with one wrong
-# cell, so that you can see what a miss looks like.)
+# you measure: fill in `mine` (`True`: reaches, `False`: does not; in your copy each answer starts as `...`) and
+# run it, then run the measurement below it. (Run All stops at this comparison until every `...` is answered.)
 # %% [markdown] lang=zh-CN
 # ## 你的预测
 #
-# 应用和它的数据库都在 `myBridge` 上。通过**容器名**，谁能访问到谁？先给出答案，再动手测量：修改 `mine`（`True`：能访问到，`False`：访问不到）并运行，然后运行它下面的测量单元格。（保存下来的笔记本里留着一位学习者的答案，其中有一格是错的，让你看看预测失误是什么样子。）
+# 应用和它的数据库都在 `myBridge` 上。通过**容器名**，谁能访问到谁？先给出答案，再动手测量：填写 `mine`（`True`：能访问到，`False`：访问不到；你的副本里每个答案起初都是 `...`）并运行，然后运行它下面的测量单元格。（每个 `...` 都填好之前，“全部运行”会停在这次比较上。）
 
 # %%
 mine = {("tomcat1", "mysql1"): True, ("mysql1", "tomcat1"): False}

@@ -65,14 +65,14 @@ lesson.table(lab.addresses(), ["host", "container", "network", "ip"])
 #
 # ## Your prediction
 #
-# `web` knows `db`'s address. Pinging **the address**, who reaches whom? Edit `mine` and run it, then measure.
+# `web` knows `db`'s address. Pinging **the address**, who reaches whom? Fill in `mine` and run it, then measure.
 
 # %% [markdown] lang=zh-CN
 # （dockerlab 给每台主机分配了不同的默认网桥网段 `172.17`、`172.18`、`172.19`，这样这里的每个地址都只对应一个容器。真实的机器往往都用 `172.17.0.0/16`，两台主机上会出现相同的地址。）
 #
 # ## 你的预测
 #
-# `web` 知道 `db` 的地址。按**地址** ping，谁能到达谁？先修改 `mine` 并运行，再做测量。
+# `web` 知道 `db` 的地址。按**地址** ping，谁能到达谁？先填写 `mine` 并运行，再做测量。
 
 # %%
 mine = {("web", "db"): True, ("db", "web"): False}

@@ -88,13 +88,12 @@ lesson.say("canonical form from: {tool}", tool=app.project.tool)
 #
 # Both services are on the project's network, a user-defined one. By **service name** (the name your app's
 # configuration would use: `mysql`, not an address), who reaches whom? Commit to an answer before anything
-# runs: edit `mine` (`True`: reaches, `False`: does not) and run it. (The stored notebook keeps one
-# learner's answer, with one wrong cell.)
+# runs: fill in `mine` (`True`: reaches, `False`: does not; in your copy each answer starts as `...`) and run it. (Run All stops at this comparison until every `...` is answered.)
 
 # %% [markdown] lang=zh-CN
 # ## 你的预测
 #
-# 两个服务都在项目的网络上，这是一个自定义网络。按**服务名**（应用配置里会写的名字：`mysql`，而不是地址），谁能访问谁？在任何东西运行之前先给出你的答案：修改 `mine`（`True`：能访问，`False`：不能）并运行。（保存的笔记本里留着一位学习者的答案，其中有一格是错的。）
+# 两个服务都在项目的网络上，这是一个自定义网络。按**服务名**（应用配置里会写的名字：`mysql`，而不是地址），谁能访问谁？在任何东西运行之前先给出你的答案：填写 `mine`（`True`：能访问，`False`：不能；你的副本里每个答案起初都是 `...`）并运行。（每个 `...` 都填好之前，“全部运行”会停在这次比较上。）
 
 # %%
 mine = {("tomcat", "mysql"): True, ("mysql", "tomcat"): False}
