@@ -24,6 +24,7 @@ from dockerlab.errors import ClusterError, ClusterUnavailable, InvalidInput, Sub
 from dockerlab.lab import LAB_LABEL
 from dockerlab.lab.cluster import ClusterLab, parse_vxlan
 from dockerlab.model import mismatches
+from dockerlab.waits import poll
 
 pytestmark = [pytest.mark.integration, pytest.mark.engine_only, pytest.mark.slow]
 
@@ -239,6 +240,37 @@ def test_chapter_08_survives_a_dead_host_and_reopening_restarts_it_alone(engine,
     finally:
         c.down(quiet=True)
     assert leftovers("dlabd") == []
+
+
+def test_a_dead_manager_reads_host_down_too_and_comes_back_with_its_workers(engine, capsys) -> None:
+    """host1, the swarm's only manager, stopped (SIGTERM this time): nothing asks it, and reopening restarts it
+    and waits until it hears from its workers again, so that the overlay can then be removed."""
+    names = ["host1", "host2", "host3"]
+    c = hosts.Cluster("dlabm", names, echo=False)
+    try:
+        c.up(engine)
+        lab = ClusterLab("across", c, echo=False)
+        lab.network("ov", "10.197.7.0/24", driver="overlay")
+        lab.run("web", host="host1", network="ov")
+        lab.run("db", host="host2", network="ov")
+        os.kill(int(c.hosts["host1"].pidfile.read_text()), 15)
+        assert poll(lambda: True if lab.down_hosts() == ["host1"] else None, 20) is True
+        assert lab.nodes().set_index("host").loc["host1", "state"] == "host-down"
+        assert lab.overlays() == ["ov"]  # asked of the workers while the manager is down
+        shown = lab.compare()
+        assert "host-down: host1" in str(shown) and "host1" in shown._repr_html_()
+        assert lab.explain("db", "web").reason == "host-down"
+        lab.reset()
+        assert lab.containers == ["web"] and "host1" in lab.not_removed[0]
+        capsys.readouterr()
+        hosts.Cluster("dlabm", names, echo=True).up(engine)
+        assert "Restarting host1 alone" in capsys.readouterr().out
+        assert {r.host: r.state for r in lab.nodes().itertuples()} == dict.fromkeys(names, "ready")
+        lab.reset()
+        assert lab.not_removed == [] and lab.overlays() == [] and lab.containers == []
+    finally:
+        c.down(quiet=True)
+    assert leftovers("dlabm") == []
 
 
 # -- the lab across hosts -------------------------------------------------------------

@@ -324,6 +324,11 @@ class Cluster(LogsCommands):
             return self
         if self._repairable(status) and self._repair(status):
             return self
+        if self.root.exists():  # what was there goes, the lab's containers with it: never silently
+            self.log.say(
+                _("cluster {name} is not whole and cannot be restarted host by host: rebuilding it from scratch "
+                  "(the containers on its hosts are removed)").format(name=self.name)
+            )  # fmt: skip
         self.down(quiet=True)
         t0 = time.monotonic()
         try:
@@ -344,7 +349,7 @@ class Cluster(LogsCommands):
     def _repairable(self, status: Status) -> bool:
         """Whether only some hosts' engines are down in a cluster otherwise whole: its namespaces there, each
         host that answers in the swarm, each that does not with the swarm state it saved on disk."""
-        if not status.down or len(status.down) == len(self.hosts):
+        if not status.down:
             return False
         if len(self._namespaces()) != len(self.hosts) + 1:
             return False
@@ -361,12 +366,17 @@ class Cluster(LogsCommands):
         down = [self.hosts[h] for h in status.down]
         names = ", ".join(h.name for h in down)
         kept = ", ".join(h for h in self.hosts if h not in status.down)
-        self.log.say(
-            _(
+        if kept:
+            text = _(
                 "{hosts}: engine down (it does not answer). Restarting {hosts} alone; {kept} and their containers "
                 "are kept. The containers of {hosts} come back stopped: lab.start(name) starts one again."
-            ).format(hosts=names, kept=kept)
-        )
+            )
+        else:
+            text = _(
+                "{hosts}: engines down (they do not answer). Restarting them; their containers come back stopped: "
+                "lab.start(name) starts one again."
+            )
+        self.log.say(text.format(hosts=names, kept=kept))
         t0 = time.monotonic()
         try:
             for host in down:
@@ -376,6 +386,9 @@ class Cluster(LogsCommands):
             for host in down:
                 if not self._ready(host):
                     self._rejoin(host)
+            for host in self.hosts.values():  # a restarted manager hears from its workers again
+                if not self._ready(host):
+                    raise ClusterError(_("{host} did not rejoin the swarm").format(host=host.name))
         except ClusterError as e:
             self.log.say(_("restarting {hosts} failed ({error}): rebuilding the whole cluster").format(
                 hosts=names, error=e))  # fmt: skip
