@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from dockerlab.errors import ClusterError, ClusterUnavailable, InvalidInput, Sub
 from dockerlab.lab import LAB_LABEL
 from dockerlab.lab.cluster import ClusterLab, parse_vxlan
 from dockerlab.model import mismatches
+from dockerlab.waits import poll
 
 pytestmark = [pytest.mark.integration, pytest.mark.engine_only, pytest.mark.slow]
 
@@ -166,6 +168,109 @@ def test_killing_one_engine_makes_its_rows_host_down_not_a_hang(engine) -> None:
     assert leftovers("dlabk") == []
     # the killed engine's container is gone too, not left running without its daemon
     assert not Path(f"/proc/{k2}").exists() or b"sleep 3600" not in Path(f"/proc/{k2}/cmdline").read_bytes()
+
+
+def test_chapter_08_survives_a_dead_host_and_reopening_restarts_it_alone(engine, monkeypatch, capsys) -> None:
+    """Kill host2's engine mid-chapter: the chapter's remaining calls say host-down (no exception), reset()
+    removes the rest and names what stays, `dockerlab hosts status` names host2; opening the cluster again
+    restarts host2 alone, the other hosts' containers untouched."""
+    from dockerlab import cli, lesson
+
+    names = ["host1", "host2", "host3"]
+    c = hosts.Cluster("dlabd", names, echo=False)
+    try:
+        c.up(engine)
+        lab = ClusterLab("across", c, echo=False)
+        keep = ClusterLab("x-keep", c, echo=False)  # a learner's other containers, on the healthy hosts
+        lab.run("web", host="host1")
+        lab.run("db", host="host2")
+        lab.network("ov", "10.197.8.0/24", driver="overlay")
+        lab.connect("ov", "web")
+        lab.connect("ov", "db")
+        lab.run("cache", host="host3", network="ov")
+        kept = {n: keep.run(n, host=h).attrs["Id"] for n, h in (("k1", "host1"), ("k3", "host3"))}
+        assert lab.reachability().loc["web", "db"]
+        os.kill(int(c.hosts["host2"].pidfile.read_text()), 9)  # the dockerd this test started, never the main one
+
+        assert lab.down_hosts() == ["host2"]
+        assert lab.nodes().set_index("host").loc["host2", "state"] == "host-down"
+        for by in ("name", "ip"):
+            measured = lab.reachability(by)
+            assert measured.attrs["down"] == {"db": "host2"} and measured.loc["db"].isna().all()
+            assert by == "ip" or bool(measured.loc["web", "cache"])
+            for shown in (lab.compare(by), lab.compare(by, mine={("web", "db"): True, ("web", "cache"): True})):
+                text, page = str(shown), shown._repr_html_()
+                assert "host-down: host2" in text and "host2" in page, text
+        assert "host-down" in str(lab.by_host(lab.reachability()))
+        for why in (lab.explain("web", "db"), lab.explain("db", "web"), lab.explain("web", "db", by="ip")):
+            assert why.reason == "host-down" and "host2" in str(why) and "no container" not in str(why)
+        assert lab.explain("web", "cache").reachable
+        lesson.hosts(lab, "three hosts, one overlay")
+        assert len(lab.capture("web", "cache", count=2)) >= 1
+
+        real = hosts.Cluster
+        monkeypatch.setattr(hosts, "Cluster", lambda echo=True: real("dlabd", names, echo=echo))
+        capsys.readouterr()
+        assert cli.main(["hosts", "status"]) != 0
+        status = capsys.readouterr().out
+        assert "host2: engine does not answer (host-down)" in status and "host1: engine answers" in status
+        monkeypatch.undo()
+
+        lab.reset()
+        assert lab.containers == ["db"] and any("host2" in x for x in lab.not_removed)
+        assert keep.containers == ["k1", "k3"]
+
+        t0 = time.monotonic()
+        again = hosts.Cluster("dlabd", names, echo=True)
+        again.up(engine)  # the chapter's first cell, run again
+        repair = time.monotonic() - t0
+        said = capsys.readouterr().out
+        assert "host2" in said and "Restarting host2 alone" in said, said
+        assert again.status().up and lab.down_hosts() == []
+        assert {r.host: r.state for r in lab.nodes().itertuples()} == dict.fromkeys(names, "ready")
+        assert {n: keep[n].attrs["Id"] for n in kept} == kept and all(keep[n].running for n in kept)
+        assert lab.hosts_of() == {"db": "host2"} and not lab["db"].running  # host2's comes back stopped
+        lab.start("db")
+        lab.run("web", host="host1", network="ov")
+        assert lab.reachability().loc["web", "db"] and lab.reachability().loc["db", "web"]  # the overlay again
+        lab.reset()
+        keep.reset()
+        assert lab.not_removed == [] and lab.overlays() == []
+        print(f"repair took {repair:.1f} s")
+    finally:
+        c.down(quiet=True)
+    assert leftovers("dlabd") == []
+
+
+def test_a_dead_manager_reads_host_down_too_and_comes_back_with_its_workers(engine, capsys) -> None:
+    """host1, the swarm's only manager, stopped (SIGTERM this time): nothing asks it, and reopening restarts it
+    and waits until it hears from its workers again, so that the overlay can then be removed."""
+    names = ["host1", "host2", "host3"]
+    c = hosts.Cluster("dlabm", names, echo=False)
+    try:
+        c.up(engine)
+        lab = ClusterLab("across", c, echo=False)
+        lab.network("ov", "10.197.7.0/24", driver="overlay")
+        lab.run("web", host="host1", network="ov")
+        lab.run("db", host="host2", network="ov")
+        os.kill(int(c.hosts["host1"].pidfile.read_text()), 15)
+        assert poll(lambda: True if lab.down_hosts() == ["host1"] else None, 20) is True
+        assert lab.nodes().set_index("host").loc["host1", "state"] == "host-down"
+        assert lab.overlays() == ["ov"]  # asked of the workers while the manager is down
+        shown = lab.compare()
+        assert "host-down: host1" in str(shown) and "host1" in shown._repr_html_()
+        assert lab.explain("db", "web").reason == "host-down"
+        lab.reset()
+        assert lab.containers == ["web"] and "host1" in lab.not_removed[0]
+        capsys.readouterr()
+        hosts.Cluster("dlabm", names, echo=True).up(engine)
+        assert "Restarting host1 alone" in capsys.readouterr().out
+        assert {r.host: r.state for r in lab.nodes().itertuples()} == dict.fromkeys(names, "ready")
+        lab.reset()
+        assert lab.not_removed == [] and lab.overlays() == [] and lab.containers == []
+    finally:
+        c.down(quiet=True)
+    assert leftovers("dlabm") == []
 
 
 # -- the lab across hosts -------------------------------------------------------------

@@ -112,3 +112,66 @@ def test_names_are_unique_across_hosts_and_kernel_views_need_real_hosts(capsys, 
     packets = lab.capture("aa", "aa")  # no kernel, no packets: it says so, and chapter 08 goes on to its end
     assert packets.empty and list(packets.columns) == CAPTURE_COLUMNS
     assert "no kernel to show" in capsys.readouterr().out
+
+
+# -- a host that is down -------------------------------------------------------------
+
+
+def _box(name: str, networks: dict[str, str]) -> dict:
+    """``docker inspect`` data of a running container with ``{network: address}``."""
+    eps = {n: {"IPAddress": ip, "Aliases": [name]} for n, ip in networks.items()}
+    return {"Name": f"/{name}", "Id": name * 8, "State": {"Running": True}, "HostConfig": {"NetworkMode": "default"},
+            "Config": {"Labels": {}}, "NetworkSettings": {"Networks": eps}}  # fmt: skip
+
+
+def _down_state():
+    """web on host1 and cache on host3, db on host2 whose engine does not answer (known from its disk): all on
+    the overlay ov, which host2 does not list (its networks are not known while it is down)."""
+    from dockerlab.model.hosts import cluster_state
+
+    ov = {"Name": "ov", "Driver": "overlay", "Scope": "swarm", "IPAM": {"Config": [{"Subnet": "10.197.1.0/24"}]}}
+    bridge = {"Name": "bridge", "Driver": "bridge", "Scope": "local"}
+    hosts = {
+        "host1": ([_box("web", {"ov": "10.197.1.2"})], [ov, bridge], {}),
+        "host2": ([_box("db", {"ov": "10.197.1.4", "bridge": "172.18.0.2"})], [], {}),
+        "host3": ([_box("cache", {"ov": "10.197.1.6"})], [ov, bridge], {}),
+    }
+    return cluster_state(hosts, down=["host2"])
+
+
+def test_a_down_hosts_cells_are_host_down_in_predict_and_explain_from_one_rule() -> None:
+    from dockerlab import model
+
+    state = _down_state()
+    assert state.down_boxes() == {"db": "host2"}
+    assert "ov" in state.boxes["db"].ips  # the overlay is one network, known from the hosts that answer
+    assert state.cut_off("web", "db") == ("db", "host2") and state.cut_off("web", "10.197.1.4") == ("db", "host2")
+    assert state.cut_off("web", "cache") is None
+    for by in ("name", "ip"):
+        predicted = model.predict_state(state, by)
+        assert predicted.attrs["down"] == {"db": "host2"}
+        assert predicted.loc["db"].isna().all()
+        db_columns = [c for c in predicted.columns if (c[0] if isinstance(c, tuple) else c) == "db"]
+        assert db_columns and predicted[db_columns].isna().all().all()
+    assert bool(model.predict_state(state).loc["web", "cache"])
+    why = model.explain_state(state, "web", "db")
+    assert why.reason == "host-down" and why.reachable is None
+    assert "host2" in str(why) and "no container" not in str(why)
+    assert model.explain_state(state, "db", "web").reason == "host-down"
+    assert model.explain_state(state, "web", "10.197.1.4", by="ip").reason == "host-down"
+
+
+def test_displays_say_host_down_and_a_prediction_missing_rows_is_no_keyerror() -> None:
+    from dockerlab import model
+    from dockerlab.views.display import DOWN, Comparison, Guess, MatrixView
+
+    state = _down_state()
+    measured = model.predict_state(state)
+    without_db = measured.drop(index="db", columns="db")  # a prediction made before db's host went down
+    guess = Guess({("web", "db"): True, ("web", "cache"): True}, measured, "name")
+    for shown in (Comparison(without_db, measured, "name"), Comparison(measured, measured, "name"), guess,
+                  MatrixView(measured)):  # fmt: skip
+        text, page = str(shown), shown._repr_html_()
+        assert DOWN in text and "host-down: host2" in text and "host2" in page, text
+    assert guess.right == 1 and guess.ok  # a cell on a host that is down is not scored
+    assert Comparison(measured, measured, "name").ok

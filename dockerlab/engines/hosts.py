@@ -76,6 +76,9 @@ SWARM_SECONDS = 30.0
 STOP_SECONDS = 8.0
 CLUSTER_NAME = re.compile(r"[a-z][a-z0-9]{0,5}")
 HOST_NAME = re.compile(r"[a-z][a-z0-9]{0,7}")
+#: The API version of a client made while its host's engine is down (Engine 20.10's; any answering engine
+#: of the cluster speaks it).
+DOWN_API_VERSION = "1.41"
 
 
 def wire_address(index: int) -> str:
@@ -162,8 +165,27 @@ class Host:
         return f"{self.cluster}-{self.name}"
 
     def client(self, timeout: float = 15) -> docker.DockerClient:
-        """A docker-py client for its engine."""
-        return docker.DockerClient(base_url=self.socket, version="auto", timeout=int(timeout))
+        """A docker-py client for its engine; while the engine does not answer, one of the API version the
+        cluster's engines speak, whose calls fail until it is back (the host reads ``host-down``)."""
+        try:
+            return docker.DockerClient(base_url=self.socket, version="auto", timeout=int(timeout))
+        except docker.errors.DockerException:
+            return docker.DockerClient(base_url=self.socket, version=DOWN_API_VERSION, timeout=int(timeout))
+
+    def saved_containers(self) -> list[dict[str, Any]]:
+        """Its containers as its engine last wrote them to disk (``<data-root>/containers/*/config.v2.json``
+        and ``hostconfig.json``), shaped like ``docker inspect``: what is known of them while the engine
+        does not answer. Empty when there is nothing to read."""
+        found = []
+        for config in sorted((self.dir / "data" / "containers").glob("*/config.v2.json")):
+            try:
+                saved = json.loads(config.read_text())
+                host_config = json.loads((config.parent / "hostconfig.json").read_text())
+            except (OSError, ValueError):
+                continue
+            keys = ("Name", "Created", "State", "Config", "NetworkSettings")
+            found.append({"Id": saved.get("ID", ""), "HostConfig": host_config, **{k: saved.get(k) for k in keys}})
+        return found
 
     def dockerd_argv(self) -> list[str]:
         (subnet, gateway), pool = host_ranges(self.index)
@@ -188,10 +210,23 @@ class Status:
     def up(self) -> bool:
         return bool(self.hosts) and all(h["engine"] and h["swarm"] == "active" for h in self.hosts.values())
 
+    @property
+    def down(self) -> list[str]:
+        """The hosts whose engine does not answer (``host-down``)."""
+        return [name for name, h in self.hosts.items() if not h["engine"]]
+
     def __str__(self) -> str:
-        lines = [f"cluster {self.name}: " + (_("up") if self.up else _("not up"))]
+        lines = [_("cluster {name}: {state}").format(name=self.name, state=_("up") if self.up else _("not up"))]
         for host, h in self.hosts.items():
-            lines.append(f"  {host}: engine {'answers' if h['engine'] else 'down'}, swarm {h['swarm']}, {h['socket']}")
+            engine = _("engine answers") if h["engine"] else _("engine does not answer (host-down)")
+            lines.append(f"  {host}: {engine}, swarm {h['swarm']}, {h['socket']}")
+        if self.down and len(self.down) < len(self.hosts):
+            lines.append(
+                _(
+                    "{hosts} down: `dockerlab hosts up` (or open_cluster()) restarts only what is down and keeps "
+                    "the other hosts and their containers"
+                ).format(hosts=", ".join(self.down))
+            )
         return "\n".join(lines)
 
 
@@ -283,9 +318,17 @@ class Cluster(LogsCommands):
         missing = missing_tools()
         if missing:
             raise ClusterUnavailable(unavailable_message(missing), missing)
-        if self.status().up:
+        status = self.status()
+        if status.up:
             self.log.say(_("(cluster {name} is up: reusing it)").format(name=self.name))
             return self
+        if self._repairable(status) and self._repair(status):
+            return self
+        if self.root.exists():  # what was there goes, the lab's containers with it: never silently
+            self.log.say(
+                _("cluster {name} is not whole and cannot be restarted host by host: rebuilding it from scratch "
+                  "(the containers on its hosts are removed)").format(name=self.name)
+            )  # fmt: skip
         self.down(quiet=True)
         t0 = time.monotonic()
         try:
@@ -302,6 +345,110 @@ class Cluster(LogsCommands):
             raise
         self.timings["up"] = time.monotonic() - t0
         return self
+
+    def _repairable(self, status: Status) -> bool:
+        """Whether only some hosts' engines are down in a cluster otherwise whole: its namespaces there, each
+        host that answers in the swarm, each that does not with the swarm state it saved on disk."""
+        if not status.down:
+            return False
+        if len(self._namespaces()) != len(self.hosts) + 1:
+            return False
+        answering = [h for name, h in status.hosts.items() if name not in status.down]
+        saved = all((self.hosts[h].dir / "data" / "swarm").is_dir() for h in status.down)
+        return saved and all(h["swarm"] == "active" for h in answering)
+
+    def _repair(self, status: Status) -> bool:
+        """Restart the engines of the hosts that are down, alone: the other hosts and their containers stay.
+
+        A restarted engine finds its swarm state on disk and rejoins as the same node; if it is not listed
+        ready within :data:`SWARM_SECONDS`, it leaves and joins again. Returns whether the cluster is up.
+        """
+        down = [self.hosts[h] for h in status.down]
+        names = ", ".join(h.name for h in down)
+        kept = ", ".join(h for h in self.hosts if h not in status.down)
+        if kept:
+            text = _(
+                "{hosts}: engine down (it does not answer). Restarting {hosts} alone; {kept} and their containers "
+                "are kept. The containers of {hosts} come back stopped: lab.start(name) starts one again."
+            )
+        else:
+            text = _(
+                "{hosts}: engines down (they do not answer). Restarting them; their containers come back stopped: "
+                "lab.start(name) starts one again."
+            )
+        self.log.say(text.format(hosts=names, kept=kept))
+        t0 = time.monotonic()
+        try:
+            for host in down:
+                self._stop(host)
+                self._kill_leftovers(host.dir)
+            self._daemons(down)
+            for host in down:
+                if not self._ready(host):
+                    self._rejoin(host)
+            for host in self.hosts.values():  # a restarted manager hears from its workers again
+                if not self._ready(host):
+                    raise ClusterError(_("{host} did not rejoin the swarm").format(host=host.name))
+        except ClusterError as e:
+            self.log.say(_("restarting {hosts} failed ({error}): rebuilding the whole cluster").format(
+                hosts=names, error=e))  # fmt: skip
+            return False
+        self.timings["repair"] = time.monotonic() - t0
+        if not self.status().up:
+            self.log.say(_("{hosts} did not come back: rebuilding the whole cluster").format(hosts=names))
+            return False
+        return True
+
+    def _ready(self, host: Host) -> bool:
+        """Whether the manager lists ``host`` as a ready node (bounded by :data:`SWARM_SECONDS`)."""
+
+        def ready() -> bool | None:
+            m = self.manager.client(timeout=5)
+            try:
+                nodes = m.nodes.list()
+            except docker.errors.DockerException:
+                return None
+            finally:
+                m.close()
+            states = [n.attrs.get("Status", {}) for n in nodes]
+            return True if any(x.get("Addr") == host.address and x.get("State") == "ready" for x in states) else None
+
+        return poll(ready, SWARM_SECONDS, delay=0.2, max_delay=1.0) is True
+
+    def _rejoin(self, host: Host) -> None:
+        """``host`` did not come back as its old node: leave, remove the old node, join again."""
+        self.log.record("docker swarm leave --force", docker_host=host.socket)
+        c = host.client(timeout=SWARM_SECONDS)
+        m = self.manager.client(timeout=SWARM_SECONDS)
+        try:
+            with engine_call(f"docker swarm leave ({host.name})", SWARM_SECONDS):
+                try:
+                    c.swarm.leave(force=True)
+                except docker.errors.APIError:
+                    pass
+            for node in m.nodes.list():
+                if (
+                    node.attrs.get("Status", {}).get("Addr") == host.address
+                    and node.attrs["Status"]["State"] != "ready"
+                ):
+                    self.log.record(f"docker node rm --force {node.id}", docker_host=self.manager.socket)
+                    node.remove(force=True)
+            m.swarm.reload()
+            token = m.swarm.attrs["JoinTokens"]["Worker"]
+            self.log.record(
+                f"docker swarm join --token <worker token> --advertise-addr {host.address} {self.manager.address}:2377",
+                docker_host=host.socket,
+            )
+            with engine_call(f"docker swarm join ({host.name})", SWARM_SECONDS):
+                c.swarm.join(remote_addrs=[f"{self.manager.address}:2377"], join_token=token,
+                             advertise_addr=host.address, listen_addr=f"{host.address}:2377")  # fmt: skip
+        except docker.errors.DockerException as e:
+            raise ClusterError(str(e)) from e
+        finally:
+            c.close()
+            m.close()
+        if not self._ready(host):
+            raise ClusterError(_("{host} did not rejoin the swarm").format(host=host.name))
 
     def _wire(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -327,15 +474,16 @@ class Cluster(LogsCommands):
             _run(["ip", "-n", host.netns, "link", "set", "eth0", "up"])
             _run(["ip", "-n", host.netns, "link", "set", "lo", "up"])
 
-    def _daemons(self) -> None:
-        for host in self.hosts.values():
+    def _daemons(self, which: list[Host] | None = None) -> None:
+        hosts = list(self.hosts.values()) if which is None else which
+        for host in hosts:
             self.log.record(" ".join(host.dockerd_argv()) + " &")
             with open(host.dir / "dockerd.log", "ab") as log:
                 subprocess.Popen(
                     host.dockerd_argv(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                     start_new_session=True,
                 )  # fmt: skip
-        for host in self.hosts.values():
+        for host in hosts:
             wait_until(partial(self._answers, host), DAEMON_SECONDS, partial(_silent, host), delay=0.05, max_delay=0.25)
 
     def _load_image(self, main: EngineClient | None) -> None:
@@ -487,11 +635,12 @@ class Cluster(LogsCommands):
                 pass
             poll(lambda: True if not _alive(pid) else None, 3, delay=0.05, max_delay=0.2)
 
-    def _kill_leftovers(self) -> None:
-        """Processes started for this cluster that outlived their daemon: its containerd and shims (found by
-        our path in their command line) and everything under them, the containers' own processes too (a
-        killed daemon leaves its containers running, and they would keep the hosts' namespaces alive)."""
-        mark = str(self.root) + "/"
+    def _kill_leftovers(self, under: Path | None = None) -> None:
+        """Processes started for this cluster (or for the host whose directory is ``under``) that outlived
+        their daemon: its containerd and shims (found by our path in their command line) and everything
+        under them, the containers' own processes too (a killed daemon leaves its containers running, and
+        they would keep the hosts' namespaces alive)."""
+        mark = str(under or self.root) + "/"
         parents: dict[int, int] = {}
         ours: list[int] = []
         for pid in _pids():

@@ -18,7 +18,9 @@ import ipaddress
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import docker
@@ -33,6 +35,7 @@ from dockerlab.engines.hosts import VXLAN_PORT, WIRE_SUBNET, Cluster, Host, miss
 from dockerlab.engines.sim.swarm import SimHost, SimSwarm
 from dockerlab.errors import (
     ClusterError,
+    DockerlabError,
     EngineUnavailable,
     InvalidInput,
     NeedsEngine,
@@ -100,6 +103,8 @@ class ClusterLab(LogsCommands):
         self.log = CommandLog(echo=echo)
         #: the last known host of each container, so that a host that went down still has its rows
         self._seen: dict[str, str] = {}
+        #: what the last :meth:`reset` could not remove, in words (a host down, an overlay a task there uses)
+        self.not_removed: list[str] = []
         self.labs: dict[str, HostLab] = {
             h: HostLab(name, host, self.overlays, echo=echo) for h, host in cluster.hosts.items()
         }
@@ -152,6 +157,12 @@ class ClusterLab(LogsCommands):
         up = self._up_hosts()
         return [h for h in self.labs if h not in up]
 
+    def _saved(self, host: str) -> list[dict[str, Any]]:
+        """The lab's containers on ``host`` (whose engine does not answer) as its engine last saved them."""
+        where = self.cluster.hosts[host]
+        saved = where.saved_containers() if isinstance(where, Host) else []
+        return [a for a in saved if model.has_label((a.get("Config") or {}).get("Labels"), self.label)]
+
     # -- what exists -------------------------------------------------------------
 
     def nodes(self) -> pd.DataFrame:
@@ -163,30 +174,51 @@ class ClusterLab(LogsCommands):
                 role = "worker" if i else "manager"
                 rows.append({"host": name, "address": h.address, "role": role, "state": "ready"})
             return pd.DataFrame(rows, columns=["host", "address", "role", "state"])
-        with engine_call("docker node ls"):
-            for n in real_engine(self.manager.client, "docker node ls").nodes.list():
-                address = n.attrs.get("Status", {}).get("Addr", "")
-                rows.append(
-                    {
-                        "host": by_address.get(address, "?"),
-                        "address": address,
-                        "role": n.attrs.get("Spec", {}).get("Role", ""),
-                        "state": n.attrs.get("Status", {}).get("State", ""),
-                    }
-                )
+        down = self.down_hosts()
+        if self.cluster.manager.name in down:  # no manager to ask: what each host is, from the cluster itself
+            for i, name in enumerate(self.cluster.hosts):
+                state = "host-down" if name in down else "?"
+                address = self.cluster.hosts[name].address
+                rows.append({"host": name, "address": address, "role": "worker" if i else "manager", "state": state})
+        else:
+            with engine_call("docker node ls"):
+                for n in real_engine(self.manager.client, "docker node ls").nodes.list():
+                    address = n.attrs.get("Status", {}).get("Addr", "")
+                    host = by_address.get(address, "?")
+                    rows.append(
+                        {
+                            "host": host,
+                            "address": address,
+                            "role": n.attrs.get("Spec", {}).get("Role", ""),
+                            # the manager notices a dead host only after some seconds: its engine is asked too
+                            "state": "host-down" if host in down else n.attrs.get("Status", {}).get("State", ""),
+                        }
+                    )
         return pd.DataFrame(rows, columns=["host", "address", "role", "state"]).sort_values("host", ignore_index=True)
 
     def overlays(self) -> list[str]:
-        """The lab's overlay networks (asked of the manager)."""
-        with engine_call("docker network ls --filter driver=overlay"):
-            found = self.manager.client.networks.list(filters={"label": self.label, "driver": "overlay"})
-        return sorted(n.name for n in found if n.name)
+        """The lab's overlay networks (asked of the manager; while it is down, of the hosts that answer, which
+        list the overlays their containers use)."""
+        filters = {"label": self.label, "driver": "overlay"}
+        found = set()
+        for lab in [self.manager, *(x for x in self.labs.values() if x is not self.manager)]:
+            try:
+                with engine_call("docker network ls --filter driver=overlay", 5):
+                    found |= {n.name for n in lab.client.networks.list(filters=filters) if n.name}
+            except EngineUnavailable:
+                continue
+            if lab is self.manager:
+                break
+        return sorted(found)
 
     def hosts_of(self) -> dict[str, str]:
         """Each of the lab's containers -> its host: from every host that answers, and for a host that is down,
         the containers it had when last seen."""
         up = self._up_hosts()
         out: dict[str, str] = {n: h for n, h in self._seen.items() if h not in up}
+        for h in self.labs:
+            if h not in up:
+                out.update({str(a.get("Name", "")).lstrip("/"): h for a in self._saved(h)})
         for h, lab in up.items():
             for name in lab.containers:
                 out[name] = h
@@ -344,17 +376,39 @@ class ClusterLab(LogsCommands):
         return self._on(name).exec(name, cmd, timeout=timeout)
 
     def reset(self) -> None:
-        """Remove the lab's containers on every host, then its bridges, then its overlays; nothing else."""
+        """Remove the lab's containers on every host, then its bridges, then its overlays; nothing else.
+
+        A host that is down keeps its containers, and an overlay a task there still uses stays: the rest is
+        removed all the same, and what stays is named (and kept in :attr:`not_removed`).
+        """
         up = self._up_hosts()
+        self.not_removed = [self._down_note(h) for h in self.labs if h not in up]
         for lab in up.values():  # one after another: the command lines come out in a stable order
-            _remove_containers(lab)
+            self.not_removed += _remove_containers(lab)
         overlays = set(self.overlays()) if self.manager.host.name in up else set()
         for lab in up.values():
             for n in lab.network_names:
                 if n not in overlays and n not in self.overlays():
-                    lab.remove_network(n)
+                    self._try(n, partial(lab.remove_network, n))
         for n in sorted(overlays):
-            self.remove_network(n)
+            self._try(n, partial(self.remove_network, n))
+        if self.not_removed:
+            self.log.say(_("reset() removed the rest, but not:") + "".join(f"\n  - {x}" for x in self.not_removed))
+
+    def _down_note(self, host: str) -> str:
+        """What :meth:`reset` says of a host that is down."""
+        names = sorted(n for n, h in self.hosts_of().items() if h == host)
+        return _(
+            "the containers on {host} ({containers}): {host} is down (its engine does not answer); "
+            "open_cluster() restarts it"
+        ).format(host=host, containers=", ".join(names) or "-")
+
+    def _try(self, network: str, remove: Callable[[], None]) -> None:
+        """Remove ``network``; if the engine refuses (a task on a host that is down still uses it), say so."""
+        try:
+            remove()
+        except (DockerlabError, docker.errors.DockerException) as e:
+            self.not_removed.append(_("network {name}: {error}").format(name=network, error=str(e).strip()))
 
     def close(self) -> None:
         try:
@@ -374,10 +428,13 @@ class ClusterLab(LogsCommands):
     def state(self) -> ClusterState:
         """The model's view of every host (no packet sent): see :func:`dockerlab.model.hosts.cluster_state`."""
         up = self._up_hosts()
-        per_host = {}
-        for h, lab in up.items():
-            handles = lab.handles()
-            per_host[h] = ([x.attrs for x in handles], lab.network_inspect(), lab.hosts_files())
+        per_host: dict[str, Any] = {}
+        for h, lab in self.labs.items():
+            if h in up:
+                handles = lab.handles()
+                per_host[h] = ([x.attrs for x in handles], lab.network_inspect(), lab.hosts_files())
+            else:  # what its engine last saved: the containers stay known, their cells read host-down
+                per_host[h] = (self._saved(h), [], {})
         release = next(iter(up.values())).release if up else None
         return cluster_state(per_host, release, down=[h for h in self.labs if h not in up])
 
@@ -405,24 +462,25 @@ class ClusterLab(LogsCommands):
         read ``host-down`` (never a hang)."""
         model.checked_by(by)
         state = state or self.state()
-        lost = {n: h for n, h in self.hosts_of().items() if h in state.down}
+        lost = {n: h for n, h in self._seen.items() if h in state.down and n not in state.boxes}
         names = sorted([*state.boxes, *lost])
+        down = {**lost, **state.down_boxes()}
         meaning: dict[str, tuple[str, str | None]] = {n: (n, None) for n in names}
         targets: dict[str, list[str]] = {}
-        for src in names:
+        for src in names:  # a target on a host that is down is not pinged: its cell reads host-down
             if by == "name":
-                targets[src] = [n for n in names if n != src]
+                targets[src] = [n for n in names if n != src and n not in down]
             else:
                 targets[src] = []
                 for dst in state.boxes.values():
-                    if dst.name != src:
+                    if dst.name != src and dst.name not in down:
                         for net, ip in dst.ips.items():
                             targets[src].append(ip)
                             meaning[ip] = (dst.name, net)
         results: list[probe.PingResult] = []
 
         def one(src: str) -> list[probe.PingResult]:
-            host = lost.get(src) or state.host_of[src]
+            host = down.get(src) or state.host_of[src]
             if host in state.down:
                 return probe.failed(src, targets[src], "host-down")
             try:
@@ -443,11 +501,11 @@ class ClusterLab(LogsCommands):
         """
         state = state or self.state()
         frame = self.probe(by, state)
-        names = sorted([*state.boxes, *(n for n, h in self._seen.items() if h in state.down)])
+        names = sorted({*state.boxes, *(n for n, h in self._seen.items() if h in state.down)})
         if by == "name":
-            return probe.name_matrix(frame, names)
+            return model.mark_down(probe.name_matrix(frame, names), state)
         cols = [(b.name, net) for b in state.boxes.values() for net in b.ips]
-        return probe.ip_matrix(frame, names, cols if len(names) > 1 else [])
+        return model.mark_down(probe.ip_matrix(frame, names, cols if len(names) > 1 else []), state)
 
     def compare(self, by: str = "name", *, mine: dict[tuple[str, str], bool] | None = None) -> Comparison | Guess:
         """Predict first (yours with ``mine``, else dockerlab's), then measure across the hosts."""
@@ -461,12 +519,15 @@ class ClusterLab(LogsCommands):
     def by_host(self, matrix: pd.DataFrame) -> pd.DataFrame:
         """``matrix`` with each row and column label prefixed by its container's host: ``(host1, a1)``."""
         where = self.hosts_of()
+        down = matrix.attrs.get("down") or {}
+
+        def host(name: str) -> str:  # a host that is down says so: its cells are <NA>, neither measured nor predicted
+            return f"{where.get(name, '?')} (host-down)" if name in down else where.get(name, "?")
+
         out = matrix.copy()
-        out.index = pd.MultiIndex.from_tuples([(where.get(n, "?"), n) for n in matrix.index], names=["host", "source"])
+        out.index = pd.MultiIndex.from_tuples([(host(n), n) for n in matrix.index], names=["host", "source"])
         if not isinstance(matrix.columns, pd.MultiIndex):
-            out.columns = pd.MultiIndex.from_tuples(
-                [(where.get(n, "?"), n) for n in matrix.columns], names=["host", "target"]
-            )
+            out.columns = pd.MultiIndex.from_tuples([(host(n), n) for n in matrix.columns], names=["host", "target"])
         return out
 
     # -- under the hood --------------------------------------------------------
@@ -663,12 +724,17 @@ KEPT_UP = N_(
 )
 
 
-def _remove_containers(lab: Lab) -> None:
+def _remove_containers(lab: Lab) -> list[str]:
+    """Remove the lab's containers on ``lab``'s host; what could not be removed, in words."""
+    left = []
     for name in lab.containers:
         try:
             lab.remove(name)
         except docker.errors.NotFound:
             pass
+        except (DockerlabError, docker.errors.DockerException) as e:
+            left.append(_("container {name}: {error}").format(name=name, error=str(e).strip()))
+    return left
 
 
 _OUTER = re.compile(r"IP (\d+\.\d+\.\d+\.\d+)\.\d+ > (\d+\.\d+\.\d+\.\d+)\.(\d+): VXLAN.*?vni (\d+)")

@@ -18,7 +18,7 @@ this package; none of them restates a rule.
 
 from __future__ import annotations
 
-from dockerlab.model.predict import Explanation, checked_by, explain_state, mismatches, predict_state
+from dockerlab.model.predict import Explanation, checked_by, explain_state, mark_down, mismatches, predict_state
 from dockerlab.model.releases import DEFAULT_VERSION, Release
 from dockerlab.model.state import (
     BRIDGE_MODES,
@@ -68,6 +68,7 @@ __all__ = [
     "ipam",
     "ipv4_pools",
     "is_ipv4",
+    "mark_down",
     "mismatches",
     "net_from_attrs",
     "parse_hosts",

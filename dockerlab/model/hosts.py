@@ -29,7 +29,7 @@ from typing import Any
 
 from dockerlab.i18n import _
 from dockerlab.model.releases import Release
-from dockerlab.model.state import Box, Net, State, box_from_attrs, net_from_attrs
+from dockerlab.model.state import Box, Net, State, box_from_attrs, is_ipv4, net_from_attrs
 from dockerlab.model.subnets import DEFAULT_POOLS, first_host
 
 #: The bridge Docker gives each host of a swarm for its containers' traffic out of the host.
@@ -116,6 +116,13 @@ class ClusterState(State):
             gwbridge=GWBRIDGE,
         )  # fmt: skip
 
+    def down_host(self, name: str) -> str | None:
+        """The host of container ``name`` (or of the container that has address ``name``) when its engine
+        does not answer (it is in ``down``)."""
+        who = self.owner.get(name, (name, ""))[0] if is_ipv4(name) else name
+        host = self.host_of.get(who)
+        return host if host in self.down else None
+
 
 def cluster_state(
     hosts: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, str | None]]],
@@ -124,11 +131,17 @@ def cluster_state(
 ) -> ClusterState:
     """One :class:`ClusterState` from each host's ``docker inspect`` data, ``docker network inspect`` data
     and its running containers' ``/etc/hosts`` (by container name): ``{host: (containers, networks, hosts)}``.
-    Container names are unique across the hosts (dockerlab's cluster labs keep them so)."""
+    Container names are unique across the hosts (dockerlab's cluster labs keep them so).
+
+    A host in ``down`` gives what is known of its containers without its engine (what it last wrote to
+    disk) and no networks: an overlay is still known by the other hosts' lists, since it is one network
+    on every host.
+    """
     boxes: list[Box] = []
     nets: dict[str, Net] = {}
     host_of: dict[str, str] = {}
     net_host: dict[str, str] = {}
+    swarm = [a for _c, networks, _t in hosts.values() for a in networks if a.get("Scope") == "swarm"]
     for host, (containers, networks, texts) in hosts.items():
         for attrs in networks:
             name = qualify(str(attrs.get("Name", "")), host, networks)
@@ -139,9 +152,13 @@ def cluster_state(
             if net.kind != "overlay":
                 net_host[name] = host
         for attrs in containers:
-            box = box_from_attrs(_rename(attrs, host, networks), texts.get(str(attrs.get("Name", "")).lstrip("/")))
+            renamed = _rename(attrs, host, [*networks, *swarm])
+            box = box_from_attrs(renamed, texts.get(str(attrs.get("Name", "")).lstrip("/")))
             boxes.append(box)
             host_of[box.name] = host
+            for endpoint in box.endpoints:  # a local network known only from a container (its host is down)
+                if endpoint not in nets and "@" in endpoint:
+                    net_host.setdefault(endpoint, host)
     return ClusterState(boxes, list(nets.values()), host_of, net_host, release, down)
 
 

@@ -73,7 +73,26 @@ def predict_state(state: State, by: str = "name", targets: list[str] | None = No
     data = {k: array(values[:, k], mask[:, k]) for k in range(len(targets))}
     frame = pd.DataFrame(data, index=index)
     frame.columns = columns
-    return frame
+    return mark_down(frame, state)
+
+
+def mark_down(matrix: pd.DataFrame, state: State) -> pd.DataFrame:
+    """``matrix`` (predicted or measured) with every cell :meth:`State.cut_off` names made NA: a cell whose
+    source or target lives on a host that is down is neither measured nor predicted (``host-down``).
+
+    ``matrix.attrs["down"]`` maps each such container to its host, for the displays to say so. On one
+    engine the matrix is returned as it is.
+    """
+    down = state.down_boxes()
+    if not down:
+        return matrix
+    for src in matrix.index:
+        for col in matrix.columns:
+            target = col[0] if isinstance(col, tuple) else col
+            if state.cut_off(str(src), str(target)) is not None:
+                matrix.loc[src, col] = pd.NA
+    matrix.attrs["down"] = down
+    return matrix
 
 
 # -- explain ------------------------------------------------------------------
@@ -248,6 +267,9 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
     b = state.boxes.get(source)
     if b is None:
         raise UnknownContainer(source, "", list(state.boxes))
+    cut = state.cut_off(source, target)
+    if cut is not None:
+        return _explain_host_down(source, target, by, *cut)
     if not b.running:
         return _explain_not_running(source, target, by)
     refused = state.exec_refused(b)
@@ -261,6 +283,16 @@ def explain_state(state: State, source: str, target: str, by: str = "name") -> E
     if b.mode == "host":
         return _explain_from_host(source, target, by)
     return _explain_name(state, b, target, by)
+
+
+def _explain_host_down(source: str, target: str, by: str, container: str, host: str) -> Explanation:
+    """``container`` (the source or the target) lives on ``host``, whose engine does not answer."""
+    text = _(
+        "{container} runs on {host}, and {host}'s engine does not answer (host-down): no ping to or from "
+        "{container} can be measured, and dockerlab predicts none. Running open_cluster() again restarts "
+        "{host} alone"
+    ).format(container=container, host=host)
+    return Explanation(source, target, by, None, "host-down", None, text)
 
 
 def _explain_not_running(source: str, target: str, by: str) -> Explanation:
@@ -489,4 +521,4 @@ def mismatches(predicted: pd.DataFrame, measured: pd.DataFrame) -> list[tuple[st
     return found
 
 
-__all__ = ["Explanation", "checked_by", "explain_state", "mismatches", "predict_state"]
+__all__ = ["Explanation", "checked_by", "explain_state", "mark_down", "mismatches", "predict_state"]

@@ -569,6 +569,26 @@ class State:
         engine, never (see :class:`dockerlab.model.hosts.ClusterState`)."""
         return None
 
+    def down_host(self, name: str) -> str | None:
+        """The host of container ``name`` (or of the container owning address ``name``) when that host's
+        engine does not answer: nothing to or from it can be measured or predicted. On one engine, never
+        (see :class:`dockerlab.model.hosts.ClusterState`)."""
+        return None
+
+    def cut_off(self, source: str, target: str) -> tuple[str, str] | None:
+        """``(container, host)`` when ``source`` or ``target`` (a container, alias or address) lives on a host
+        that is down: the one rule that turns a cell into ``host-down``, for predict, explain and the
+        measurement alike."""
+        for name in (source, target):
+            host = self.down_host(name)
+            if host is not None:
+                return self.owner.get(name, (name, ""))[0], host
+        return None
+
+    def down_boxes(self) -> dict[str, str]:
+        """Each container on a host that is down -> that host (empty on one engine)."""
+        return {n: h for n in self.boxes if (h := self.down_host(n)) is not None}
+
     def route_code(self, b: Box, ip: str) -> str:
         """The :data:`dockerlab.kernel.probe.REASONS` key for a ping from ``b`` to address ``ip``."""
         if not b.running:

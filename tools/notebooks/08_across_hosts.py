@@ -200,3 +200,24 @@ lesson.table(packets, ["outer_src", "outer_dst", "udp_port", "inner_src", "inner
 
 # %%
 lab.reset()
+
+# %% [markdown]
+# ## When a host dies
+#
+# Real machines crash. Try it: stop one host's engine, `kill $(cat /run/dockerlab/hosts/dlab/host2/docker.pid)`,
+# and run the cells above again. Every container on `host2` reads **host-down** (⊘ in the matrices: neither
+# measured nor predicted), and `lab.nodes()`, `lab.explain(...)` and `dockerlab hosts status` say that `host2`
+# is down. `lab.reset()` removes the rest and names what it could not. `cluster = open_cluster()` restarts
+# `host2` alone: it rejoins the swarm as the same node, the other hosts keep their containers, and `host2`'s
+# come back stopped (`lab.start("db")` starts one again). The chapter's first cell also runs `lab.reset()`, which
+# starts the chapter over.
+
+# %% [markdown] lang=zh-CN
+# ## 如果一台主机宕机
+#
+# 真实的机器会宕机。不妨试一试：停掉一台主机的引擎，`kill $(cat /run/dockerlab/hosts/dlab/host2/docker.pid)`，
+# 然后重新运行上面的单元格。`host2` 上的每个容器都会显示为 **host-down**（矩阵里的 ⊘：既不测量也不预测），
+# `lab.nodes()`、`lab.explain(...)` 和 `dockerlab hosts status` 都会指出 `host2` 已宕机。`lab.reset()` 会删除其余
+# 的一切，并列出它删不掉的内容。`cluster = open_cluster()` 只重启 `host2`：它以原来的节点身份重新加入 Swarm 集群，
+# 其他主机上的容器都保留，`host2` 上的容器恢复后处于停止状态（用 `lab.start("db")` 重新启动）。本章第一个单元格
+# 还会运行 `lab.reset()`，也就是让本章从头开始。
