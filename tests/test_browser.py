@@ -34,7 +34,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -224,14 +224,19 @@ def jupyter_lab(request, tmp_path, engine) -> Iterator[tuple[str, Path]]:
         _wait_for_server(base, token, server, tmp_path / "jupyter.log")
         yield f"{base}/lab/tree/{notebook.name}?token={token}", root / notebook.name
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        log.close()
+        _stop(server, log)
         _remove_new_labs(engine, labs_before, notebook)
+
+
+def _stop(server: subprocess.Popen, log: IO[bytes]) -> None:
+    """Stop the JupyterLab server (politely, then not) and close its log."""
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+    log.close()
 
 
 def _playwright():
@@ -534,13 +539,7 @@ def test_the_chinese_01_from_a_wheel_speaks_chinese_on_a_c_utf8_machine(engine, 
             finally:
                 browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        log.close()
+        _stop(server, log)
         if notebook.exists():
             _remove_new_labs(engine, labs_before, notebook)
     assert not [t for t in texts if "Traceback" in t], texts
