@@ -1,0 +1,157 @@
+"""The classroom on this machine: two learners, each with a Unix user and a rootless engine of their own.
+
+One classroom (module-scoped) serves every test here, in one xdist group (tests/conftest.py): making
+it costs a few seconds, each engine one more. The learners act as themselves (``runuser``), with the
+docker CLI, as they would from a terminal in JupyterLab. Needs root, a real engine (whose lab image is
+loaded into the learners' engines) and Debian's dockerd-rootless.sh; skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dockerlab.classroom import ClassroomError, accounts, engine, room, roster
+from dockerlab.classroom import state as classroom_state
+
+pytestmark = [
+    pytest.mark.engine_only,
+    pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.skipif(os.geteuid() != 0, reason="the classroom needs root"),
+    pytest.mark.skipif(
+        not (engine.CONTRIB / "dockerd-rootless.sh").is_file(), reason="no dockerd-rootless.sh (Debian's docker.io)"
+    ),
+]
+
+A, B = "dlab-testa", "dlab-testb"
+IMAGE = "dockerlab/labbox:0.1.0"
+IDLE = "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done"
+
+
+def as_learner(user: str, *command: str, docker_host: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` as ``user``, in a clean environment pointing at their own engine (or ``docker_host``)."""
+    acct = accounts.account(user)
+    assert acct is not None
+    env = {
+        "HOME": str(acct.home),
+        "PATH": "/usr/bin:/bin",
+        "DOCKER_HOST": docker_host or engine.docker_host(user),
+        "LANG": "C.UTF-8",
+    }
+    return subprocess.run(
+        ["runuser", "-u", user, "--", "env", "-i", *(f"{k}={v}" for k, v in env.items()), *command],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        timeout=120,
+        check=False,
+    )
+
+
+def docker(user: str, *args: str) -> str:
+    """``docker ARGS`` as ``user`` on their engine; its output (a failure fails the test)."""
+    done = as_learner(user, "docker", *args)
+    assert done.returncode == 0, f"docker {' '.join(args)} as {user}: {done.stderr}"
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def classroom() -> Iterator[classroom_state.State]:
+    """Two learners, each with their engine up and the lab image in it; down (purged) at the end."""
+    if classroom_state.load() is not None:
+        pytest.skip("a classroom is up on this machine already")
+    learners = roster.parse(["testa", "testb"])
+    current = room.up(learners, with_hub=False, say=lambda _line: None)
+    try:
+        room.start_engines(current.users)
+        yield current
+    finally:
+        if classroom_state.load() is not None:
+            room.down(purge=True, say=lambda _line: None)
+
+
+def test_every_learner_runs_the_articles_names_at_once(classroom: classroom_state.State) -> None:
+    for user in (A, B):
+        docker(user, "network", "create", "myBridge")
+        for name in ("tomcat1", "mysql1"):
+            docker(user, "run", "-d", "--name", name, "--network", "myBridge", IMAGE, "sh", "-c", IDLE)
+    for user in (A, B):
+        assert docker(user, "exec", "tomcat1", "ping", "-c", "1", "-W", "2", "mysql1").count("1 packets received")
+        assert sorted(docker(user, "ps", "--format", "{{.Names}}").split()) == ["mysql1", "tomcat1"]
+
+
+def test_a_learner_cannot_open_anothers_socket_or_home(classroom: classroom_state.State) -> None:
+    done = as_learner(A, "docker", "ps", docker_host=engine.docker_host(B))
+    assert done.returncode != 0 and "permission denied" in done.stderr
+    assert not as_learner(A, "ls", str(accounts.account(B).home)).returncode == 0  # type: ignore[union-attr]
+    assert not as_learner(A, "ls", str(engine.runtime_dir(B))).returncode == 0
+
+
+def test_a_learners_containers_cannot_reach_anothers_addresses(classroom: classroom_state.State) -> None:
+    """The same subnet in both engines: B's listener answers B's client, and A's client at its address meets nobody.
+
+    (The subnet is the same on purpose, so that A's packets stay inside A's namespace: no packet leaves.)
+    """
+    for user in (A, B):
+        docker(user, "network", "create", "--subnet", "10.213.0.0/24", "probe")
+    docker(B, "run", "-d", "--name", "listener", "--network", "probe", "--ip", "10.213.0.2", IMAGE,
+           "sh", "-c", "while :; do echo secret-of-b | nc -l -p 7000; done")  # fmt: skip
+    ask = ["run", "--rm", "--network", "probe", "--ip", "10.213.0.3", IMAGE, "sh", "-c", "nc -w 2 10.213.0.2 7000"]
+    assert "secret-of-b" in docker(B, *ask)
+    done = as_learner(A, "docker", *ask)
+    assert "secret-of-b" not in done.stdout
+    docker(B, "rm", "-f", "listener")  # (it ignores SIGTERM: down would wait 10 s for it)
+
+
+def test_a_privileged_container_with_the_host_mounted_is_not_root_on_the_server(
+    classroom: classroom_state.State,
+) -> None:
+    done = as_learner(A, "docker", "run", "--rm", "--privileged", "-v", "/:/host", IMAGE, "cat", "/host/etc/shadow")
+    assert done.returncode != 0 and "Permission denied" in done.stderr
+    assert "root:" not in done.stdout
+
+
+def test_bad_input_is_refused_and_nothing_is_made(
+    classroom: classroom_state.State, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with pytest.raises(ClassroomError, match="twice"):
+        roster.parse(["carol", "carol"])
+    with pytest.raises(ClassroomError, match="not a valid learner's name"):
+        roster.parse(["Root"])
+    with pytest.raises(ClassroomError, match="up already"):
+        room.up(roster.parse(["carol"]), with_hub=False)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        monkeypatch.setattr(classroom_state, "HOME", tmp_path)  # as if no classroom ran
+        with pytest.raises(ClassroomError, match="in use"):
+            room.up(roster.parse(["carol"]), port=port, with_hub=False)
+    with pytest.raises(ClassroomError, match="No classroom is up"):
+        room.down()
+    monkeypatch.setattr(accounts, "is_root", lambda: False)
+    with pytest.raises(ClassroomError, match="as root"):
+        room.up(roster.parse(["carol"]), with_hub=False)
+    assert accounts.account("dlab-carol") is None
+
+
+def test_down_leaves_nothing_behind(classroom: classroom_state.State) -> None:
+    ids = {user: [accounts.account(user).uid, *accounts.subordinate_ids(user)] for user in (A, B)}  # type: ignore[union-attr]
+    room.down(purge=True, say=lambda _line: None)
+    for user in (A, B):
+        assert engine.leftovers(ids[user]) == [], f"processes of {user} after down"
+        assert accounts.account(user) is None and not Path("/home", user).exists()
+        assert user not in accounts.SUBUID.read_text()
+    assert not engine.RUN.exists()
+    mounts = Path("/proc/mounts").read_text()
+    assert "dockerlab-classroom" not in mounts and "/home/dlab-test" not in mounts
+    assert classroom_state.load() is None
+    assert json.dumps(room.LANGUAGES)  # (the module stays importable after down)
+    assert shutil.which("runuser")
