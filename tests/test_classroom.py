@@ -13,12 +13,14 @@ import os
 import shutil
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
-from dockerlab.classroom import ClassroomError, accounts, engine, room, roster
+from dockerlab.classroom import ClassroomError, accounts, engine, hub, room, roster
 from dockerlab.classroom import state as classroom_state
 
 pytestmark = [
@@ -63,13 +65,16 @@ def docker(user: str, *args: str) -> str:
     return done.stdout.strip()
 
 
+PASSWORDS = {A: "pass-of-a-1", B: "pass-of-b-2"}
+
+
 @pytest.fixture(scope="module")
 def classroom() -> Iterator[classroom_state.State]:
-    """Two learners, each with their engine up and the lab image in it; down (purged) at the end."""
+    """Two learners and JupyterHub on the loopback; their engines up, the lab image in them; purged at the end."""
     if classroom_state.load() is not None:
         pytest.skip("a classroom is up on this machine already")
-    learners = roster.parse(["testa", "testb"])
-    current = room.up(learners, with_hub=False, say=lambda _line: None)
+    learners = roster.parse([f"testa {PASSWORDS[A]}", f"testb {PASSWORDS[B]}"])
+    current = room.up(learners, port=hub.free_port(), say=lambda _line: None)
     try:
         room.start_engines(current.users)
         yield current
@@ -117,6 +122,51 @@ def test_a_privileged_container_with_the_host_mounted_is_not_root_on_the_server(
     done = as_learner(A, "docker", "run", "--rm", "--privileged", "-v", "/:/host", IMAGE, "cat", "/host/etc/shadow")
     assert done.returncode != 0 and "Permission denied" in done.stderr
     assert "root:" not in done.stdout
+
+
+def log_in(current: classroom_state.State, user: str) -> requests.Session:
+    """A browser's session of ``user`` on the hub: the login form, then the xsrf token for the API."""
+    session = requests.Session()
+    base = f"http://{current.ip}:{current.port}/hub"
+    session.get(f"{base}/login", timeout=30).raise_for_status()
+    xsrf = session.cookies["_xsrf"]
+    answer = session.post(
+        f"{base}/login",
+        data={"username": user, "password": PASSWORDS[user], "_xsrf": xsrf},
+        timeout=30,
+        allow_redirects=False,  # (the redirect to /hub/spawn would start the server: the API does it here)
+    )
+    answer.raise_for_status()
+    assert session.cookies.get("jupyterhub-hub-login"), f"{user} was not logged in"
+    session.headers["X-XSRFToken"] = [c.value for c in session.cookies if c.name == "_xsrf"][-1]  # (a new one)
+    session.headers["Referer"] = base
+    return session
+
+
+def test_the_hub_logs_learners_in_and_starts_only_their_own_server(classroom: classroom_state.State) -> None:
+    """Through the hub's REST API, as a browser would: A's server starts as A, with A's engine in DOCKER_HOST."""
+    listening = subprocess.run(["ss", "-ltnH", f"sport = :{classroom.port}"], capture_output=True, text=True).stdout
+    assert [line.split()[3] for line in listening.splitlines()] == [f"127.0.0.1:{classroom.port}"]
+    api = f"http://{classroom.ip}:{classroom.port}/hub/api"
+    a = log_in(classroom, A)
+    assert a.post(f"{api}/users/{B}/server", timeout=30).status_code in (403, 404)  # (the hub hides B: 404)
+    assert a.post(f"{api}/users/{A}/server", timeout=180).status_code in (201, 202)
+    rows = {row.user: row for row in room.status()}
+    for _ in range(120):
+        if rows[A].server:
+            break
+        rows = {row.user: row for row in room.status()}
+        time.sleep(1)
+    assert rows[A].server and rows[A].engine == "up" and rows[B].server is None
+    server = [pid for pid in engine.leftovers([accounts.account(A).uid]) if b"jupyterhub-singleuser" in  # type: ignore[union-attr]
+              Path(f"/proc/{pid}/cmdline").read_bytes()]  # fmt: skip
+    assert server, "no jupyterhub-singleuser runs as A"
+    environ = Path(f"/proc/{server[0]}/environ").read_bytes().split(b"\0")
+    assert f"DOCKER_HOST={engine.docker_host(A)}".encode() in environ
+    assert a.delete(f"{api}/users/{B}/server", timeout=30).status_code in (403, 404)
+    assert a.delete(f"{api}/users/{A}/server", timeout=60).status_code in (202, 204)
+    done = [row for row in room.status() if row.user == A]
+    assert done[0].server is None
 
 
 def test_bad_input_is_refused_and_nothing_is_made(
