@@ -22,6 +22,7 @@ import requests
 
 from dockerlab.classroom import ClassroomError, accounts, engine, hub, room, roster
 from dockerlab.classroom import state as classroom_state
+from dockerlab.cli import main
 
 pytestmark = [
     pytest.mark.engine_only,
@@ -167,6 +168,27 @@ def test_the_hub_logs_learners_in_and_starts_only_their_own_server(classroom: cl
     assert a.delete(f"{api}/users/{A}/server", timeout=60).status_code in (202, 204)
     done = [row for row in room.status() if row.user == A]
     assert done[0].server is None
+
+
+def test_the_teacher_sees_status_and_progress_as_json(
+    classroom: classroom_state.State, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """B checks ex01 twice in a classroom server's environment; the teacher's two commands read it."""
+    acct = accounts.account(B)
+    assert acct is not None
+    python = hub.learners_python(print) / "python"
+    check = "from dockerlab import Lab, exercises; lab = Lab('p')\nfor _ in range(2): exercises.check('ex01', lab)"
+    done = as_learner(B, "env", "DOCKERLAB_CLASSROOM=1", str(python), "-c", check)
+    assert done.returncode == 0, done.stderr
+    assert main(["classroom", "status", "--json"]) == 0
+    status = {row["user"]: row for row in json.loads(capsys.readouterr().out)}
+    assert set(status) == {A, B} and set(status[B]) == {"user", "docker_host", "engine", "server"}
+    assert status[B]["docker_host"] == engine.docker_host(B) and status[B]["engine"] == "up"
+    assert main(["classroom", "progress", "--json"]) == 0
+    rows = {row["user"]: row["exercises"] for row in json.loads(capsys.readouterr().out)}
+    assert rows[A] == {} and rows[B]["ex01"]["attempts"] == 2 and rows[B]["ex01"]["passed"] is False
+    assert main(["classroom", "progress"]) == 0
+    assert "tried (2x)" in capsys.readouterr().out
 
 
 def test_bad_input_is_refused_and_nothing_is_made(
