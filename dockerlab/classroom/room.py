@@ -196,9 +196,12 @@ def down(*, purge: bool = False, say: Say = print) -> None:
         engine.RUN.rmdir()
     if current.tun_mode is not None:
         engine.TUN.chmod(current.tun_mode)
-    for made in (hub.config_file(), hub.token_file(), classroom_state.HOME / "jupyterhub_cookie_secret"):
-        made.unlink(missing_ok=True)
+    home = classroom_state.HOME
+    for made in (hub.config_file(), hub.token_file(), home / "jupyterhub_cookie_secret", home / "jupyterhub.sqlite"):
+        made.unlink(missing_ok=True)  # (the next class starts with a new hub database; the log stays)
     classroom_state.forget()
+    if purge:
+        shutil.rmtree(home, ignore_errors=True)
     say(
         _("The classroom is down ({count} learners); users and homes removed.").format(count=len(current.users))
         if purge
