@@ -36,6 +36,8 @@ pytestmark = [
 
 A, B = "dlab-testa", "dlab-testb"
 IMAGE = "dockerlab/labbox:0.1.0"
+#: B's listener, on a subnet both learners' engines have (inside their own namespaces).
+LISTENER = "10.213.0.2"
 IDLE = "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done"
 
 
@@ -108,9 +110,9 @@ def test_a_learners_containers_cannot_reach_anothers_addresses(classroom: classr
     """
     for user in (A, B):
         docker(user, "network", "create", "--subnet", "10.213.0.0/24", "probe")
-    docker(B, "run", "-d", "--name", "listener", "--network", "probe", "--ip", "10.213.0.2", IMAGE,
+    docker(B, "run", "-d", "--name", "listener", "--network", "probe", "--ip", LISTENER, IMAGE,
            "sh", "-c", "while :; do echo secret-of-b | nc -l -p 7000; done")  # fmt: skip
-    ask = ["run", "--rm", "--network", "probe", "--ip", "10.213.0.3", IMAGE, "sh", "-c", "nc -w 2 10.213.0.2 7000"]
+    ask = ["run", "--rm", "--network", "probe", "--ip", "10.213.0.3", IMAGE, "sh", "-c", f"nc -w 2 {LISTENER} 7000"]
     assert "secret-of-b" in docker(B, *ask)
     done = as_learner(A, "docker", *ask)
     assert "secret-of-b" not in done.stdout
@@ -128,7 +130,7 @@ def test_a_privileged_container_with_the_host_mounted_is_not_root_on_the_server(
 def log_in(current: classroom_state.State, user: str) -> requests.Session:
     """A browser's session of ``user`` on the hub: the login form, then the xsrf token for the API."""
     session = requests.Session()
-    base = f"http://{current.ip}:{current.port}/hub"
+    base = hub.url(current.ip, current.port, "/hub")
     session.get(f"{base}/login", timeout=30).raise_for_status()
     xsrf = session.cookies["_xsrf"]
     answer = session.post(
@@ -148,7 +150,7 @@ def test_the_hub_logs_learners_in_and_starts_only_their_own_server(classroom: cl
     """Through the hub's REST API, as a browser would: A's server starts as A, with A's engine in DOCKER_HOST."""
     listening = subprocess.run(["ss", "-ltnH", f"sport = :{classroom.port}"], capture_output=True, text=True).stdout
     assert [line.split()[3] for line in listening.splitlines()] == [f"127.0.0.1:{classroom.port}"]
-    api = f"http://{classroom.ip}:{classroom.port}/hub/api"
+    api = hub.url(classroom.ip, classroom.port, "/hub/api")
     a = log_in(classroom, A)
     assert a.post(f"{api}/users/{B}/server", timeout=30).status_code in (403, 404)  # (the hub hides B: 404)
     assert a.post(f"{api}/users/{A}/server", timeout=180).status_code in (201, 202)

@@ -23,6 +23,7 @@ import stat
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -234,15 +235,21 @@ def stop(pid: int | None) -> None:
 
 def api(ip: str, port: int, path: str, token: str | None = None) -> Any:
     """GET the hub's REST API at ``path`` (below ``/hub/api``); the parsed JSON."""
-    request = urllib.request.Request(f"http://{_host(ip)}:{port}/hub/api{path}")
+    request = urllib.request.Request(url(ip, port, f"/hub/api{path}"))
     if token:
         request.add_header("Authorization", f"token {token}")
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.loads(answer.read().decode())
 
 
-def _host(ip: str) -> str:
-    return "127.0.0.1" if ip in ("", "0.0.0.0") else ip
+def url(ip: str, port: int, path: str = "/") -> str:
+    """The hub's address for ``path``, as this machine reaches it (the loopback when it binds every address).
+
+    >>> url("0.0.0.0", 8000, "/hub/api/")
+    'http://127.0.0.1:8000/hub/api/'
+    """
+    host = "127.0.0.1" if ip in ("", "0.0.0.0") else ip
+    return urllib.parse.urlunsplit(("http", f"{host}:{port}", path, "", ""))
 
 
 def api_answers(ip: str, port: int) -> bool:
@@ -264,5 +271,5 @@ def servers(ip: str, port: int) -> dict[str, str | None]:
     for user in users:
         server = (user.get("servers") or {}).get("", {})
         ready = server.get("ready") and server.get("url")
-        found[user["name"]] = f"http://{_host(ip)}:{port}{server['url']}" if ready else None
+        found[user["name"]] = url(ip, port, server["url"]) if ready else None
     return found

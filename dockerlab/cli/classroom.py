@@ -12,7 +12,7 @@ from dockerlab.i18n import _
 
 def cmd_classroom(_client: None, args: argparse.Namespace, out: Out) -> int:
     """Carry out ``dockerlab classroom ACTION``; needs no engine client of its own (it runs as root)."""
-    from dockerlab.classroom import progress, room, roster
+    from dockerlab.classroom import hub, progress, room, roster
     from dockerlab.classroom import state as classroom_state
 
     if args.action == "up":
@@ -20,8 +20,8 @@ def cmd_classroom(_client: None, args: argparse.Namespace, out: Out) -> int:
             raise roster.ClassroomError(_("Give either --learners N or --class-list FILE."))
         learners = roster.read(args.class_list) if args.class_list else roster.generated(args.learners)
         current = room.up(learners, port=args.port, ip=args.ip, lang=args.lang, say=out)
-        out(_("JupyterHub listens on http://{ip}:{port}/ for {count} learners.").format(
-            ip=current.ip, port=current.port, count=len(learners)))  # fmt: skip
+        out(_("JupyterHub listens on {url} for {count} learners.").format(
+            url=hub.url(current.ip, current.port), count=len(learners)))  # fmt: skip
         out(_("The learners' passwords, shown once (dockerlab keeps none):"))
         out(text_table([_("user"), _("password")], [[learner.user, learner.password] for learner in learners]))
         return OK
