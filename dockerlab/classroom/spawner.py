@@ -16,6 +16,7 @@ from jupyterhub.spawner import LocalProcessSpawner  # type: ignore[import-untype
 from traitlets import Unicode
 
 from dockerlab.classroom import ClassroomError, accounts, engine
+from dockerlab.engines.backend import CLASSROOM_VARIABLE
 from dockerlab.i18n import _
 
 
@@ -39,7 +40,7 @@ class ClassroomSpawner(LocalProcessSpawner):
             XDG_RUNTIME_DIR=str(engine.runtime_dir(acct.user)),
             DOCKER_HOST=engine.docker_host(acct.user),
             DOCKERLAB_LANG=self.lang,
-            DOCKERLAB_CLASSROOM="1",
+            **{CLASSROOM_VARIABLE: "1"},
             PATH=f"{self.python_bin}:{engine.environment(acct)['PATH']}",
         )
         return env

@@ -20,8 +20,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dockerlab.engines.backend import CLASSROOM_VARIABLE
+
 #: Set in a classroom's servers: records are written only there.
-VARIABLE = "DOCKERLAB_CLASSROOM"
+VARIABLE = CLASSROOM_VARIABLE
 #: The record, below the learner's home.
 RELATIVE = Path(".dockerlab") / "progress.json"
 
