@@ -31,6 +31,7 @@ from typing import Any
 from dockerlab.classroom import ClassroomError
 from dockerlab.classroom import state as classroom_state
 from dockerlab.i18n import _
+from dockerlab.version import __version__
 from dockerlab.waits import poll
 
 #: The learners' Python when the hub's own is closed to them.
@@ -87,20 +88,28 @@ def checkout() -> Path | None:
 
 
 def learners_python(say: Any) -> Path:
-    """The ``bin`` folder of a Python the learners may run, with dockerlab, JupyterLab and jupyterhub-singleuser."""
+    """The ``bin`` folder of a Python the learners may run, with dockerlab, JupyterLab and jupyterhub-singleuser.
+
+    The hub's own Python when every user may run it; else :data:`VENV`, made once. A checkout that every
+    user may read is installed there in editable mode, so the learners always run the checkout's code.
+    """
     here = Path(sys.executable).parent
     if open_to_all(Path(sys.executable)) and (here / "jupyterhub-singleuser").exists():
         return here
     bin_dir = VENV / "bin"
-    if (bin_dir / "jupyterhub-singleuser").exists():
+    source = checkout()
+    editable = source is not None and open_to_all(source)
+    stamp = f"{source}|{editable}|{__version__}\n"
+    stamp_file = VENV / "dockerlab-source"
+    if (bin_dir / "jupyterhub-singleuser").exists() and stamp_file.is_file() and stamp_file.read_text() == stamp:
         return bin_dir
     say(_("Making the learners' Python in {venv} (once) ...").format(venv=VENV))
     VENV.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["/usr/bin/python3", "-m", "venv", str(VENV)], check=True)
-    source = checkout()
-    package = f"{source}[notebooks]" if source else "dockerlab[notebooks]"
+    if not (bin_dir / "python").exists():
+        subprocess.run(["/usr/bin/python3", "-m", "venv", str(VENV)], check=True)
+    package = f"{source}[notebooks]" if source else f"dockerlab[notebooks]=={__version__}"
     done = subprocess.run(
-        [str(bin_dir / "python"), "-m", "pip", "install", "-q", package, "jupyterhub"],
+        [str(bin_dir / "python"), "-m", "pip", "install", "-q", *(["-e"] if editable else []), package, "jupyterhub"],
         capture_output=True,
         text=True,
         check=False,
@@ -109,6 +118,7 @@ def learners_python(say: Any) -> Path:
         raise ClassroomError(
             _("Installing the learners' Python failed: {error}").format(error=done.stderr.strip()[-600:])
         )
+    stamp_file.write_text(stamp)
     subprocess.run(["chmod", "-R", "a+rX", str(VENV.parent)], check=True)
     return bin_dir
 
