@@ -172,7 +172,7 @@ c.ClassroomSpawner.lang = s["lang"]
 c.ClassroomSpawner.python_bin = s["python_bin"]
 c.Spawner.cmd = [s["python_bin"] + "/jupyterhub-singleuser"]
 c.Spawner.default_url = "/lab/tree/" + s["tutorial"]
-c.Spawner.start_timeout = 120
+c.Spawner.start_timeout = 300
 c.Spawner.http_timeout = 90
 c.JupyterHub.services = [
     {"name": "idle-culler", "command": s["culler"]},
