@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -34,6 +35,8 @@ pytestmark = [
     ),
 ]
 
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
 A, B = "dlab-testa", "dlab-testb"
 IMAGE = "dockerlab/labbox:0.1.0"
 #: B's listener, on a subnet both learners' engines have (inside their own namespaces).
@@ -94,6 +97,9 @@ def test_every_learner_runs_the_articles_names_at_once(classroom: classroom_stat
     for user in (A, B):
         assert docker(user, "exec", "tomcat1", "ping", "-c", "1", "-W", "2", "mysql1").count("1 packets received")
         assert sorted(docker(user, "ps", "--format", "{{.Names}}").split()) == ["mysql1", "tomcat1"]
+    for user in (A, B):  # (the notebook run later in B's browser makes them again, as a lab of its own)
+        docker(user, "rm", "-f", "tomcat1", "mysql1")
+        docker(user, "network", "rm", "myBridge")
 
 
 def test_a_learner_cannot_open_anothers_socket_or_home(classroom: classroom_state.State) -> None:
@@ -170,6 +176,55 @@ def test_the_hub_logs_learners_in_and_starts_only_their_own_server(classroom: cl
     assert a.delete(f"{api}/users/{A}/server", timeout=60).status_code in (202, 204)
     done = [row for row in room.status() if row.user == A]
     assert done[0].server is None
+
+
+def test_a_learner_logs_in_on_the_hubs_page_and_runs_01_in_a_browser(classroom: classroom_state.State) -> None:
+    """Headless Chromium: B signs in on the hub's login page, JupyterHub starts B's server (and engine),
+    and notebook 01 of B's copy runs to its ping output on B's engine. The page reaches nothing but the hub."""
+    from test_browser import CHROMIUM, CHROMIUM_FLAGS, PING_OUTPUT, _playwright
+
+    sync_playwright = _playwright()
+    started = int(time.time())
+    outside: list[str] = []
+    notebook = "dockerlab-tutorial/notebooks/01_two_containers.ipynb"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            local = ("data:", "blob:", hub.url(classroom.ip, classroom.port, ""))
+            context.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
+            page = context.new_page()
+            page.set_default_timeout(180_000)
+            page.goto(hub.url(classroom.ip, classroom.port, "/hub/login"))
+            page.fill("#username_input", B)
+            page.fill("#password_input", PASSWORDS[B])
+            page.screenshot(path=str(ARTIFACTS / "classroom-login.png"))
+            page.click("#login_submit")
+            page.wait_for_url(re.compile(rf"/user/{B}/lab"))
+            page.goto(hub.url(classroom.ip, classroom.port, f"/user/{B}/lab/tree/{notebook}"))
+            page.wait_for_selector(".jp-Notebook .jp-Cell")
+            page.locator(".jp-StatusBar-Item", has_text=re.compile(r"\| Idle$")).first.wait_for()
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('.jp-OutputArea-output')].some(o =>
+                    o.textContent.includes('Traceback')) || [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')]
+                    .every(c => /\\[\\d+\\]/.test(c.querySelector('.jp-InputArea-prompt')?.textContent || ''))""",
+                timeout=300_000,
+            )
+            shot = page.screenshot()
+            texts = page.locator(".jp-OutputArea-output").all_inner_texts()
+        finally:
+            browser.close()
+    (ARTIFACTS / "classroom-jupyterlab.png").write_bytes(shot)
+    if os.environ.get("DOCKERLAB_UPDATE_IMAGES") == "1":
+        (ROOT / "docs/images/classroom-jupyterlab.png").write_bytes(shot)
+    assert not [t for t in texts if "Traceback" in t], "a cell failed"
+    assert any(PING_OUTPUT.search(t) for t in texts), "no ping output in the notebook's outputs"
+    assert outside == [], f"the page tried to reach beyond the hub: {outside}"
+    created = docker(B, "events", "--since", str(started), "--until", str(int(time.time()) + 1),
+                     "--filter", "event=create", "--format", "{{.Actor.Attributes.name}}")  # fmt: skip
+    assert "tomcat1" in created.split(), "the notebook's containers were not made on B's own engine"
 
 
 def test_the_teacher_sees_status_and_progress_as_json(

@@ -123,6 +123,30 @@ def learners_python(say: Any) -> Path:
     return bin_dir
 
 
+#: JupyterLab's settings for the learners' servers, one folder per language (readable by everyone).
+LAB_SETTINGS = Path("/opt/dockerlab-classroom/lab-settings")
+#: JupyterLab's quiet defaults, as scripts/tutorial.sh gives them: no news, no update check, no extension
+#: listing (a learner's JupyterLab contacts nothing but this server), and in Chinese its interface's language.
+QUIET = {"@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"}}
+CHINESE = {"@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}}
+
+
+def lab_args(lang: str) -> list[str]:
+    """The single-user servers' JupyterLab options, with a settings folder for ``lang`` written first."""
+    folder = LAB_SETTINGS / lang
+    (folder / "overrides.d").mkdir(parents=True, exist_ok=True)
+    (folder / "overrides.json").write_text(json.dumps(QUIET, indent=1) + "\n")
+    if lang == "zh-CN":
+        (folder / "overrides.d" / "zh-CN.json").write_text(json.dumps(CHINESE, indent=1) + "\n")
+    subprocess.run(["chmod", "-R", "a+rX", str(LAB_SETTINGS.parent)], check=True)
+    return [
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        f"--LabApp.app_settings_dir={folder}",
+    ]
+
+
 def write_config(users: list[str], *, ip: str, port: int, lang: str, python_bin: Path) -> Path:
     """Write ``jupyterhub_config.py`` and the service's token (both mode 0600); return the config's path."""
     home = classroom_state.HOME
@@ -143,6 +167,7 @@ def write_config(users: list[str], *, ip: str, port: int, lang: str, python_bin:
         "culler": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_TIMEOUT}"],
         "service": SERVICE,
         "tutorial": "dockerlab-tutorial/notebooks" + ("/zh-CN" if lang == "zh-CN" else ""),
+        "lab_args": lab_args(lang),
     }
     text = (
         f"# Written by dockerlab classroom up: do not edit (down removes it).\ns = {json.dumps(settings, indent=1)}\n"
@@ -171,6 +196,7 @@ c.JupyterHub.spawner_class = "dockerlab.classroom.spawner.ClassroomSpawner"
 c.ClassroomSpawner.lang = s["lang"]
 c.ClassroomSpawner.python_bin = s["python_bin"]
 c.Spawner.cmd = [s["python_bin"] + "/jupyterhub-singleuser"]
+c.Spawner.args = s["lab_args"]
 c.Spawner.default_url = "/lab/tree/" + s["tutorial"]
 c.Spawner.start_timeout = 300
 c.Spawner.http_timeout = 90
