@@ -147,7 +147,9 @@ def lab_args(lang: str) -> list[str]:
     ]
 
 
-def write_config(users: list[str], *, ip: str, port: int, lang: str, python_bin: Path) -> Path:
+def write_config(
+    users: list[str], *, ip: str, port: int, lang: str, python_bin: Path, idle_timeout: int = IDLE_TIMEOUT
+) -> Path:
     """Write ``jupyterhub_config.py`` and the service's token (both mode 0600); return the config's path."""
     home = classroom_state.HOME
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -164,7 +166,13 @@ def write_config(users: list[str], *, ip: str, port: int, lang: str, python_bin:
         "python_bin": str(python_bin),
         "home": str(home),
         "token": token,
-        "culler": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_TIMEOUT}"],
+        "culler": [
+            sys.executable,
+            "-m",
+            "jupyterhub_idle_culler",
+            f"--timeout={idle_timeout}",
+            f"--cull-every={max(5, min(300, idle_timeout // 2))}",
+        ],
         "service": SERVICE,
         "tutorial": "dockerlab-tutorial/notebooks" + ("/zh-CN" if lang == "zh-CN" else ""),
         "lab_args": lab_args(lang),

@@ -111,9 +111,13 @@ def up(
     ip: str = "127.0.0.1",
     lang: str = "en",
     with_hub: bool = True,
+    idle_timeout: int = hub.IDLE_TIMEOUT,
     say: Say = print,
 ) -> classroom_state.State:
-    """Bring a classroom up: users, their copies of the tutorial, and JupyterHub; return its state."""
+    """Bring a classroom up: users, their copies of the tutorial, and JupyterHub; return its state.
+
+    ``idle_timeout``: seconds after which jupyterhub-idle-culler stops an idle server, and so its engine.
+    """
     preflight()
     check_new(learners, ip, port, lang)
     if with_hub:
@@ -130,7 +134,9 @@ def up(
             acct = accounts.create(learner)
             give_tutorial(acct)
         if with_hub:
-            config = hub.write_config(current.users, ip=ip, port=port, lang=lang, python_bin=python_bin)
+            config = hub.write_config(
+                current.users, ip=ip, port=port, lang=lang, python_bin=python_bin, idle_timeout=idle_timeout
+            )
             current.hub_pid = hub.start(config, ip=ip, port=port)
             current.save()
     except BaseException:
