@@ -260,11 +260,30 @@ def test_bad_input_is_refused_and_nothing_is_made(
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         port = taken.getsockname()[1]
-        monkeypatch.setattr(classroom_state, "HOME", tmp_path)  # as if no classroom ran
+        monkeypatch.setattr(classroom_state, "HOME", tmp_path / "classroom")  # as if no classroom ran
         with pytest.raises(ClassroomError, match="in use"):
             room.up(roster.parse(["carol"]), port=port, with_hub=False)
     with pytest.raises(ClassroomError, match="No classroom is up"):
         room.down()
+    made: list[str] = []
+
+    def fail_at_the_second(acct: accounts.Account) -> None:
+        made.append(acct.user)
+        if len(made) == 2:
+            raise ClassroomError("the copy failed")
+
+    with monkeypatch.context() as m:  # an up that fails half way takes down what it made
+        m.setattr(room, "give_tutorial", fail_at_the_second)
+        with pytest.raises(ClassroomError, match="the copy failed"):
+            room.up(roster.parse(["carol", "dave"]), port=hub.free_port(), with_hub=False)
+    assert made == ["dlab-carol", "dlab-dave"] and classroom_state.load() is None
+    assert accounts.account("dlab-carol") is None and accounts.account("dlab-dave") is None
+    no_userns = tmp_path / "max_user_namespaces"
+    no_userns.write_text("0\n")
+    with monkeypatch.context() as m:
+        m.setattr(room, "USERNS_SETTINGS", (no_userns,))
+        with pytest.raises(ClassroomError, match="user namespaces"):
+            room.up(roster.parse(["carol"]), with_hub=False)
     monkeypatch.setattr(accounts, "is_root", lambda: False)
     with pytest.raises(ClassroomError, match="as root"):
         room.up(roster.parse(["carol"]), with_hub=False)

@@ -26,6 +26,8 @@ PACKAGES = {"rootlesskit": "rootlesskit", "slirp4netns": "slirp4netns", "uidmap"
 #: The folder of the learner's copy of the tutorial, in their home.
 TUTORIAL = "dockerlab-tutorial"
 LANGUAGES = ("en", "zh-CN")
+#: Where the kernel says whether unprivileged users may make user namespaces ("0": they may not).
+USERNS_SETTINGS = (Path("/proc/sys/user/max_user_namespaces"), Path("/proc/sys/kernel/unprivileged_userns_clone"))
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,7 @@ def preflight() -> None:
         raise ClassroomError(
             _("The classroom makes Unix users and starts their engines: run it as root (sudo dockerlab classroom ...).")
         )
-    most = Path("/proc/sys/user/max_user_namespaces")
-    clone = Path("/proc/sys/kernel/unprivileged_userns_clone")
-    if (most.is_file() and most.read_text().strip() == "0") or (clone.is_file() and clone.read_text().strip() == "0"):
+    if any(path.is_file() and path.read_text().strip() == "0" for path in USERNS_SETTINGS):
         raise ClassroomError(
             _(
                 "This kernel allows no user namespaces, which rootless engines need: set "
