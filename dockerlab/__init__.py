@@ -16,6 +16,7 @@ foundation and the layers listed before it in :data:`LAYERS`:
 - ``lab/``: the facades (``Lab``, ``ClusterLab``) and the checks before them;
 - ``setups/``: anyone's containers and Compose files, read only;
 - ``teaching/``: the lessons, the exercises and the learner's copy;
+- ``classroom/``: a class on one server (JupyterHub, a rootless engine per learner);
 - ``cli/``: the ``dockerlab`` command.
 
 The notebooks' short names stay: ``from dockerlab import lesson, display,
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
     from dockerlab.lab import ClusterLab, Lab, close_cluster, open_cluster
 
 #: The layers, bottom first: a module may import the foundation and the layers before its own.
-LAYERS = ("model", "kernel", "views", "engines", "lab", "setups", "teaching", "cli")
+LAYERS = ("model", "kernel", "views", "engines", "lab", "setups", "teaching", "classroom", "cli")
 
 #: Short names (``dockerlab.lesson``) and the paths from before the layers, with the module each stands for.
 HOMES = {

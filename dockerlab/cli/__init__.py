@@ -19,6 +19,7 @@ The package, by concern (this module keeps :func:`main` and the names callers us
 - :mod:`~dockerlab.cli.analysis`: ``predict``, ``explain``, ``graph``, for any containers;
 - :mod:`~dockerlab.cli.compose`: ``compose predict|compare``;
 - :mod:`~dockerlab.cli.hosts`: ``hosts up|down|status``, chapter 08's cluster;
+- :mod:`~dockerlab.cli.classroom`: ``classroom up|status|progress|down``, a class on one server;
 - :mod:`~dockerlab.cli.labs`: the labs an engine holds (:func:`inventory`);
 - :mod:`~dockerlab.cli.common`: the exit codes, the output callable, text tables.
 """

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any, TypeAlias
 
 from dockerlab.cli.analysis import cmd_explain, cmd_graph, cmd_predict
+from dockerlab.cli.classroom import cmd_classroom
 from dockerlab.cli.commands import cmd_clean, cmd_image, cmd_matrix, cmd_status
 from dockerlab.cli.compose import cmd_compose_compare, cmd_compose_predict
 from dockerlab.cli.doctor import IDLE_SECONDS
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_matrix(sub)
     _add_tutorial(sub)
     _add_hosts(sub)
+    _add_classroom(sub)
     _add_predict(sub)
     _add_explain(sub)
     _add_graph(sub)
@@ -241,6 +243,28 @@ def _add_hosts(sub: Subparsers) -> None:
     )
     p.add_argument("action", choices=["up", "down", "status"], help=_("what to do"))
     p.set_defaults(run=cmd_hosts)
+
+
+def _add_classroom(sub: Subparsers) -> None:
+    """``dockerlab classroom up|status|progress|down``."""
+    p = sub.add_parser(
+        "classroom",
+        help=_("a class on one server: JupyterHub and a rootless engine per learner (root on Linux)"),
+        description=_(
+            "As root: 'up' makes a Unix user per learner and starts JupyterHub, which starts each learner's "
+            "server and rootless Docker engine at login; 'status' and 'progress' show the learners, 'down' stops "
+            "everything ('--purge' also removes the learners' users and homes)."
+        ),
+    )
+    p.add_argument("action", choices=["up", "status", "progress", "down"], help=_("what to do"))
+    p.add_argument("--learners", type=int, metavar="N", help=_("up: N learners, learner01 to learnerNN"))
+    p.add_argument("--class-list", metavar="FILE", help=_("up: one learner a line, 'name' or 'name password'"))
+    p.add_argument("--port", type=int, default=8000, help=_("up: JupyterHub's port (default: 8000)"))
+    p.add_argument("--ip", default="127.0.0.1", help=_("up: the address JupyterHub binds (default: 127.0.0.1)"))
+    p.add_argument("--lang", default="en", choices=["en", "zh-CN"], help=_("up: the learners' language"))
+    p.add_argument("--json", action="store_true", help=_("status, progress: as JSON"))
+    p.add_argument("--purge", action="store_true", help=_("down: also remove the learners' users and homes"))
+    p.set_defaults(run=cmd_classroom, engine=False)
 
 
 def _add_predict(sub: Subparsers) -> None:

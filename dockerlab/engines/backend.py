@@ -57,6 +57,16 @@ class Backend:
     simulated: bool
 
 
+#: Set in the servers of ``dockerlab classroom`` (each learner has a rootless engine, no root).
+CLASSROOM_VARIABLE = "DOCKERLAB_CLASSROOM"
+#: Said first when chapter 08 runs in a classroom.
+SIM_CLASSROOM_BANNER = N_(
+    "SIMULATED: in this classroom your Docker engine is a rootless one of your own, and extra engines need root "
+    "on the server, so this chapter runs on dockerlab's simulated swarm: names, addresses and reachability "
+    "across hosts follow Docker's rules, but there is no kernel to show (interfaces, VXLAN, capture)."
+)
+
+
 def _forced() -> str:
     return os.environ.get(ENGINE_VARIABLE, "").strip().lower()
 
@@ -101,6 +111,9 @@ def choose_cluster(echo: bool = True) -> hosts.Cluster | SimSwarm:
     """
     if simulated_choice():  # chosen, not a fallback
         print(_(SIM_CHOSEN_BANNER))
+        return SimSwarm()
+    if os.environ.get(CLASSROOM_VARIABLE):  # a learner's server: never root, never the real cluster
+        print(_(SIM_CLASSROOM_BANNER))
         return SimSwarm()
     missing = hosts.missing_tools()  # looked up at each call: a test may stand in for the machine
     if not missing:

@@ -48,6 +48,7 @@ from dockerlab.i18n import N_, VERDICT, _, ngettext
 from dockerlab.kernel import links, topology
 from dockerlab.kernel.probe import REASONS
 from dockerlab.model import subnets
+from dockerlab.teaching import progress
 
 if TYPE_CHECKING:
     from dockerlab.lab import ContainerHandle, Lab
@@ -1414,10 +1415,12 @@ def check(exercise_id: str, lab: Lab, answer: Any = None) -> CheckResult:
     if not findings:
         _LAST_FAILED.pop(key, None)
         notes = (_("Every requirement holds: {task}").format(task=_(ex.task)),)
+        progress.record(ex.id, passed=True, hints=asked)
         return CheckResult(ex.id, True, notes=notes, hints_asked=asked)
     fingerprint = tuple(f.key for f in findings)
     explain = asked > 0 or _LAST_FAILED.get(key) == fingerprint
     _LAST_FAILED[key] = fingerprint
+    progress.record(ex.id, passed=False, hints=asked)
     return CheckResult(
         ex.id, False, tuple(findings), explain=explain, hints_asked=asked, one_at_a_time=ex.one_at_a_time
     )
