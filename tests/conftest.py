@@ -40,6 +40,9 @@ CLUSTER_GROUP = "cluster"
 #: the notebooks' labs have fixed names ("article"), so they take turns. The differential test goes first in
 #: this worker (see ALONE).
 NOTEBOOK_GROUP = "notebooks"
+#: The test that takes the article's 192.168.0.0/16 as the notebooks do (lesson.choose_subnet, then myBridge):
+#: beside them, it could take the subnet between a notebook's choice and its `docker network create`.
+ARTICLE_SUBNET_TEST = "test_choose_subnet_gives_a_subnet_the_engine_accepts"
 #: Compose v2's projects, then v1's: together they would hold too much of the engine's default address pools
 COMPOSE_GROUP = "compose"
 #: tests/test_pull.py's tests share the loopback registry and remove every stand-in image they find
@@ -86,6 +89,8 @@ def group_of(nodeid: str) -> str | None:
         return CLUSTER_GROUP if name.startswith("08_") else NOTEBOOK_GROUP
     if name == "test_exercises.py" and "_both_ways" in test and test.endswith("[ex09]"):
         return CLUSTER_GROUP
+    if name == "test_lesson.py" and test == ARTICLE_SUBNET_TEST:
+        return NOTEBOOK_GROUP
     return _FILE_GROUPS.get(name)
 
 

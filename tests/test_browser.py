@@ -280,7 +280,10 @@ def _wait_for_idle_kernel(page: Any, idle: re.Pattern[str], url: str) -> None:
         status.wait_for(timeout=KERNEL_SECONDS * 1000 // 3)
         return
     except Exception:  # playwright's TimeoutError
-        shown = page.locator(".jp-StatusBar").first.inner_text(timeout=5_000)
+        try:
+            shown = page.locator(".jp-StatusBar").first.inner_text(timeout=5_000)
+        except Exception:  # no status bar at all: JupyterLab's page itself had not loaded
+            shown = "(no status bar: the page had not loaded)"
     parts = urlsplit(url)
     base, token = f"{parts.scheme}://{parts.netloc}", dict(p.split("=", 1) for p in parts.query.split("&"))["token"]
     with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=10) as reply:
@@ -401,6 +404,25 @@ STORED_FIGURES = [pytest.param(_first(NOTEBOOKS, n), id=n) for n in ("06", "07")
 
 
 @pytest.mark.engine_only
+def _settled_figures(page: Any, seconds: float = 15) -> list[list[Any]]:
+    """Each stored figure's (shown width, natural width, src), once JupyterLab's layout has settled.
+
+    The notebook panel is laid out again after the images load (on a busy machine, seconds later): the same
+    widths read twice, half a second apart, are the ones a learner sees.
+    """
+    read = """imgs => imgs.map(img => [img.getBoundingClientRect().width, img.naturalWidth, img.src])"""
+    selector = '.jp-OutputArea-output img[src^="data:image/png"]'
+    shown = page.eval_on_selector_all(selector, read)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        again = page.eval_on_selector_all(selector, read)
+        if again == shown:
+            break
+        shown = again
+    return shown
+
+
 @pytest.mark.parametrize("jupyter_lab", STORED_FIGURES, indirect=True)
 def test_the_stored_figures_of_06_and_07_read_at_a_glance(jupyter_lab):
     """Opened as a learner opens them: the main figure is at least 600 px wide as shown, no text under 10 pt.
@@ -421,10 +443,7 @@ def test_the_stored_figures_of_06_and_07_read_at_a_glance(jupyter_lab):
                 """() => [...document.querySelectorAll('.jp-OutputArea-output img')]
                            .every(img => img.complete && img.naturalWidth > 0)"""
             )
-            shown = page.eval_on_selector_all(
-                '.jp-OutputArea-output img[src^="data:image/png"]',
-                "imgs => imgs.map(img => [img.getBoundingClientRect().width, img.naturalWidth, img.src])",
-            )
+            shown = _settled_figures(page)
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"figures-{notebook.stem[:2]}.png"))
         finally:

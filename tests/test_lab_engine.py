@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from dockerlab.errors import (
+    EngineError,
     ImageMissing,
     InvalidInput,
     NameConflict,
@@ -27,10 +28,21 @@ from dockerlab.lab import LAB_LABEL, Lab
 pytestmark = pytest.mark.integration
 
 
-def article_subnet(lab: Lab) -> tuple[str, str]:
-    """The article's 192.168.0.0/16 where it is free on this engine, else a free /16."""
-    subnet = lab.free_subnet("192.168.0.0/16")
-    return subnet, str(ipaddress.ip_network(subnet).network_address + 1)
+def bridge_on_a_free_subnet(lab: Lab, name: str) -> tuple[str, str]:
+    """A user-defined bridge on a free /16 with its first address as gateway; its (subnet, gateway).
+
+    Never the article's 192.168.0.0/16, which the notebooks take in the other worker between choosing it and
+    creating ``myBridge``; retried if another test takes the subnet between the choice and the creation.
+    """
+    for _ in range(3):
+        subnet = lab.free_subnet(prefixlen=16)
+        gateway = str(ipaddress.ip_network(subnet).network_address + 1)
+        try:
+            lab.network(name, subnet=subnet, gateway=gateway)
+        except (SubnetOverlap, EngineError):
+            continue
+        return subnet, gateway
+    raise AssertionError(f"no free /16 for {name} after 3 tries")
 
 
 def test_ping_by_ip_works_on_the_default_bridge(lab, uniq):
@@ -99,8 +111,7 @@ def test_link_alias(lab, uniq):
 
 def test_user_defined_bridge_honours_subnet_and_resolves_both_ways(lab, uniq):
     net, tomcat, mysql = uniq("myBridge"), uniq("tomcat1"), uniq("mysql1")
-    subnet, gateway = article_subnet(lab)
-    lab.network(net, subnet=subnet, gateway=gateway)
+    subnet, gateway = bridge_on_a_free_subnet(lab, net)
     lab.run(tomcat, network=net)
     lab.run(mysql, network=net)
     for name in (tomcat, mysql):
@@ -174,9 +185,10 @@ def test_reachability_matrices_and_graph(lab, uniq):
 
 
 def test_stopped_source_and_target(lab, uniq):
-    a, b = uniq("a"), uniq("b")
-    lab.run(a)
-    lab.run(b)
+    a, b, net = uniq("a"), uniq("b"), uniq("net")
+    lab.network(net)  # the test's own: on the default bridge another test's container may get b's freed address
+    lab.run(a, network=net)
+    lab.run(b, network=net)
     ip_b = lab[b].ip
     lab.stop(b)
     assert lab.ping(b, a).reason == "not-running"

@@ -59,6 +59,9 @@ from dockerlab.waits import poll
 CAPTURE_PACKETS = 8
 #: Seconds the swarm gets to forget a removed overlay.
 OVERLAY_GONE_SECONDS = 15.0
+#: Seconds the other hosts get to learn, by the swarm's gossip, the name of a container just put on an overlay
+#: (on a busy machine it was seen to take over a second, and a measurement at once said "unresolved").
+NAME_GOSSIP_SECONDS = 10.0
 
 
 #: What :meth:`ClusterLab.run` says of a link to a container on another host.
@@ -334,7 +337,10 @@ class ClusterLab(LogsCommands):
                 )
             )
         self._refuse_across_hosts(host, network, kwargs.get("links"))
-        return lab.run(name, network=network, **kwargs)
+        handle = lab.run(name, network=network, **kwargs)
+        if network is not None:
+            self._until_known(network, name)
+        return handle
 
     def _refuse_across_hosts(self, host: str, network: str | None, links: object) -> None:
         """A link (or ``--network container:``) to a container of another host: say where it runs.
@@ -367,7 +373,33 @@ class ClusterLab(LogsCommands):
         self._on(name).remove(name)
 
     def connect(self, network: str, container: str, **kwargs: Any) -> ContainerHandle:
-        return self._on(container).connect(network, container, **kwargs)
+        """Attach ``container`` to ``network`` (``docker network connect``); on an overlay, return once the
+        containers of the other hosts on it know the name (see :meth:`_until_known`)."""
+        handle = self._on(container).connect(network, container, **kwargs)
+        self._until_known(network, container)
+        return handle
+
+    def _until_known(self, network: str, container: str) -> None:
+        """Wait (at most :data:`NAME_GOSSIP_SECONDS`) until the running containers on ``network`` of the other
+        hosts resolve and reach ``container`` by name: the swarm tells the other hosts' embedded DNS by gossip,
+        a moment after the engine has answered. Nothing is waited for on a bridge, or when nobody asks."""
+        if network not in self.overlays():
+            return
+        here = self.host_of(container)
+        peers = [
+            (lab, h.name)
+            for host, lab in self._up_hosts().items()
+            if host != here
+            for h in lab.handles()
+            if h.running and network in h.networks
+        ]
+
+        def all_known() -> bool | None:
+            nonlocal peers
+            peers = [(lab, peer) for lab, peer in peers if not lab.ping(peer, container).ok]
+            return True if not peers else None
+
+        poll(all_known, NAME_GOSSIP_SECONDS, delay=0.25)
 
     def disconnect(self, network: str, container: str) -> ContainerHandle:
         return self._on(container).disconnect(network, container)
