@@ -54,9 +54,14 @@ def start_server(current: classroom_state.State, learner: roster.Learner) -> flo
 
 
 def run_notebook(user: str, python_bin: Path, lang: str) -> tuple[bool, float, str]:
-    """Notebook 01 of the learner's copy, under nbval, as the learner on their engine: (passed, seconds, tail)."""
+    """Notebook 01 of the learner's copy, under nbval, as the learner on their engine: (passed, seconds, tail).
+
+    The learner's copy has blank predictions and no outputs: the learner's file is given the reference copy's
+    content (its predictions answered, its outputs stored), so that nbval compares every output.
+    """
     acct = accounts.account(user)
     assert acct is not None
+    (acct.home / room.TUTORIAL / NOTEBOOK[lang]).write_bytes((CHECKOUT / NOTEBOOK[lang]).read_bytes())
     env = {
         **engine.environment(acct),
         "PATH": f"{python_bin}:/usr/bin:/bin",

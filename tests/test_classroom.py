@@ -24,6 +24,7 @@ import requests
 from dockerlab.classroom import ClassroomError, accounts, engine, hub, room, roster
 from dockerlab.classroom import state as classroom_state
 from dockerlab.cli import main
+from dockerlab.teaching import learner
 
 pytestmark = [
     pytest.mark.engine_only,
@@ -178,6 +179,18 @@ def test_the_hub_logs_learners_in_and_starts_only_their_own_server(classroom: cl
     assert done[0].server is None
 
 
+def answer_the_predictions(user: str, notebook: str) -> None:
+    """Fill in the blank predictions of the learner's copy of ``notebook``, as the learner would before Run All
+    (with the reference copy's answers); the file stays theirs."""
+    acct = accounts.account(user)
+    assert acct is not None
+    path = acct.home / notebook
+    mine = json.loads(path.read_text())
+    assert learner.blanks_in(mine), f"{notebook}: the learner's copy has no blank prediction"
+    reference = json.loads((ROOT / notebook.removeprefix("dockerlab-tutorial/")).read_text())
+    path.write_text(json.dumps(learner.answered_as(mine, reference), indent=1, ensure_ascii=False) + "\n")
+
+
 def test_a_learner_logs_in_on_the_hubs_page_and_runs_01_in_a_browser(classroom: classroom_state.State) -> None:
     """Headless Chromium: B signs in on the hub's login page, JupyterHub starts B's server (and engine),
     and notebook 01 of B's copy runs to its ping output on B's engine. The page reaches nothing but the hub."""
@@ -187,6 +200,7 @@ def test_a_learner_logs_in_on_the_hubs_page_and_runs_01_in_a_browser(classroom: 
     started = int(time.time())
     outside: list[str] = []
     notebook = "dockerlab-tutorial/notebooks/01_two_containers.ipynb"
+    answer_the_predictions(B, notebook)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         try:
