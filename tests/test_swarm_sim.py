@@ -7,6 +7,8 @@ tests/test_differential_hosts.py compares the simulated swarm with the real clus
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pandas as pd
 import pytest
 
@@ -175,3 +177,25 @@ def test_displays_say_host_down_and_a_prediction_missing_rows_is_no_keyerror() -
         assert DOWN in text and "host-down: host2" in text and "host2" in page, text
     assert guess.right == 1 and guess.ok  # a cell on a host that is down is not scored
     assert Comparison(measured, measured, "name").ok
+
+
+def test_pings_from_every_host_at_once_always_finish() -> None:
+    """A ping on one simulated host reads every host (the overlay): with a lock per engine, two hosts' pings at
+    once each held their own lock and waited for the other's, and a clean-clone run hung for ever."""
+    swarm = SimSwarm()
+    clients = [swarm.hosts[h].client() for h in ("host1", "host2", "host3")]
+    clients[0].networks.create("ov", driver="overlay", ipam={"Config": [{"Subnet": "10.197.1.0/24"}]})
+    names = ["p1", "p2", "p3"]
+    for client, name in zip(clients, names, strict=True):
+        client.containers.create("dockerlab/labbox:0.1.0", name=name, network="ov").start()
+
+    def pings(k: int) -> int:
+        client, name = clients[k % 3], names[k % 3]
+        return client.containers.get(name).exec_run(["ping", "-c", "1", names[(k + 1) % 3]]).exit_code
+
+    pool = ThreadPoolExecutor(max_workers=6)
+    try:
+        codes = [f.result(timeout=30) for f in [pool.submit(pings, k) for k in range(300)]]
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    assert codes == [0] * 300

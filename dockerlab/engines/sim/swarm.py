@@ -25,6 +25,7 @@ worker lists it once a container of its uses it); no VXLAN devices, no capture.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from dockerlab.engines.sim.client import SimClient
@@ -118,10 +119,14 @@ class SimSwarm:
     ) -> None:
         self.name = name
         self.hosts: dict[str, SimHost] = {}
+        #: One lock for every engine of the swarm: a ping on one host reads every host (the overlay), so with a
+        #: lock per engine two hosts' pings at once each held their own and waited for the other's, for ever.
+        self.lock = threading.RLock()
         for i, h in enumerate(hosts or ["host1", "host2", "host3"], start=1):
             bridge, pool = host_ranges(i)
             pools = subnets.carve(pool, 24)
             client = SimClient(engine_version, bridge=bridge, pools=pools)
+            client.engine.lock = self.lock
             client.swarm = self
             client.engine.viewer = self.state
             client.engine.create_network(
