@@ -46,6 +46,8 @@ COMPOSE_GROUP = "compose"
 REGISTRY_GROUP = "registry"
 #: tests/test_exercises.py's: an exercise's set-up makes networks of fixed names (e8-net), whichever lab runs it
 EXERCISE_GROUP = "exercises"
+#: tests/test_podman.py's: Podman's own engine (scripts/podman.sh), one test after another
+PODMAN_GROUP = "podman"
 #: Tests that read where the main engine's address pools stand and expect nothing but themselves to move them
 #: while they run: under xdist they have the main engine alone (the other worker waits before its next test
 #: that touches it, and meanwhile runs chapter 08's, which touch only the cluster's engines).
@@ -66,6 +68,7 @@ _FILE_GROUPS = {
     "test_compose_v1.py": COMPOSE_GROUP,
     "test_pull.py": REGISTRY_GROUP,
     "test_exercises.py": EXERCISE_GROUP,
+    "test_podman.py": PODMAN_GROUP,
 }
 
 

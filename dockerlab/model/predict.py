@@ -49,6 +49,13 @@ def predict_state(state: State, by: str = "name", targets: list[str] | None = No
         target_names = targets
     else:
         tuples, targets = _ip_columns(state)
+        default = state.release.default_network  # Podman's is "podman" in the containers it reports
+        if default != "bridge":  # named so, and in that name's order, as Lab.reachability shows it
+            order = sorted(
+                range(len(tuples)), key=lambda k: (tuples[k][0], default if tuples[k][1] == "bridge" else tuples[k][1])
+            )
+            tuples = [(tuples[k][0], default if tuples[k][1] == "bridge" else tuples[k][1]) for k in order]
+            targets = [targets[k] for k in order]
         columns = pd.MultiIndex.from_tuples(tuples, names=["container", "network"])
         target_names = [c for c, _ in tuples]
     values = np.zeros((len(names), len(targets)), dtype=bool)
