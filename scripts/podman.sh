@@ -149,7 +149,7 @@ start)
         # whichever network namespace asks). Podman copies the host's resolvers into each container, and
         # aardvark-dns forwards the names it does not know to them: a lab's probe must never reach this
         # machine's outside resolver (the lab's network rule). 127.0.0.1 will not do: Podman drops loopback
-        # resolvers and then writes Google's 8.8.8.8 and 8.8.4.4 instead (measured). 0.0.0.0 is kept, and
+        # resolvers and then writes two public resolvers instead (measured). 0.0.0.0 is kept, and
         # a query to it is refused at once inside the asking namespace.
         printf 'nameserver 0.0.0.0\n' >"$run/resolv.conf"
         nohup unshare --mount --propagation private sh -c \
