@@ -80,11 +80,11 @@ default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
 # no systemd here: cgroupfs, events to a file
 [engine]
 cgroup_manager = "cgroupfs"
+# (only what conmon's exit command passes on to \`podman container cleanup\`, which does not read this file:
+# a static_dir of our own here left every exited container "stopped", and each \`docker wait\` 20 s long)
 events_logger = "file"
-events_logfile_path = "$run/events.log"
 pull_policy = "never"
 tmp_dir = "$run/libpod-tmp"
-static_dir = "$data/libpod"
 volume_path = "$data/volumes"
 [network]
 network_backend = "netavark"
