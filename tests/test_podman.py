@@ -299,6 +299,7 @@ def test_podman_sim_and_predict_match_podman(podman):
     assert len(free) >= 3, free
     names = diff.Names(free[:3])
     compared = {"n": 0}
+    done: dict[str, int] = {}  # what the sequences did, by operation and outcome
 
     @settings(
         max_examples=EXAMPLES,
@@ -322,6 +323,9 @@ def test_podman_sim_and_predict_match_podman(podman):
         note(f"operations (op, podman, sim): {outcomes}")
         event(f"operations done: {sum(r == 'ok' for _, r, _s in outcomes)} of {len(outcomes)}")
         event(f"containers at the end: {len(real.containers)}")
+        for op, r, _s in outcomes:
+            kind = f"{op[0]} with --link" if op[0] == "run" and op[3] else op[0]
+            done[f"{kind}: {r}"] = done.get(f"{kind}: {r}", 0) + 1
         problems = [f"{op}: podman {r}, sim {s}" for op, r, s in outcomes if r != s]
         state = real.state()
         for by in ("name", "ip"):
@@ -340,4 +344,7 @@ def test_podman_sim_and_predict_match_podman(podman):
     finally:
         diff.clear(podman, real)
     assert compared["n"] >= EXAMPLES, compared
+    print(f"\n{compared['n']} sequences on Podman, the simulator and predict; operations: {dict(sorted(done.items()))}")
+    for kind in ("connect: ok", "disconnect: ok", "run with --link: LinkUnsupported", "stop: ok", "network: ok"):
+        assert done.get(kind), (kind, done)  # the sequences did exercise it
     assert not podman.containers.list(all=True, filters={"label": f"{LAB_LABEL}={real.name}"})
