@@ -312,7 +312,8 @@ def sim_like_podman(real: Lab, version: str) -> Lab:
 
 def test_podman_sim_and_predict_match_podman(podman):
     """Generated operation sequences (tests/test_differential.py's operations, :func:`podman_sequences`) on
-    Podman, on the simulator set to Podman, and through predict: the same outcome per operation, and the same reachability by name and by IP.
+    Podman, on the simulator set to Podman, and through predict: the same outcome per operation, and the same
+    reachability by name and by IP.
 
     Addresses are not compared: Podman's allocator hands out the next address after the last one it gave
     (10.88.0.6 after five containers came and went), where the simulator follows Docker's lowest free one;
