@@ -429,6 +429,9 @@ class State:
 
     def __init__(self, boxes: list[Box], nets: list[Net], release: Release | None = None) -> None:
         self.release = release or Release.of()
+        if self.release.is_podman:  # its bridges: podman0, then podman1... (not in its compatible inspect data)
+            device = self.release.default_bridge_device or ""
+            nets = [replace(n, device=device if n.kind == "default" else "") if n.device else n for n in nets]
         by_name = {b.name: b for b in boxes}
         self.boxes = {b.name: join_stack(b, by_name) for b in sorted(boxes, key=lambda b: b.name)}
         self.nets = {n.name: n for n in nets}
