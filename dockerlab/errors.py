@@ -168,7 +168,18 @@ class ImagePullError(ImageBuildError):
 class LinkUnsupported(DockerlabError):
     """The engine refused a legacy --link."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, podman: bool = False) -> None:
+        if podman:  # said before the engine is asked: Podman never had --link
+            DockerlabError.__init__(
+                self,
+                _(
+                    "Podman has no --link (its engine answers: bad parameter: link is not supported), so this "
+                    "container was not started. A user-defined network gives names in both directions, through "
+                    "Podman's DNS server aardvark-dns: lab.network('myBridge') and "
+                    "lab.run(name, network='myBridge') for both containers."
+                ),
+            )
+            return
         super().__init__(
             _(
                 "This engine refused the legacy --link option ({detail}). --link is deprecated and newer engines "

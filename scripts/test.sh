@@ -34,6 +34,20 @@ elif ! docker version >/dev/null 2>&1; then
     exit 1
 fi
 
+# Podman beside Docker (tests/test_podman.py): Debian's podman, netavark and aardvark-dns, its API service on a
+# socket of its own, the lab image imported from the main engine below. Stopped again on exit (see the trap).
+podman_started=
+start_podman() {
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        if bash scripts/podman.sh status >/dev/null 2>&1; then
+            bash scripts/podman.sh start  # already running: left running at the end, as it was
+        else
+            bash scripts/podman.sh start && podman_started=1
+        fi ||
+            echo "test.sh: Podman could not be started; tests/test_podman.py skips (and fails under CI=true)" >&2
+    fi
+}
+
 # The browser test drives Debian's chromium (never a downloaded browser build).
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then
     install_browser() {
@@ -57,6 +71,7 @@ rm -f "$python_log"
 from dockerlab.engine import connect
 from dockerlab.image import provision
 provision(connect(), progress=print)"
+start_podman  # after the image: scripts/podman.sh imports it from the main engine
 
 .venv/bin/python -m ruff check dockerlab tests benchmarks tools
 .venv/bin/python -m ruff format --check dockerlab tests benchmarks tools
@@ -71,7 +86,7 @@ main_networks() { docker network ls --format '{{.Name}}' | sort | tr '\n' ' '; }
 networks_before=$(main_networks)
 # Chapter 08's cluster (three extra engines, never the main one): the cross-host tests and notebook 08 bring it
 # up once (tests/conftest.py's session fixture) and tear it down at the end; this makes sure of it on any exit.
-trap '.venv/bin/dockerlab hosts down >/dev/null 2>&1 || true' EXIT
+trap '.venv/bin/dockerlab hosts down >/dev/null 2>&1 || true; [ -z "$podman_started" ] || bash scripts/podman.sh stop' EXIT
 images_before=$(lab_images)
 # Two runs at once (the second needs no engine, so they cannot disturb each other):
 # 1. everything against the real engine: doctests, unit and integration tests, both editions of the

@@ -51,6 +51,8 @@ REGISTRY_GROUP = "registry"
 EXERCISE_GROUP = "exercises"
 #: The classroom's tests share one classroom (two learners' users and rootless engines) in one worker.
 CLASSROOM_GROUP = "classroom"
+#: tests/test_podman.py's: Podman's own engine (scripts/podman.sh), one test after another
+PODMAN_GROUP = "podman"
 #: Tests that read where the main engine's address pools stand and expect nothing but themselves to move them
 #: while they run: under xdist they have the main engine alone (the other worker waits before its next test
 #: that touches it, and meanwhile runs chapter 08's, which touch only the cluster's engines).
@@ -72,6 +74,7 @@ _FILE_GROUPS = {
     "test_pull.py": REGISTRY_GROUP,
     "test_exercises.py": EXERCISE_GROUP,
     "test_classroom.py": CLASSROOM_GROUP,
+    "test_podman.py": PODMAN_GROUP,
 }
 
 

@@ -21,9 +21,9 @@ from typing import Any
 from dockerlab import model
 from dockerlab.cli.common import NO_ENGINE, OK, PROBLEMS, Out
 from dockerlab.cli.labs import LabResources, inventory
-from dockerlab.engines import backend
+from dockerlab.engines import backend, reading
 from dockerlab.engines import image as labimage
-from dockerlab.engines.client import engine_call, engine_version, is_docker_desktop, is_rootless
+from dockerlab.engines.client import engine_call, engine_version, is_docker_desktop, is_rootless, podman_info
 from dockerlab.engines.protocol import EngineClient
 from dockerlab.errors import DockerlabError, EngineTimeout, EngineUnavailable
 from dockerlab.i18n import _, ngettext
@@ -151,6 +151,59 @@ def check_engine_kind(info: dict[str, Any], version: dict[str, Any] | None = Non
                     "namespace, not the host's; published ports are opened on the host by rootlesskit's port "
                     "driver (its default, builtin driver does not pass the client's source address on to the "
                     "container)"
+                ),
+            )
+        )
+    return findings
+
+
+def check_podman(release: model.Release, libpod: dict[str, Any] | None, info: dict[str, Any]) -> list[Finding]:
+    """Podman behind the Docker-compatible API: its version, rootful or rootless, its network backend, and
+    what differs from Docker where the tutorial teaches (:class:`dockerlab.model.Release`'s Podman rules).
+
+    Parameters
+    ----------
+    release:
+        The engine's release (:func:`dockerlab.engines.reading.release_from_version`).
+    libpod:
+        Podman's own ``podman info`` (:func:`dockerlab.engines.client.podman_info`), if it answered.
+    info:
+        ``docker info`` as the API returns it.
+
+    Returns
+    -------
+    list[Finding]
+        Empty for Docker; for Podman, a note on the engine and what differs, and one more when rootless.
+    """
+    if not release.is_podman:
+        return []
+    host = (libpod or {}).get("host") or {}
+    rootless = bool((host.get("security") or {}).get("rootless")) or is_rootless(info)
+    backend = str(host.get("networkBackend") or "") or _("unknown")
+    bridge = "cni-podman0" if backend == "cni" else str(release.default_bridge_device)
+    mode = _("rootless") if rootless else _("rootful")
+    engine = _(
+        "Podman {version} answers through its Docker-compatible API ({mode}; network backend {backend}; "
+        "default network `podman` on bridge {bridge})"
+    ).format(version=release.version.removeprefix("podman "), mode=mode, backend=backend, bridge=bridge)
+    differs = _(
+        "what differs from Docker in the lessons: no --link (Podman refuses it; lab.run(links=...) says so and "
+        "points to a user-defined network); the default network `podman` has no DNS, as Docker's default bridge; "
+        "on a user-defined network names are answered by aardvark-dns at the network's gateway (resolv.conf "
+        "names it), not by Docker's 127.0.0.11; networks are not isolated from each other, so a container "
+        "reaches another network's containers by IP; the bridges are {bridge}, podman1... (not {docker} and "
+        "Docker's bridges)"
+    ).format(bridge=bridge, docker=model.DEFAULT_BRIDGE_DEVICE)
+    if backend == "cni":
+        differs += _("; with CNI, names need the dnsname plugin")
+    findings = [Finding("note", engine, differs)]
+    if rootless:
+        findings.append(
+            Finding(
+                "note",
+                _(
+                    "rootless Podman: its networks live in a network namespace of its own, so the host-side views "
+                    "(notebook 04's interfaces) show that namespace, not the host's"
                 ),
             )
         )
@@ -373,7 +426,12 @@ def check_engine(client: EngineClient, version: str) -> list[Finding]:
         info = client.info()
     with engine_call("docker version"):
         server = client.version()
-    findings += check_engine_kind(info if isinstance(info, dict) else {}, server if isinstance(server, dict) else {})
+    info = info if isinstance(info, dict) else {}
+    server = server if isinstance(server, dict) else {}
+    findings += check_engine_kind(info, server)
+    release = reading.release_from_version(server)
+    if release.is_podman:
+        findings += check_podman(release, podman_info(client), info)
     present = labimage.image_present(client)
     if present:
         findings.append(Finding("ok", _("lab image {image} is present").format(image=labimage.IMAGE)))

@@ -178,6 +178,23 @@ def is_docker_desktop(info: dict[str, Any], version: dict[str, Any] | None = Non
     )
 
 
+def podman_info(client: EngineClient) -> dict[str, Any] | None:
+    """Podman's own ``podman info`` (its libpod API, beside the Docker-compatible one), or None elsewhere.
+
+    It says what the compatible ``docker info`` does not: the network backend (netavark or CNI) and
+    whether Podman runs rootless.
+    """
+    api = getattr(client, "api", None)
+    if api is None:  # dockerlab's simulator
+        return None
+    try:
+        with engine_call("podman info", DEFAULT_TIMEOUT):
+            answer = api._result(api._get(f"{api.base_url}/v4.0.0/libpod/info"), True)
+    except DockerlabError:
+        return None
+    return answer if isinstance(answer, dict) else None
+
+
 def is_rootless(info: dict[str, Any]) -> bool:
     """Whether ``docker info`` describes a rootless engine (``name=rootless`` among its ``SecurityOptions``).
 

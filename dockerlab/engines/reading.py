@@ -90,11 +90,24 @@ def hosts_files(
 
 
 def release_of(client: Any, timeout: float = DEFAULT_TIMEOUT) -> model.Release:
-    """The engine's release (``docker version``); the default release's rules where it does not say."""
+    """The engine's release (``docker version``; Podman's as ``podman X.Y.Z``); the default release's rules where
+    it does not say."""
     with engine_call("docker version", timeout):
-        version = str(client.version().get("Version", ""))
+        answer = client.version()
+    return release_from_version(answer if isinstance(answer, dict) else {})
+
+
+def release_from_version(answer: dict[str, Any]) -> model.Release:
+    """The release ``docker version``'s answer describes (Podman's as ``podman X.Y.Z``); the default
+    release's rules where it does not say.
+
+    >>> release_from_version({"Version": "4.3.1", "Components": [{"Name": "Podman Engine", "Version": "4.3.1"}]})
+    Release(version='podman 4.3.1', numbers=(4, 3, 1), engine='podman')
+    >>> release_from_version({}).version == model.DEFAULT_VERSION
+    True
+    """
     try:
-        return model.Release.of(version)
+        return model.Release.of(model.engine_of(answer))
     except ValueError:
         return model.Release.of()
 
@@ -118,4 +131,13 @@ def state_of(
     return model.State([b for b in state.boxes.values() if b.name in wanted], [*state.nets.values()], release)
 
 
-__all__ = ["HOSTS_FILE", "hosts_files", "read_file", "read_hosts", "release_of", "state_of", "untar"]
+__all__ = [
+    "HOSTS_FILE",
+    "hosts_files",
+    "read_file",
+    "read_hosts",
+    "release_from_version",
+    "release_of",
+    "state_of",
+    "untar",
+]

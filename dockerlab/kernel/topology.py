@@ -207,7 +207,7 @@ def build_graph(
             kind="bridge",
             label=b.device,
             device=b.device,
-            network=b.network,
+            network=b.network if isinstance(b.network, str) else None,
             network_id=b.network_id,
             subnet=b.subnet,
             gateway=b.gateway,
@@ -217,6 +217,9 @@ def build_graph(
         g.add_node(node_id("container", name), kind="container", label=name, name=name, **attrs)
         if attrs.get("network_mode") == "host":
             g.add_edge(node_id("container", name), "host", relation="shares the host's network namespace")
+    if "network" in interfaces:  # a bridge no network names (Podman's podman1... here) is None, never NaN
+        named = [n if isinstance(n, str) else None for n in interfaces["network"]]
+        interfaces = interfaces.assign(network=pd.Series(named, index=interfaces.index, dtype=object))
     row: Any  # a row of ``interfaces``: its attributes are the frame's columns, which pandas' stubs cannot know
     for row in interfaces.itertuples(index=False):
         c = node_id("container", row.container)

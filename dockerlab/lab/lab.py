@@ -8,6 +8,7 @@ and keeps it in :attr:`Lab.history`.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
@@ -26,6 +27,7 @@ from dockerlab.errors import (
     DockerlabError,
     EngineError,
     InvalidInput,
+    LinkUnsupported,
     UnknownContainer,
 )
 from dockerlab.i18n import N_, _
@@ -384,6 +386,12 @@ class Lab(LogsCommands):
             image=self.image, dns=self.dns, network=network, links=links, ip=ip, aliases=aliases, ports=ports,
             command=command, hostname=hostname, add_hosts=add_hosts,
         )  # fmt: skip
+        if self.release.is_podman:
+            if spec.links:  # refused here, in the learner's language, before the engine says it in English
+                raise LinkUnsupported("", podman=True)
+            # A --dns would replace aardvark-dns in the container's resolv.conf (a user's --dns trumps the
+            # networks' resolvers), so names would fail on user-defined networks too: Podman keeps its own.
+            spec = dataclasses.replace(spec, dns=None)
         found = self._find_container(name)
         if adopt_or_replace(spec, None if found is None else found.labels or {}, lambda: self.remove(name)):
             handle = ContainerHandle(self, name).reload()

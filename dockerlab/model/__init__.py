@@ -19,7 +19,7 @@ this package; none of them restates a rule.
 from __future__ import annotations
 
 from dockerlab.model.predict import Explanation, checked_by, explain_state, mark_down, mismatches, predict_state
-from dockerlab.model.releases import DEFAULT_VERSION, Release
+from dockerlab.model.releases import DEFAULT_VERSION, Release, engine_of
 from dockerlab.model.state import (
     BRIDGE_MODES,
     CONTAINER_NAME,
@@ -34,6 +34,7 @@ from dockerlab.model.state import (
     State,
     box_from_attrs,
     bridge_device,
+    default_as_bridge,
     has_label,
     ipam,
     ipv4_pools,
@@ -63,6 +64,8 @@ __all__ = [
     "box_from_attrs",
     "bridge_device",
     "checked_by",
+    "default_as_bridge",
+    "engine_of",
     "explain_state",
     "has_label",
     "ipam",

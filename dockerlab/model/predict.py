@@ -15,7 +15,7 @@ import pandas as pd
 
 from dockerlab.errors import InvalidInput, UnknownContainer
 from dockerlab.i18n import VERDICT, _
-from dockerlab.model.state import EMBEDDED_DNS, Box, State, is_ipv4
+from dockerlab.model.state import EMBEDDED_DNS, Box, Net, State, is_ipv4
 
 
 def _ip_columns(state: State) -> tuple[list[tuple[str, str]], list[str]]:
@@ -49,6 +49,13 @@ def predict_state(state: State, by: str = "name", targets: list[str] | None = No
         target_names = targets
     else:
         tuples, targets = _ip_columns(state)
+        default = state.release.default_network  # Podman's is "podman" in the containers it reports
+        if default != "bridge":  # named so, and in that name's order, as Lab.reachability shows it
+            order = sorted(
+                range(len(tuples)), key=lambda k: (tuples[k][0], default if tuples[k][1] == "bridge" else tuples[k][1])
+            )
+            tuples = [(tuples[k][0], default if tuples[k][1] == "bridge" else tuples[k][1]) for k in order]
+            targets = [targets[k] for k in order]
         columns = pd.MultiIndex.from_tuples(tuples, names=["container", "network"])
         target_names = [c for c, _ in tuples]
     values = np.zeros((len(names), len(targets)), dtype=bool)
@@ -198,6 +205,23 @@ def _across_hosts(state: State, b: Box, t: Box | None) -> str | None:
     ).format(source=b.name, target=t.name, here=hosts[0], there=hosts[1])
 
 
+def _why_across(state: State, b: Box, ip: str, who: str, n: Net, code: str) -> str:
+    """Why ``b`` reaches (or not) ``ip`` on another network of an engine that does not isolate its networks
+    from each other (Podman: :attr:`dockerlab.model.Release.networks_isolated`)."""
+    where = _("{source} is on {networks} and {ip} ({owner}) is on {network}").format(
+        source=b.name, networks=_nets_text(state, b), ip=ip, owner=who, network=n.label
+    )
+    if code == "ok":
+        return _(
+            "{where}: no shared network, but Podman does not isolate its networks from each other, so the host "
+            "routes the packet from one bridge to the other"
+        ).format(where=where)
+    return _(
+        "{where}: no shared network; Podman lets its networks reach each other through the host, but not "
+        "into or out of an --internal one"
+    ).format(where=where)
+
+
 def _why_route(state: State, b: Box, ip: str, code: str) -> str:
     owner = state.owner.get(ip)
     if code == "unreachable" and not b.ips:
@@ -238,6 +262,8 @@ def _why_route(state: State, b: Box, ip: str, code: str) -> str:
     apart = state.apart(b, ip)
     if apart:
         return apart
+    if not state.release.networks_isolated:
+        return _why_across(state, b, ip, who, n, code)
     text = _(
         "{source} is on {networks} and {ip} ({owner}) is on {network}: no shared network, and Docker isolates "
         "bridges from each other, even by IP (`{command}` would join them)"

@@ -390,7 +390,8 @@ def state_from_inspect(
 
     ``--network container:<id>`` is read as ``container:<name>`` when that container is among them.
     """
-    containers = list(containers)
+    release = release or Release.of()
+    containers = [default_as_bridge(a, release) for a in containers]
     names = {str(a.get("Id", "")): str(a.get("Name", "")).lstrip("/") for a in containers}
     boxes = []
     for a in containers:
@@ -400,6 +401,19 @@ def state_from_inspect(
             b = replace(b, mode=f"container:{names[full]}")
         boxes.append(b)
     return State(boxes, [net_from_attrs(n) for n in networks], release)
+
+
+def default_as_bridge(attrs: dict[str, Any], release: Release) -> dict[str, Any]:
+    """``docker inspect`` data with the engine's default network named ``bridge``, as the rules name it.
+
+    Podman's default network is ``podman`` in a container's data, ``bridge`` in its compatible ``network ls``.
+    """
+    default = release.default_network
+    nets = (attrs.get("NetworkSettings") or {}).get("Networks") or {}
+    if default == "bridge" or default not in nets:
+        return attrs
+    renamed = {("bridge" if k == default else k): v for k, v in nets.items()}
+    return {**attrs, "NetworkSettings": {**attrs["NetworkSettings"], "Networks": renamed}}
 
 
 # -- the rules ----------------------------------------------------------------------
@@ -415,6 +429,9 @@ class State:
 
     def __init__(self, boxes: list[Box], nets: list[Net], release: Release | None = None) -> None:
         self.release = release or Release.of()
+        if self.release.is_podman:  # its bridges: podman0, then podman1... (not in its compatible inspect data)
+            device = self.release.default_bridge_device or ""
+            nets = [replace(n, device=device if n.kind == "default" else "") if n.device else n for n in nets]
         by_name = {b.name: b for b in boxes}
         self.boxes = {b.name: join_stack(b, by_name) for b in sorted(boxes, key=lambda b: b.name)}
         self.nets = {n.name: n for n in nets}
@@ -550,11 +567,27 @@ class State:
                         out.update(self.on_net.get(net, ()))
                     else:
                         out.add(ip)
+                if not self.release.networks_isolated:
+                    out.update(self.across_networks(b))
                 # The gateways are the host's own addresses: every container with a network reaches them.
                 out.update(g for g in self.gateways_for(b) if b.ips and not self.no_route(b, g))
         result = frozenset(out)
         self._reach[b.name] = result
         return result
+
+    def across_networks(self, b: Box) -> set[str]:
+        """On an engine whose networks are not isolated from each other (Podman with netavark), the addresses
+        ``b`` reaches on *other* networks through the host: from a network that is not internal, to every
+        address on a bridge network that is not internal either (netavark drops what leaves or enters an
+        internal network; measured on Podman 4.3)."""
+        if not any(ip and not self.net(net).internal for net, (ip, _) in b.endpoints.items()):
+            return set()
+        return {
+            ip
+            for net, ips in self.on_net.items()
+            if self.net(net).kind in ("default", "user") and not self.net(net).internal
+            for ip in ips
+        }
 
     def gateways_for(self, b: Box) -> list[str]:
         """The bridges' gateways ``b``'s host has: on one engine, all of them."""
@@ -629,6 +662,7 @@ __all__ = [
     "box_from_attrs",
     "bridge_device",
     "created_key",
+    "default_as_bridge",
     "endpoint_aliases",
     "has_label",
     "ipam",

@@ -330,7 +330,9 @@ class SimClient:
     Parameters
     ----------
     engine_version : str
-        The Docker release whose behaviour to follow where releases differ.
+        The Docker release whose behaviour to follow where releases differ, or a Podman version:
+        ``SimClient("podman 4.3")`` (also ``SimClient(engine="podman 4.3")``) follows Podman's rules
+        (:class:`~dockerlab.model.Release`).
 
     Attributes
     ----------
@@ -361,7 +363,9 @@ class SimClient:
         *,
         bridge: tuple[str, str] | None = None,
         pools: list[str] | None = None,
+        engine: str | None = None,
     ) -> None:
+        engine_version = engine or engine_version
         self.engine_version = engine_version
         extra: dict[str, Any] = {"bridge": bridge} if bridge else {}
         self.engine = SimEngine(engine_version, images=[IMAGE], pools=pools, **extra)

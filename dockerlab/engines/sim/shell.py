@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from dockerlab.engines.sim.state import SimBox, SimEngine, SimError, mac_address
 from dockerlab.i18n import _
@@ -235,6 +236,11 @@ class Shell:
         if box.mode == "host":
             return "nameserver 10.254.0.1\n"
         servers = box.dns or ["10.254.0.1"]
+        release = self.engine.release
+        if release.is_podman:  # aardvark-dns on each DNS network's gateway, then the host's (measured on 4.3.1)
+            gateways = [] if box.dns else [release.resolver(ep.get("Gateway")) for ep in self._dns_endpoints(box)]
+            search = ["search dns.podman"] if gateways else []
+            return "\n".join([*search, *(f"nameserver {d}" for d in [*gateways, *servers])]) + "\n"
         if box.embedded_dns:
             lines = [f"nameserver {EMBEDDED_DNS}", "options ndots:0"]
             notes = ["(internal resolver)", f"# ExtServers: [{' '.join(servers)}]"]
@@ -250,6 +256,11 @@ class Shell:
         )
         based = f"# Based on host file: '/etc/resolv.conf' {notes[0]}"
         return head + "\n".join(lines) + "\n\n" + "\n".join([based, *notes[1:]]) + "\n"
+
+    def _dns_endpoints(self, box: SimBox) -> list[dict[str, Any]]:
+        """``box``'s endpoints (as ``docker inspect`` shows them) on networks with a DNS server, in order."""
+        nets = self.engine.container_attrs(box)["NetworkSettings"]["Networks"]
+        return [ep for name, ep in nets.items() if self.engine.release.default_network != name and ep.get("Gateway")]
 
     def ip_show(self, box: SimBox, what: str, flags: list[str], words: list[str]) -> tuple[int, str]:
         """busybox ``ip [-o] [-4] addr|link [show [dev] DEV]`` in ``box``: exit code and output."""

@@ -47,6 +47,7 @@ from dockerlab.model import (
     State,
     box_from_attrs,
     bridge_device,
+    default_as_bridge,
     has_label,
     net_from_attrs,
     refusals,
@@ -58,6 +59,10 @@ from dockerlab.model import options as bridge_options
 PREDEFINED_POOLS = list(subnets.DEFAULT_POOLS)
 #: The default bridge's subnet and gateway.
 DEFAULT_BRIDGE = subnets.DEFAULT_BRIDGE_POOL
+#: Podman's default network ``podman`` (subnet, gateway) and the pool its other networks' /24s come from
+#: (containers.conf's default_subnet and default_subnet_pools; measured on 4.3.1: 10.89.0.0/24 first).
+PODMAN_BRIDGE = ("10.88.0.0/16", "10.88.0.1")
+PODMAN_POOLS = [f"10.89.{i}.0/24" for i in range(256)]
 #: The simulated host's own /etc/hosts, which a container on the host network shares.
 HOST_HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n10.254.0.2\tdockerlab-sim\n"
 
@@ -292,12 +297,15 @@ class SimEngine:
         pools: list[str] | None = None,
     ) -> None:
         self.engine_version = engine_version
+        self.release = Release.of(engine_version)
+        if self.release.is_podman:  # Podman's defaults: its network ``podman`` and its pool of /24s
+            bridge = PODMAN_BRIDGE if bridge == DEFAULT_BRIDGE else bridge
+            pools = pools or PODMAN_POOLS
         #: the default address pools, in the order the engine hands them out (``--default-address-pool``)
         self.pools = list(pools or PREDEFINED_POOLS)
         #: what this engine's containers' pings are answered from; by default its own state
         #: (a simulated swarm, :mod:`dockerlab.engines.sim.swarm`, answers from all of its hosts)
         self.viewer: Callable[[], State] | None = None
-        self.release = Release.of(engine_version)
         self.lock = threading.RLock()
         self.nets: dict[str, SimNet] = {}
         self.boxes: dict[str, SimBox] = {}
@@ -529,6 +537,8 @@ class SimEngine:
         """
         with self.lock:
             name = name or f"sim_{uuid.uuid4().hex[:8]}"
+            if links and not self.release.links_supported:  # Podman's compatible API, as measured on 4.3.1
+                raise SimError("bad parameter: link is not supported", 400)
             if not CONTAINER_NAME.fullmatch(name):
                 allowed = CONTAINER_NAME.pattern.removesuffix("+")  # the characters, as Docker's message shows them
                 raise SimError(f"Invalid container name ({name}), only {allowed} are allowed", 400)
@@ -828,7 +838,8 @@ class SimEngine:
                 or None,
             },
             "NetworkSettings": {
-                "Networks": networks,
+                # (Podman's default network is "podman" here, "bridge" in its compatible `network ls`)
+                "Networks": {(self.release.default_network if k == "bridge" else k): v for k, v in networks.items()},
                 "Ports": {
                     f"{i}/tcp": [{"HostIp": "127.0.0.1", "HostPort": str(o)}] if box.running else None
                     for i, o in box.ports.items()
@@ -860,7 +871,7 @@ class SimEngine:
                 return self._state[1]
             boxes = []
             for b in self.boxes.values():
-                attrs = self.container_attrs(b)
+                attrs = default_as_bridge(self.container_attrs(b), self.release)
                 boxes.append(box_from_attrs(attrs, self.hosts_text(b) if b.running else None))
             nets = [n.model() for n in self.nets.values() if not n.hidden]
             state = State(boxes, nets, self.release)
