@@ -8,13 +8,14 @@ the lab's :class:`~dockerlab.lab.lookup.Lookup`.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
 from collections.abc import Callable
 from typing import Any
 
 from dockerlab import model
-from dockerlab.errors import InvalidInput, UnknownContainer
+from dockerlab.errors import InvalidInput, LinkUnsupported, UnknownContainer
 from dockerlab.i18n import N_, _
 from dockerlab.lab import validate
 from dockerlab.lab.handle import ContainerHandle
@@ -176,3 +177,28 @@ def joinable(container: str, networks: list[str]) -> None:
                 container=container, network=networks[0]
             )
         )
+
+
+def for_engine(spec: RunSpec, release: model.Release) -> RunSpec:
+    """``spec`` as the engine of ``release`` takes it.
+
+    Podman has no ``--link``: refused here, in the learner's language, before the engine says it in English.
+    And a ``--dns`` would replace aardvark-dns in the container's resolv.conf (a user's ``--dns`` trumps the
+    networks' resolvers), so names would fail on user-defined networks too: on Podman the container keeps its own.
+    """
+    if not release.is_podman:
+        return spec
+    if spec.links:
+        raise LinkUnsupported("", podman=True)
+    return dataclasses.replace(spec, dns=None)
+
+
+def already_on(container: str, network: str, networks: list[str]) -> str | None:
+    """What to say when ``container`` is already on ``network`` (nothing to do), or None when it is not."""
+    refused = refusals.already_connected(container, network, networks)
+    if refused is None:
+        return None
+    return _(
+        "({container} is already on {network}: nothing to do. `docker network connect` itself would "
+        "refuse: {docker_says})"
+    ).format(container=container, network=network, docker_says=refused.message)

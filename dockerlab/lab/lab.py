@@ -8,7 +8,6 @@ and keeps it in :attr:`Lab.history`.
 
 from __future__ import annotations
 
-import dataclasses
 import ipaddress
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
@@ -27,7 +26,6 @@ from dockerlab.errors import (
     DockerlabError,
     EngineError,
     InvalidInput,
-    LinkUnsupported,
     UnknownContainer,
 )
 from dockerlab.i18n import N_, _
@@ -44,7 +42,6 @@ from dockerlab.lab.spec import (
     adopt_or_replace,
     connect_command,
 )
-from dockerlab.model import refusals
 from dockerlab.views import html as views
 from dockerlab.views.commands import CommandLog, LogsCommands
 from dockerlab.views.display import Comparison, Guess
@@ -386,12 +383,7 @@ class Lab(LogsCommands):
             image=self.image, dns=self.dns, network=network, links=links, ip=ip, aliases=aliases, ports=ports,
             command=command, hostname=hostname, add_hosts=add_hosts,
         )  # fmt: skip
-        if self.release.is_podman:
-            if spec.links:  # refused here, in the learner's language, before the engine says it in English
-                raise LinkUnsupported("", podman=True)
-            # A --dns would replace aardvark-dns in the container's resolv.conf (a user's --dns trumps the
-            # networks' resolvers), so names would fail on user-defined networks too: Podman keeps its own.
-            spec = dataclasses.replace(spec, dns=None)
+        spec = checks.for_engine(spec, self.release)
         found = self._find_container(name)
         if adopt_or_replace(spec, None if found is None else found.labels or {}, lambda: self.remove(name)):
             handle = ContainerHandle(self, name).reload()
@@ -452,14 +444,9 @@ class Lab(LogsCommands):
         net, ip, alias_list = checks.connect_args(self._lookup, network, ip, aliases)
         c = self._require_container(container)
         handle = ContainerHandle(self, container).reload()
-        refused = refusals.already_connected(container, net, handle.networks)
-        if refused is not None:
-            self.log.say(
-                _(
-                    "({container} is already on {network}: nothing to do. `docker network connect` itself would "
-                    "refuse: {docker_says})"
-                ).format(container=container, network=net, docker_says=refused.message)
-            )
+        already = checks.already_on(container, net, handle.networks)
+        if already is not None:
+            self.log.say(already)
             return handle
         checks.joinable(container, handle.networks)
         self.log.record(connect_command(net, container, ip=ip, aliases=alias_list))
