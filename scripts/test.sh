@@ -71,7 +71,8 @@ rm -f "$python_log"
 from dockerlab.engine import connect
 from dockerlab.image import provision
 provision(connect(), progress=print)"
-start_podman  # after the image: scripts/podman.sh imports it from the main engine
+# Podman only when asked (DOCKERLAB_PODMAN=1; tests/conftest.py says why), after the image, which it imports.
+[ "${DOCKERLAB_PODMAN:-}" != 1 ] || start_podman
 
 .venv/bin/python -m ruff check dockerlab tests benchmarks tools
 .venv/bin/python -m ruff format --check dockerlab tests benchmarks tools
