@@ -33,8 +33,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, event, given, note, reject, settings
+from hypothesis import event, given, note, reject
 from hypothesis import strategies as st
+from testenv import replayed
 
 from dockerlab.engines.sim import SimClient
 from dockerlab.errors import DockerlabError
@@ -260,14 +261,7 @@ def test_sim_matches_engine(engine, make_lab, names: Names) -> None:
     real = make_lab("d")
     counts = {"compared": 0, "discarded": 0}
 
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @replayed(MAX_EXAMPLES)
     @given(sequences)
     def check(ops: tuple[list, list, list]) -> None:
         clear(engine, real)

@@ -24,8 +24,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, event, given, note, settings
+from hypothesis import event, given, note
 from hypothesis import strategies as st
+from testenv import replayed
 
 from dockerlab.engines.sim.swarm import SimSwarm
 from dockerlab.errors import DockerlabError
@@ -157,14 +158,7 @@ def test_sim_matches_the_real_cluster(cluster) -> None:
     real = ClusterLab(f"dh-{uuid.uuid4().hex[:6]}", cluster, echo=False)
     counts = {"compared": 0}
 
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @replayed(MAX_EXAMPLES)
     @given(sequences)
     def check(ops: tuple[list, list, list]) -> None:
         real.reset()

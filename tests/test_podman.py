@@ -28,8 +28,9 @@ from typing import Any
 
 import docker
 import pytest
-from hypothesis import HealthCheck, Phase, event, given, note, settings
+from hypothesis import event, given, note
 from hypothesis import strategies as st
+from testenv import replayed
 
 from dockerlab import i18n
 from dockerlab.engines.sim import SimClient
@@ -335,14 +336,7 @@ def test_podman_sim_and_predict_match_podman(podman):
     compared = {"n": 0}
     done: dict[str, int] = {}  # what the sequences did, by operation and outcome
 
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @replayed(EXAMPLES)
     @given(podman_sequences(diff))
     def check(ops: tuple[list, list, list]) -> None:
         diff.clear(podman, real)
