@@ -452,7 +452,13 @@ class Lab(LogsCommands):
         self.log.record(connect_command(net, container, ip=ip, aliases=alias_list))
         with self._call(f"docker network connect {net} {container}"):
             self.client.api.connect_container_to_network(c.id, net, ipv4_address=ip, aliases=alias_list or None)
-        return self._wait_ready(container) if handle.running else handle.reload()
+        if not handle.running:
+            return handle.reload()
+        ready = self._wait_ready(container)
+        if net not in model.PREDEFINED_NETWORKS:  # the embedded DNS: names on the network, a moment later
+            peers = [h.name for h in self.handles() if h.running and h.name != container and net in h.networks]
+            probing.until_resolved(self.ping, container, peers)
+        return ready
 
     def disconnect(self, network: str, container: str) -> ContainerHandle:
         """Detach a container from a network (``docker network disconnect``)."""

@@ -110,3 +110,18 @@ def interfaces(
                 )
             inside[name] = result.output
     return host_text, inside
+
+
+#: Seconds a container just connected to a user-defined network may take to resolve the names on it.
+RESOLVE_SECONDS = 5.0
+
+
+def until_resolved(ping: Callable[[str, str], probe.PingResult], source: str, peers: list[str]) -> None:
+    """Wait (at most :data:`RESOLVE_SECONDS`) until ``source`` resolves the first of ``peers`` by name.
+
+    Docker's embedded DNS answers for a network a moment after ``docker network connect`` returns: on a
+    loaded machine a lookup at once was seen to say "bad address". Only the name is awaited, not a reply
+    (an internal network or ICC off may rightly drop the packet); nothing is waited for without a peer.
+    """
+    if peers:
+        poll(lambda: True if ping(source, peers[0]).reason != "unresolved" else None, RESOLVE_SECONDS, delay=0.2)
