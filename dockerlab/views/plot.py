@@ -701,6 +701,17 @@ class _HostPlan:
         return 0.5 + legs + overlay + 0.3
 
 
+def _row_label(ax: Any, x: float, y: float, text: str, colour: str, on_path: bool) -> None:
+    """One row of a host's box in :func:`hosts`: an interface or a vxlan, outlined where the packet's path runs."""
+    box = {
+        "boxstyle": "round,pad=0.2",
+        "fc": colour,
+        "alpha": 0.6 if on_path else 0.35,
+        "ec": PATH_COLOUR if on_path else "none",
+    }
+    ax.text(x, y, text, ha="left", va="center", fontsize=10, bbox=box)
+
+
 def _leg_text(r: Any) -> str:
     return f"{r.interface} {r.ip or ''} · mtu {r.mtu} · {r.network}"
 
@@ -790,20 +801,7 @@ def hosts(
                 net = str(r.network)
                 colour = NO_NETWORK if net == "docker_gwbridge" else network_colour(net)
                 on_path = net in overlays
-                ax.text(
-                    left + 0.1,
-                    y,
-                    _leg_text(r),
-                    ha="left",
-                    va="center",
-                    fontsize=10,
-                    bbox={
-                        "boxstyle": "round,pad=0.2",
-                        "fc": colour,
-                        "alpha": 0.35 if not on_path else 0.6,
-                        "ec": PATH_COLOUR if on_path else "none",
-                    },
-                )
+                _row_label(ax, left + 0.1, y, _leg_text(r), colour, on_path)
                 if on_path and len(stops[name]) == 1:
                     stops[name].append((lane, y))
                 y -= _ROW
@@ -827,20 +825,7 @@ def hosts(
             namespace_y = y
             y -= _ROW
             for r in plan.vxlans:
-                ax.text(
-                    left + 0.1,
-                    y,
-                    _vxlan_text(r),
-                    ha="left",
-                    va="center",
-                    fontsize=10,
-                    bbox={
-                        "boxstyle": "round,pad=0.2",
-                        "fc": network_colour(str(r.network)),
-                        "alpha": 0.6,
-                        "ec": PATH_COLOUR,
-                    },
-                )
+                _row_label(ax, left + 0.1, y, _vxlan_text(r), network_colour(str(r.network)), on_path=True)
                 vxlan_y = y
                 y -= _ROW
             for name, s in stops.items():
